@@ -1,0 +1,48 @@
+"""Pure document understanding: load → clean → metadata → structure → chunk. No model, no storage.
+
+``understand(path)`` runs every stage on one file; each stage is also a plain function
+(``load``, ``clean``, ``extract_meta``, ``find_blocks``, ``chunk``) over the records in
+``ingest.records``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.chunk import TokenCounter, chunk, word_count
+from ingest.clean import clean
+from ingest.load import FORMATS, LoadError, load
+from ingest.metadata import extract_meta
+from ingest.records import KINDS, Chunk, Meta, Source, Understood
+from ingest.structure import find_blocks
+
+__all__ = [
+    "FORMATS", "KINDS", "Chunk", "LoadError", "Meta", "Source", "TokenCounter", "Understood",
+    "chunk", "clean", "content_hash", "extract_meta", "find_blocks", "load", "understand", "word_count",
+]
+
+
+def content_hash(path: str | Path) -> str:
+    """SHA-256 of a file's bytes: a document's identity."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: int = 200, kind: str | None = None) -> Understood:
+    """Run every ingest stage on one file. ``kind`` overrides the detected document kind."""
+    source = load(path)
+    cleaned = clean(source)
+    meta = extract_meta(cleaned.text, source.name)
+    if kind:
+        meta.kind = kind
+    blocks = find_blocks(cleaned, source, meta.kind)
+    chunks = chunk(cleaned, source, blocks, count=count, max_tokens=max_tokens)
+    warnings = []
+    if not chunks:
+        warnings.append("no searchable text was found in this document")
+    return Understood(source=source, clean=cleaned, meta=meta, blocks=blocks, chunks=chunks,
+                      content_hash=content_hash(path), warnings=warnings)

@@ -1,0 +1,128 @@
+"""Cut a document into passages that follow its structure and fit the embedding model.
+
+A recommendation block (recommendation + response) is one chunk when it fits under
+``max_tokens``; otherwise it is split at paragraphs, then sentences, then words, every piece
+keeping the block's ref. Paragraphs of one section are packed together up to the limit. The
+token counter is passed in (the model's word-piece count), so this module needs no model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ingest.records import Block, Chunk, Clean, Source
+
+TokenCounter = Callable[[str], int]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'”’)]?\s+(?=[\"“'(\-•A-Z0-9])|\n+")
+
+
+def word_count(text: str) -> int:
+    """A model-free stand-in for a word-piece counter (about 1.3 pieces a word)."""
+    return int(len(text.split()) * 1.3) + 1
+
+
+def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Non-blank spans of text[start:end] split at a pattern's matches."""
+    spans, pos = [], start
+    for m in pattern.finditer(text, start, end):
+        if text[pos:m.start()].strip():
+            spans.append(_trim(text, pos, m.start()))
+        pos = m.end()
+    if text[pos:end].strip():
+        spans.append(_trim(text, pos, end))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _words(text: str, start: int, end: int, count: TokenCounter, limit: int) -> Iterator[tuple[int, int]]:
+    """Last resort for an over-long sentence: windows of whole words under the limit."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    i = 0
+    while i < len(words):
+        j = i + 1
+        while j < len(words) and count(text[start + words[i][0]:start + words[j][1]]) <= limit:
+            j += 1
+        if j == i + 1 and count(text[start + words[i][0]:start + words[i][1]]) > limit:
+            # a single "word" longer than the limit (a URL, a table row): cut it by characters
+            s, e = start + words[i][0], start + words[i][1]
+            step = max(16, limit * 2)
+            for k in range(s, e, step):
+                yield k, min(e, k + step)
+            i += 1
+            continue
+        yield start + words[i][0], start + words[j - 1][1]
+        i = j
+
+
+def _units(text: str, start: int, end: int, count: TokenCounter, limit: int) -> Iterator[tuple[int, int]]:
+    """Spans no longer than the limit: paragraphs, else sentences, else word windows."""
+    for p in _pieces(text, start, end, re.compile(r"\n\s*\n")):
+        if count(text[p[0]:p[1]]) <= limit:
+            yield p
+            continue
+        for s in _pieces(text, p[0], p[1], _SENTENCE_END):
+            if count(text[s[0]:s[1]]) <= limit:
+                yield s
+            else:
+                yield from _words(text, s[0], s[1], count, limit)
+
+
+def _pack(text: str, units: list[tuple[int, int]], count: TokenCounter, limit: int) -> list[tuple[int, int]]:
+    """Greedily join consecutive units while the joined text stays under the limit."""
+    packed: list[tuple[int, int]] = []
+    for u in units:
+        if packed and count(text[packed[-1][0]:u[1]]) <= limit:
+            packed[-1] = (packed[-1][0], u[1])
+        else:
+            packed.append(u)
+    return packed
+
+
+def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter = word_count, max_tokens: int = 200) -> list[Chunk]:
+    """Chunks over the clean text, following blocks; offsets map back to the source."""
+    text = clean.text
+    groups: list[tuple[list[tuple[int, int]], str, str | None]] = []
+    para_run: list[tuple[int, int]] = []
+    para_section = ""
+
+    def flush() -> None:
+        nonlocal para_run
+        if para_run:
+            groups.append((para_run, para_section, None))
+            para_run = []
+
+    for block in blocks:
+        if block.kind == "heading":
+            flush()
+            continue
+        units = list(_units(text, block.start, block.end, count, max_tokens))
+        if block.kind == "recommendation":
+            flush()
+            groups.append((units, block.section, block.ref))
+        else:
+            if para_run and block.section != para_section:
+                flush()
+            para_section = block.section
+            para_run.extend(units)
+    flush()
+
+    chunks: list[Chunk] = []
+    for units, section, ref in groups:
+        for cs, ce in _pack(text, units, count, max_tokens):
+            start, end = clean.to_source(cs, ce)
+            first, last = source.page_at(start), source.page_at(max(start, end - 1))
+            chunks.append(Chunk(
+                ordinal=len(chunks), text=text[cs:ce], start=start, end=end, clean_start=cs, clean_end=ce,
+                page=first.number if first else None, page_end=last.number if last else None,
+                section=section, ref=ref, tokens=count(text[cs:ce]),
+            ))
+    return chunks

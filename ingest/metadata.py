@@ -1,0 +1,203 @@
+"""What a document is: kind, title, dates, force, FOI reference and the report a response answers.
+
+All rules read the clean text; none needs a model. Dates are returned as ISO strings; a date
+printed as a month ("April 2026") is the 1st of that month, with the printed form kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ingest.records import Meta
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(\d{{4}})\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})\b", re.I)
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b", re.I)
+
+FORCES = [
+    "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
+    "Derbyshire", "Devon and Cornwall", "Dorset", "Durham", "Dyfed-Powys", "Essex", "Gloucestershire",
+    "Greater Manchester", "Gwent", "Hampshire", "Hertfordshire", "Humberside", "Kent", "Lancashire",
+    "Leicestershire", "Lincolnshire", "Merseyside", "Metropolitan", "Norfolk", "North Wales", "North Yorkshire",
+    "Northamptonshire", "Northumbria", "Nottinghamshire", "South Wales", "South Yorkshire", "Staffordshire",
+    "Suffolk", "Surrey", "Sussex", "Thames Valley", "Warwickshire", "West Mercia", "West Midlands",
+    "West Yorkshire", "Wiltshire",
+]
+_FORCE = re.compile(r"\b(" + "|".join(re.escape(f).replace(r"\-", "[- ]") for f in FORCES) + r")\b", re.I)
+
+_FOI_REF = re.compile(
+    r"(?:FOI\s*(?:request\s*)?(?:ref(?:erence)?|no\.?|number)|REFERENCE\s*(?:NO|NUMBER)\.?|Our\s+ref(?:erence)?|Request\s+(?:ref(?:erence)?|no\.?|number))\s*[:.]?\s*"
+    r"([A-Z]{0,6}[-/ ]?\d[\w/-]*\d)",
+    re.I,
+)
+_FOI_REF_TITLE = re.compile(r"\bFOI\s+(\d{1,5}[/-]\d{2,4})\b", re.I)
+
+
+def to_iso(day: int, month: int, year: int) -> str | None:
+    """An ISO date, or None when the numbers are not a real date."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int, str, str]]:
+    """Every date in the text as (offset, iso, as printed), UK day-first for numeric dates."""
+    found: list[tuple[int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], iso: str | None) -> None:
+        if any(s <= m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))  # an impossible date ("31 Feb") is not re-read as "Feb 2024"
+        if iso:
+            found.append((m.start(), iso, m.group(0)))
+
+    for m in _DAY_MONTH_YEAR.finditer(text):
+        add(m, to_iso(int(m.group(1)), _month(m.group(2)), int(m.group(3))))
+    for m in _MONTH_DAY_YEAR.finditer(text):
+        add(m, to_iso(int(m.group(2)), _month(m.group(1)), int(m.group(3))))
+    for m in _ISO.finditer(text):
+        add(m, to_iso(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+    for m in _NUMERIC.finditer(text):
+        add(m, to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _MONTH_YEAR.finditer(text):
+        add(m, to_iso(1, _month(m.group(1)), int(m.group(2))))
+    return sorted(found)
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTHS[key[:3]]
+
+
+def detect_kind(text: str, title: str) -> str:
+    """The document kind (see records.KINDS) from cues in its title and opening."""
+    head = (title + "\n" + text[:3000]).lower()
+    whole = text.lower()
+    if re.search(r"\bfoi\b.{0,20}\b(ref|reference|request)\b|freedom of information act", head) and re.search(r"\b(request|response|disclos)", whole):
+        return "foi_disclosure"
+    if re.search(r"(police(,)? (and|&) crime commissioner|\bpcc\b|commissioner).{0,80}\bresponse\b|response of the (police (and|&) crime )?commissioner", head):
+        return "pcc_response"
+    if re.search(r"\bforce response\b|chief constable'?s? response|response from (the )?(chief constable|force)", head):
+        return "force_response"
+    if re.search(r"\b(hmicfrs|hmic|inspectorate|inspection)\b", head) and re.search(r"\brecommendations?\b|\bareas? for improvement\b", whole) and "response" not in title.lower():
+        return "inspection_report"
+    if re.search(r"\b(guidance|toolkit|framework|manual|procedure|policy|partnership)\b", whole):
+        return "guidance"
+    return "other"
+
+
+def find_title(text: str) -> str:
+    """The document's title: its opening heading block, joined across line breaks."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    for i, line in enumerate(lines):
+        if not line or len(line) < 4 or _is_date_line(line):
+            continue
+        parts = [line]
+        # a title broken over lines ("... response to" / "A Joint Thematic ..."): join while it reads on
+        j = i + 1
+        if j + 1 < len(lines) and not lines[j] and line.endswith((":", " to")):
+            j += 1  # "... response to:" then a blank line, then the report's name
+        while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and (
+            parts[-1].endswith((":", "to", "of", "and", "&", "on", "-", "–")) or (lines[j][:1].islower())
+            or (j == i + 1 and len(parts[-1]) < 120 and not parts[-1].endswith((".", "?", "!")) and len(lines[j]) < 160 and not lines[j].endswith("."))
+        ):
+            parts.append(lines[j])
+            j += 1
+        title = re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip(".")
+        if len(title) > 300:
+            title = title[:297].rsplit(" ", 1)[0] + "..."
+        return title
+    return ""
+
+
+def _is_date_line(line: str) -> bool:
+    found = find_dates(line)
+    return bool(found) and len(line) <= len(found[0][2]) + 4
+
+
+def find_report(title: str) -> str | None:
+    """The report a response answers, named after "response to" in its title."""
+    m = re.search(r"\bresponse\s+to\s*:?\s*(.+)$", title, re.I)
+    if not m:
+        return None
+    report = m.group(1).strip(" .:")
+    return report or None
+
+
+def find_foi_reference(text: str, title: str) -> str | None:
+    """The FOI reference as printed ("392/2026", "889-2024")."""
+    m = _FOI_REF.search(text[:4000]) or _FOI_REF_TITLE.search(title)
+    return m.group(1).strip() if m else None
+
+
+def find_force(text: str) -> str | None:
+    """The police force named most often in the document, with "Police" appended."""
+    counts: dict[str, int] = {}
+    for m in _FORCE.finditer(text):
+        name = next(f for f in FORCES if f.lower().replace("-", " ") == m.group(1).lower().replace("-", " "))
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return "Metropolitan Police Service" if best == "Metropolitan" else f"{best} Police"
+
+
+def foi_title(text: str, ref: str | None) -> str | None:
+    """A readable FOI title: the reference and what the request is about."""
+    m = re.search(r"\brequest\b\s*:?\s*(.{10,600}?)(?:\n|$)", text, re.I)
+    if not m:
+        return f"FOI {ref}" if ref else None
+    request = m.group(1)
+    about = re.search(r"\b(?:regarding|relating to|in relation to|concerning|about|on)\s+(.{8,160}?)(?=\s+-\s+|[.,;:?]|\s+within\b|\s+specifically\b|$)", request, re.I)
+    topic = (about.group(1) if about else request[:120]).strip()
+    topic = topic[:1].upper() + topic[1:]
+    return f"FOI {ref}: {topic}" if ref else topic
+
+
+def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None]:
+    """The document's own date: disclosure date for FOI, a dated heading, else the title's month."""
+    if kind == "foi_disclosure":
+        m = re.search(r"(disclosed|responded|response date|date of response|sent)\D{0,20}", text, re.I)
+        if m:
+            after = find_dates(text[m.end():m.end() + 40])
+            if after:
+                return after[0][1], after[0][2]
+    head = text[:600]
+    for _, iso, printed in find_dates(head):
+        if not re.fullmatch(_MONTH_YEAR.pattern, printed, re.I) or printed.lower() in title.lower():
+            return iso, printed
+    in_title = find_dates(title)
+    if in_title:
+        return in_title[-1][1], in_title[-1][2]
+    return None, None
+
+
+def extract_meta(text: str, name: str = "") -> Meta:
+    """All metadata of a document from its clean text (and file name as a fallback title)."""
+    title = find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+    kind = detect_kind(text, title)
+    ref = find_foi_reference(text, title) if kind == "foi_disclosure" else None
+    if kind == "foi_disclosure":
+        title = foi_title(text, ref) or title
+    iso, printed = _main_date(text, title, kind)
+    return Meta(
+        kind=kind,
+        title=title,
+        date=iso,
+        date_text=printed,
+        force=find_force(text),
+        foi_reference=ref,
+        report=find_report(title) if kind in ("pcc_response", "force_response") else None,
+        dates=sorted({d for _, d, _ in find_dates(text)}),
+    )

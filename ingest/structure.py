@@ -1,0 +1,177 @@
+"""Find a document's structure in clean text: headings, recommendation blocks and paragraphs.
+
+A recommendation block runs from its "Recommendation N" (or numbered item) line, with the
+addressee lead-in just above it ("Police forces should ensure that:"), to the next
+recommendation, heading or separator, so that a recommendation and the response to it stay
+together. FOI disclosures have no recommendations: their numbered lines are questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.records import Block, Clean, Source
+
+_REC_LINE = re.compile(
+    r"^(?:-\s*)?(?P<type>recommendations?|area for improvement|afi|cause of concern)\s+(?P<ref>\d{1,3}|[A-Z])\b[.:)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+_NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<rest>[A-Z(\"“'].{25,})$")
+_LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
+_HEADING_STOP = re.compile(r"[.,;!?]$")
+_SENTENCE_WORDS = re.compile(r"\b(should|must|is|are|was|were|has|have|will|can|we|i)\b", re.I)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of text, without the newline."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def source_marks(clean: Clean, source: Source, start: int, end: int) -> str:
+    """How a clean line was marked up in the source: '#' heading, '*' wholly bold, '' plain."""
+    if start >= end:
+        return ""
+    s, _ = clean.to_source(start, end)
+    line_start = source.text.rfind("\n", 0, s) + 1
+    line_end = source.text.find("\n", s)
+    raw = source.text[line_start:line_end if line_end != -1 else len(source.text)].strip()
+    if raw.startswith("#"):
+        return "#"
+    if re.fullmatch(r"(?:[-•]\s*)?\*\*.+\*\*:?", raw):
+        return "*"
+    return ""
+
+
+def is_heading(line: str, mark: str) -> bool:
+    """A short title-like line: marked as a heading, in capitals, or a short unpunctuated phrase."""
+    words = line.split()
+    if not words or len(words) > 12 or len(line) > 90:
+        return False
+    if _REC_LINE.match(line) or re.match(r"^[-•]|^\d|^[A-Z][.)]\s", line):
+        return False
+    if _HEADING_STOP.search(line) or "should" in line.lower():
+        return False
+    if mark == "#":
+        return True
+    letters = [c for c in line if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        return True
+    if mark == "*" and len(words) <= 10:
+        return True
+    return len(words) <= 8 and line[0].isupper() and not _SENTENCE_WORDS.search(line) or bool(re.fullmatch(r"(Request|Response\s*\d*|Question\s*\d*|Answer\s*\d*)\s*:", line, re.I))
+
+
+def _boundaries(clean: Clean, source: Source) -> set[int]:
+    """Clean offsets where a removed separator line stood: nothing spans those."""
+    cuts: set[int] = set()
+    for r in clean.removed:
+        if r.reason == "separator" and r.text.strip("-_=*") == "" and len(r.text) >= 3:
+            # first clean char after the removed line
+            lo, hi = 0, len(clean.offsets)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if clean.offsets[mid] < r.end:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            cuts.add(lo)
+    return cuts
+
+
+def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
+    """Split clean text into heading, recommendation and paragraph blocks, in order."""
+    text = clean.text
+    blocks: list[Block] = []
+    section = ""
+    recs_allowed = kind != "foi_disclosure"
+    cuts = _boundaries(clean, source)
+    current: Block | None = None
+    para_start: int | None = None
+    last_end = 0
+
+    def close_para(end: int) -> None:
+        nonlocal para_start
+        if para_start is not None and text[para_start:end].strip():
+            blocks.append(Block("paragraph", para_start, end, section=section))
+        para_start = None
+
+    def close_rec(end: int) -> None:
+        nonlocal current
+        if current is not None:
+            current.end = end
+            blocks.append(current)
+            current = None
+
+    spans = _line_spans(text)
+    for idx, (start, end) in enumerate(spans):
+        line = text[start:end].strip()
+        if any(last_end < c <= start for c in cuts):
+            close_rec(last_end)
+            close_para(last_end)
+        if not line:
+            if current is None:
+                close_para(last_end)
+            continue
+        rec = _REC_LINE.match(line) if recs_allowed else None
+        numbered = _NUMBERED_ITEM.match(line) if recs_allowed and not rec else None
+        if rec and len(rec.group("rest")) > 200:
+            rec = None  # prose that starts with the word "Recommendation"
+        if rec or numbered:
+            ref = (rec or numbered).group("ref")  # type: ignore[union-attr]
+            block_start = start
+            # an addressee lead-in just above ("Police forces should ensure that:") joins the block
+            if current is not None:
+                lead = _trailing_lead_in(text, current.start, start)
+                if lead is not None:
+                    block_start = lead
+                    last_end = lead
+            elif blocks and blocks[-1].kind == "paragraph" and para_start is None:
+                prev = blocks[-1]
+                if _LEAD_IN.search(text[prev.start:prev.end].strip()) and "\n" not in text[prev.start:prev.end].strip():
+                    blocks.pop()
+                    block_start = prev.start
+            close_rec(last_end)
+            close_para(last_end)
+            current = Block("recommendation", block_start, end, section=section, ref=ref)
+        elif is_heading(line, source_marks(clean, source, start, end)) and not _continues(spans, idx, text):
+            close_rec(last_end)
+            close_para(last_end)
+            prev_heading = text[blocks[-1].start:blocks[-1].end].rstrip() if blocks and blocks[-1].kind == "heading" else ""
+            if prev_heading and not prev_heading.endswith(":") and not line.endswith(":") and text[blocks[-1].end:start].count("\n") == 1:
+                # a heading broken over lines is one heading
+                blocks[-1].end = end
+                section = " ".join(text[blocks[-1].start:end].split()).rstrip(":").strip()
+                blocks[-1].section = section
+            else:
+                section = line.rstrip(":").strip()
+                blocks.append(Block("heading", start, end, section=section))
+        elif current is None and para_start is None:
+            para_start = start
+        last_end = end
+    close_rec(last_end)
+    close_para(last_end)
+    return blocks
+
+
+def _trailing_lead_in(text: str, block_start: int, line_start: int) -> int | None:
+    """Start of a standalone lead-in line ending a block just before a new recommendation."""
+    body = text[block_start:line_start].rstrip()
+    cut = body.rfind("\n")
+    if cut == -1:
+        return None
+    last = body[cut + 1:].strip()
+    if _LEAD_IN.search(last) and body[:cut].endswith("\n"):
+        return block_start + cut + 1
+    return None
+
+
+def _continues(spans: list[tuple[int, int]], idx: int, text: str) -> bool:
+    """True when a short line is the start of a sentence that runs on to the next line."""
+    if idx + 1 >= len(spans):
+        return False
+    nxt = text[spans[idx + 1][0]:spans[idx + 1][1]].strip()
+    return bool(nxt) and nxt[:1].islower()

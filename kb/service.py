@@ -1,0 +1,128 @@
+"""The facade: the one object the CLI, the app and the evals call.
+
+It owns the store, the vector index and the embedding model of one data home, opening each
+lazily (the model loads on the first ingest or dense query, not at start-up).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kb.config import Config, load_config
+from kb.embed import Embedder
+from kb.errors import DocumentError, EmptyIndexError, KBError
+from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
+from kb.search import Hit, Searcher
+from kb.store import Filters, Store
+from kb.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+
+class KB:
+    """A knowledge base over one data home."""
+
+    def __init__(self, config: Config | None = None, embedder: Embedder | None = None, **overrides: Any) -> None:
+        self.config = config or load_config(**overrides)
+        self.store = Store(self.config.db_path)
+        self._vectors: VectorIndex | None = None
+        self._embedder: Embedder | None = embedder  # share one loaded model between instances
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The vector index (opened on first use)."""
+        if self._vectors is None:
+            self._vectors = VectorIndex(self.config)
+        return self._vectors
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model (loaded on first use)."""
+        if self._embedder is None:
+            self._embedder = Embedder(self.config.model_path)
+        return self._embedder
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The ingest pipeline."""
+        return Pipeline(self.config, self.store, self.vectors, self.embedder)
+
+    @property
+    def searcher(self) -> Searcher:
+        """The searcher."""
+        return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k)
+
+    # --- ingest ---------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileReport]:
+        """Ingest files and folders; returns a report per file (failures included)."""
+        return self.pipeline.ingest(paths, progress)
+
+    def ensure_corpus(self, progress: Progress | None = None) -> list[FileReport]:
+        """Ingest the configured corpus folder when the data home holds no documents yet."""
+        if self.store.counts()["documents"] or not self.config.corpus.is_dir():
+            return []
+        log.info("the data home is empty: ingesting %s", self.config.corpus)
+        return self.ingest([self.config.corpus], progress)
+
+    def delete(self, name: str) -> list[str]:
+        """Remove a document (by file name or path) with its chunks and vectors."""
+        return self.pipeline.delete(name)
+
+    def prune(self, folders: Iterable[str | Path]) -> list[str]:
+        """Remove documents whose files under these folders have been deleted."""
+        return self.pipeline.prune(folders)
+
+    # --- read -----------------------------------------------------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        """Every document with its metadata, newest first."""
+        out = []
+        for d in self.store.documents():
+            row = {k: d[k] for k in d.keys() if k not in ("meta",)}
+            row["warnings"] = json.loads(d["warnings"])
+            out.append(row)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, chunks and vectors, and the model that built the index."""
+        counts = self.store.counts()
+        counts["vectors"] = self.vectors.count()
+        counts["model"] = self.store.get_setting(MODEL_KEY)
+        counts["home"] = str(self.config.home)
+        return counts
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
+               date_from: str | None = None, date_to: str | None = None) -> list[Hit]:
+        """Search the indexed chunks; see ``kb.search.MODES``."""
+        if not self.store.counts()["documents"]:
+            raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
+        if mode != "lexical":
+            self.pipeline.check_model()
+        filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to))
+        return self.searcher.search(query, k=k, mode=mode, filters=filters)
+
+    def source_text(self, name: str) -> str:
+        """The extracted text of a document."""
+        docs = self.store.documents_named(name)
+        if not docs:
+            raise DocumentError(f"no document called '{name}'")
+        return self.store.source_text(docs[0]["id"])
+
+
+def _iso(value: str | None) -> str | None:
+    """Validate a date filter (YYYY-MM-DD, or YYYY / YYYY-MM as the start of that period)."""
+    if not value:
+        return None
+    import re
+
+    value = value.strip()
+    if re.fullmatch(r"\d{4}", value):
+        return f"{value}-01-01"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return f"{value}-01"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise KBError(f"dates are written YYYY-MM-DD (e.g. 2026-04-30); got '{value}'")

@@ -1,0 +1,337 @@
+"""The SQLite store: documents, pages, chunks and their FTS5 index. The source of truth.
+
+Migrations are numbered and recorded in ``schema_migrations``. Every write of a document
+(its row, pages, chunks and FTS rows) happens in one transaction, so a crash leaves either
+the old document or the new one, never half of either. Connections are per thread (the app
+serves from several) and the database runs in WAL mode so readers never wait for an ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from kb.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: list[str] = [
+    # 1: documents, their text and pages, chunks with a full-text index, settings, vector journal
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        format TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        date TEXT,
+        date_text TEXT,
+        force TEXT,
+        foi_reference TEXT,
+        report TEXT,
+        pages INTEGER NOT NULL DEFAULT 0,
+        chunks INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        meta TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_hash ON documents(content_hash);
+    CREATE INDEX documents_name ON documents(name);
+    CREATE TABLE doc_text (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        source TEXT NOT NULL
+    );
+    CREATE TABLE pages (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        label TEXT,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        has_text INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, number)
+    );
+    CREATE TABLE chunks (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        page INTEGER,
+        page_end INTEGER,
+        section TEXT NOT NULL DEFAULT '',
+        ref TEXT,
+        tokens INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX chunks_doc ON chunks(doc_id, ordinal);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, section, title, tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE vector_journal (chunk_id TEXT PRIMARY KEY);
+    """,
+]
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, seconds precision."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Filters:
+    """Search filters: document kinds, one or more document names, and a date range (ISO)."""
+
+    kinds: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def active(self) -> bool:
+        """True when any filter is set."""
+        return bool(self.kinds or self.docs or self.date_from or self.date_to)
+
+    def where(self) -> tuple[str, list[Any]]:
+        """A SQL condition on the documents table (alias d) and its parameters."""
+        parts, params = ["1=1"], []
+        if self.kinds:
+            parts.append(f"d.kind IN ({','.join('?' * len(self.kinds))})")
+            params.extend(self.kinds)
+        if self.docs:
+            parts.append(f"d.name IN ({','.join('?' * len(self.docs))})")
+            params.extend(self.docs)
+        if self.date_from:
+            parts.append("d.date >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            parts.append("d.date <= ?")
+            params.append(self.date_to)
+        return " AND ".join(parts), params
+
+
+class Store:
+    """The SQLite database of a data home."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data home {self.path.parent}: {exc.strerror}") from exc
+        self._local = threading.local()
+        self._migrate()
+
+    # --- connections and transactions -------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _migrate(self) -> None:
+        try:
+            db = self.db
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {r[0] for r in db.execute("SELECT version FROM schema_migrations")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a knowledge-base database ({exc})") from exc
+        if done and max(done) > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer version of this program (schema {max(done)}); upgrade kb")
+        for version, sql in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            with self.transaction() as tx:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        tx.execute(statement)
+                tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
+            log.info("database migrated to schema %d", version)
+
+    def schema_version(self) -> int:
+        """The highest migration applied."""
+        return int(self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
+
+    # --- settings -----------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        """A stored setting (e.g. the embedding model that built the index)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting."""
+        self.db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- documents ----------------------------------------------------------------------
+    def document_by_path(self, path: str) -> sqlite3.Row | None:
+        """The document ingested from a path."""
+        return self.db.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
+
+    def documents_by_hash(self, content_hash: str) -> list[sqlite3.Row]:
+        """Documents with this exact content."""
+        return self.db.execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)).fetchall()
+
+    def documents_named(self, name: str) -> list[sqlite3.Row]:
+        """Documents whose file name (or path) is ``name``."""
+        return self.db.execute("SELECT * FROM documents WHERE name = ? OR path = ? ORDER BY id", (name, name)).fetchall()
+
+    def documents(self) -> list[sqlite3.Row]:
+        """Every document, newest date first."""
+        return self.db.execute("SELECT * FROM documents ORDER BY COALESCE(date, '') DESC, name").fetchall()
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents and chunks."""
+        row = self.db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks), (SELECT COUNT(*) FROM chunks_fts)").fetchone()
+        return {"documents": row[0], "chunks": row[1], "fts_rows": row[2]}
+
+    def save_document(self, doc: dict[str, Any], pages: Iterable[dict[str, Any]], chunks: list[dict[str, Any]], source: str) -> tuple[int, list[str]]:
+        """Insert or replace the document at doc['path'] with its pages and chunks, atomically.
+
+        Returns the new document id and the chunk ids the old version had (for vector cleanup).
+        """
+        with self.transaction() as tx:
+            old = tx.execute("SELECT id FROM documents WHERE path = ?", (doc["path"],)).fetchone()
+            old_ids: list[str] = []
+            if old:
+                old_ids = self._delete(tx, old[0])
+            cols = ["path", "name", "content_hash", "format", "kind", "title", "date", "date_text", "force",
+                    "foi_reference", "report", "pages", "chunks", "bytes", "warnings", "meta", "ingested_at"]
+            values = [doc.get(c) for c in cols]
+            cur = tx.execute(f"INSERT INTO documents ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", values)
+            doc_id = int(cur.lastrowid or 0)
+            tx.execute("INSERT INTO doc_text VALUES (?, ?)", (doc_id, source))
+            tx.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                           [(doc_id, p["number"], p.get("label"), p["start"], p["end"], int(p.get("has_text", True))) for p in pages])
+            for c in chunks:
+                cur = tx.execute(
+                    "INSERT INTO chunks (id, doc_id, ordinal, text, start, end, page, page_end, section, ref, tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (c["id"], doc_id, c["ordinal"], c["text"], c["start"], c["end"], c["page"], c["page_end"], c["section"], c["ref"], c["tokens"]),
+                )
+                tx.execute("INSERT INTO chunks_fts (rowid, text, section, title) VALUES (?, ?, ?, ?)",
+                           (cur.lastrowid, c["text"], c["section"], doc["title"]))
+        return doc_id, old_ids
+
+    def _delete(self, tx: sqlite3.Connection, doc_id: int) -> list[str]:
+        ids = [r[0] for r in tx.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        tx.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)", (doc_id,))
+        tx.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return ids
+
+    def delete_document(self, doc_id: int) -> list[str]:
+        """Remove a document with its pages and chunks; returns the removed chunk ids."""
+        with self.transaction() as tx:
+            return self._delete(tx, doc_id)
+
+    def source_text(self, doc_id: int) -> str:
+        """The full extracted text of a document (chunk offsets point into it)."""
+        row = self.db.execute("SELECT source FROM doc_text WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
+    # --- chunks -------------------------------------------------------------------------
+    def chunk_ids(self) -> set[str]:
+        """Every chunk id in the database."""
+        return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, sqlite3.Row]:
+        """Chunk rows joined with their document, keyed by chunk id."""
+        out: dict[str, sqlite3.Row] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.db.execute(
+                f"""SELECT c.*, d.name AS doc, d.title, d.kind, d.date, d.path
+                    FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))})""",
+                part,
+            )
+            out.update({r["id"]: r for r in rows})
+        return out
+
+    def doc_hashes(self, filters: Filters) -> list[str]:
+        """Content hashes of the documents that pass the filters."""
+        where, params = filters.where()
+        return [r[0] for r in self.db.execute(f"SELECT d.content_hash FROM documents d WHERE {where}", params)]
+
+    def chunk_ids_of(self, doc_id: int) -> list[str]:
+        """The chunk ids of one document."""
+        return [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]
+
+    def move_document(self, doc_id: int, path: str, name: str) -> None:
+        """Record that a document's file now lives at another path (content unchanged)."""
+        with self.transaction() as tx:
+            tx.execute("UPDATE documents SET path = ?, name = ? WHERE id = ?", (path, name, doc_id))
+
+    def lexical(self, match: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """Top-k chunk ids for an FTS5 MATCH expression, best first, with bm25 scores (higher is better)."""
+        if not match:
+            return []
+        where, params = (filters or Filters()).where()
+        sql = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
+                  FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+                  WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC LIMIT ?"""
+        try:
+            return [(r[0], float(r[1])) for r in self.db.execute(sql, [match, *params, k])]
+        except sqlite3.OperationalError as exc:  # defensive: the query builder escapes input
+            log.warning("lexical query failed for %r: %s", match, exc)
+            return []
+
+    # --- vector journal (crash safety) -------------------------------------------------
+    def journal_add(self, ids: Iterable[str]) -> None:
+        """Record vector ids about to be written, before they reach Chroma."""
+        with self.transaction() as tx:
+            tx.executemany("INSERT OR IGNORE INTO vector_journal VALUES (?)", [(i,) for i in ids])
+
+    def journal(self) -> list[str]:
+        """Vector ids written by an ingest that may not have finished."""
+        return [r[0] for r in self.db.execute("SELECT chunk_id FROM vector_journal")]
+
+    def journal_clear(self, ids: Iterable[str] | None = None) -> None:
+        """Forget journal entries (all of them when ids is None)."""
+        with self.transaction() as tx:
+            if ids is None:
+                tx.execute("DELETE FROM vector_journal")
+            else:
+                tx.executemany("DELETE FROM vector_journal WHERE chunk_id = ?", [(i,) for i in ids])
+
+
+def to_json_list(values: list[str]) -> str:
+    """Serialise a list for a TEXT column."""
+    return json.dumps(values, ensure_ascii=False)

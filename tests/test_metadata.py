@@ -1,0 +1,61 @@
+"""Metadata: kind, title, dates, force, FOI reference and the report a response answers."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, CSA, FOI, IOM, MAPPA, STALKING
+
+from ingest.clean import clean
+from ingest.load import load
+from ingest.metadata import extract_meta, find_dates, find_foi_reference
+
+
+def meta_of(name: str):  # type: ignore[no-untyped-def]
+    s = load(CORPUS / name)
+    return extract_meta(clean(s).text, s.name)
+
+
+@pytest.mark.parametrize("name,kind,date", [
+    (FOI, "foi_disclosure", "2026-05-08"),
+    (MAPPA, "pcc_response", "2022-09-08"),
+    (STALKING, "force_response", "2023-06-01"),
+    (CSA, "pcc_response", "2026-04-01"),
+    (IOM, "guidance", None),
+])
+def test_kind_and_date_of_each_seed(name: str, kind: str, date: str | None) -> None:
+    m = meta_of(name)
+    assert m.kind == kind
+    assert m.date == date
+
+
+def test_titles_and_reports() -> None:
+    assert meta_of(FOI).title.startswith("FOI 392/2026: The management of violence against women and girls")
+    assert meta_of(FOI).foi_reference == "392/2026"
+    mappa = meta_of(MAPPA)
+    assert mappa.report == "A Joint Thematic Inspection of Multi-Agency Public Protection Arrangements (MAPPA)"
+    assert mappa.force == "Dyfed-Powys Police"
+    csa = meta_of(CSA)
+    assert csa.report == "HMICFRS Report on Policing Online Child Sexual Abuse and Managing Registered Sex Offenders (April 2026)"
+    assert csa.date_text == "April 2026"
+    assert "2026-10-31" in csa.dates and "2027-04-30" in csa.dates
+    assert meta_of(STALKING).report.startswith("the OPCC Report and recommendations from their deep Dive report into Stalking")
+    assert meta_of(IOM).title == "High Risk of Reoffending"
+
+
+def test_date_forms() -> None:
+    found = [iso for _, iso, _ in find_dates("8th September 2022, 08/05/2026, 2024-01-31, June 2023, 31 Feb 2024, Sept 3, 2021")]
+    assert found == ["2022-09-08", "2026-05-08", "2024-01-31", "2023-06-01", "2021-09-03"]
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("FOI Reference: 392/2026\nRequest:", "392/2026"),
+    ("REFERENCE NO: 889-2024\n", "889-2024"),
+    ("Our ref: FOI-2025-117\n", "FOI-2025-117"),
+])
+def test_foi_reference_forms(text: str, ref: str) -> None:
+    assert find_foi_reference(text, "") == ref
+
+
+def test_inspection_report_kind() -> None:
+    text = "HMICFRS\nAn inspection of vetting\n\nRecommendation 1\nBy 31 October 2026, forces should review vetting."
+    assert extract_meta(text).kind == "inspection_report"
