@@ -119,12 +119,14 @@ def serve(kb_: KB | None = None) -> None:
     """Ingest corpus/ if the data home is empty, then serve the app (blocks until stopped)."""
     knowledge = kb_ or get_kb()
     _state["kb"] = knowledge
-    reports = knowledge.ensure_corpus(progress=lambda i, n, name: log.warning("ingesting %d/%d %s", i + 1, n, name) if name else None)
+    reports = knowledge.ensure_corpus(progress=lambda i, n, name: log.info("ingesting %d/%d %s", i + 1, n, name) if name else None)
     for r in reports:
-        log.warning("%s %s (%d chunks)%s", r.status, r.name, r.chunks, f": {r.error}" if r.error else "")
-    demo.queue().launch(server_name=knowledge.config.host, server_port=knowledge.config.port, show_api=False)
+        log.info("%s %s (%d chunks)%s", r.status, r.name, r.chunks, f": {r.error}" if r.error else "")
+    demo.queue().launch(server_name=knowledge.config.host, server_port=knowledge.config.port)
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    log.setLevel(logging.INFO)  # the app's own progress lines, without the libraries' chatter
+    log.info("starting: the first start indexes corpus/ (about 20 seconds), then serves http://%s:%s", get_kb().config.host, get_kb().config.port)
     serve()

@@ -76,14 +76,19 @@ def _units(text: str, start: int, end: int, count: TokenCounter, limit: int) -> 
                 yield from _words(text, s[0], s[1], count, limit)
 
 
-def _pack(text: str, units: list[tuple[int, int]], count: TokenCounter, limit: int) -> list[tuple[int, int]]:
-    """Greedily join consecutive units while the joined text stays under the limit."""
-    packed: list[tuple[int, int]] = []
+def _pack(text: str, units: list[tuple[int, int]], count: TokenCounter, limit: int) -> list[tuple[int, int, int]]:
+    """Greedily join consecutive units while the joined text stays under the limit.
+
+    Word-piece counts add up across whitespace (the tokenizer splits on it first), so each
+    unit is counted once and the sums decide; returns (start, end, tokens).
+    """
+    packed: list[tuple[int, int, int]] = []
     for u in units:
-        if packed and count(text[packed[-1][0]:u[1]]) <= limit:
-            packed[-1] = (packed[-1][0], u[1])
+        n = count(text[u[0]:u[1]])
+        if packed and packed[-1][2] + n <= limit:
+            packed[-1] = (packed[-1][0], u[1], packed[-1][2] + n)
         else:
-            packed.append(u)
+            packed.append((u[0], u[1], n))
     return packed
 
 
@@ -117,12 +122,12 @@ def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter
 
     chunks: list[Chunk] = []
     for units, section, ref in groups:
-        for cs, ce in _pack(text, units, count, max_tokens):
+        for cs, ce, tokens in _pack(text, units, count, max_tokens):
             start, end = clean.to_source(cs, ce)
             first, last = source.page_at(start), source.page_at(max(start, end - 1))
             chunks.append(Chunk(
                 ordinal=len(chunks), text=text[cs:ce], start=start, end=end, clean_start=cs, clean_end=ce,
                 page=first.number if first else None, page_end=last.number if last else None,
-                section=section, ref=ref, tokens=count(text[cs:ce]),
+                section=section, ref=ref, tokens=tokens,
             ))
     return chunks

@@ -118,6 +118,8 @@ def _load_docx(p: Path, data: bytes) -> Source:
     try:
         import docx
         from docx.oxml.ns import qn
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a declared dependency
         raise LoadError("reading DOCX needs python-docx: pip install python-docx") from exc
     try:
@@ -130,12 +132,12 @@ def _load_docx(p: Path, data: bytes) -> Source:
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            para = docx.text.paragraph.Paragraph(child, document)
+            para = Paragraph(child, document)
             lines.append(_docx_paragraph(para))
         elif child.tag == qn("w:tbl"):
-            table = docx.table.Table(child, document)
+            table = Table(child, document)
             for row in table.rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:
                     value = " ".join(c.strip() for c in cell.text.splitlines() if c.strip())
                     if not cells or cells[-1] != value:  # merged cells repeat their text

@@ -81,6 +81,9 @@ def _convert(name: str, kind: Any, value: Any) -> Any:
 
 def load_config(**overrides: Any) -> Config:
     """Build the Config from defaults, then environment variables, then non-None overrides."""
+    unknown = set(overrides) - {f.name for f in fields(Config)}
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
     for f in fields(Config):
         raw = os.environ.get(env_name(f.name))
@@ -88,9 +91,6 @@ def load_config(**overrides: Any) -> Config:
             values[f.name] = _convert(f.name, f.type, raw)
         if overrides.get(f.name) is not None:
             values[f.name] = _convert(f.name, f.type, overrides[f.name])
-    unknown = set(overrides) - {f.name for f in fields(Config)}
-    if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     return replace(Config(), **values).validate()
 
 

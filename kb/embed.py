@@ -94,6 +94,8 @@ class Embedder:
 
     def truncate(self, text: str, tokens: int) -> str:
         """The longest prefix of text (whole words) within a word-piece budget."""
+        if self.count_tokens(text) <= tokens:
+            return " ".join(text.split())
         words = text.split()
         while words and self.count_tokens(" ".join(words)) > tokens:
             words = words[: max(0, len(words) - max(1, len(words) // 8))]

@@ -166,10 +166,10 @@ class Pipeline:
 
     def _store(self, u: Understood, path: str, size: int, report: FileReport) -> None:
         meta = u.meta
-        contexts = [self._context(meta.title, c.section, c.ref) for c in u.chunks]
+        contexts = [self.context(meta.title, c.section, c.ref) for c in u.chunks]
         ids = [chunk_id(u.content_hash, c.start, c.end) for c in u.chunks]
         warnings = u.source.warnings + u.warnings
-        texts = [f"{ctx}\n{c.text}" if ctx else c.text for ctx, c in zip(contexts, u.chunks)]
+        texts = [f"{ctx}\n{c.text}" if ctx else c.text for ctx, c in zip(contexts, u.chunks, strict=False)]
         vectors = self.embedder.embed(texts, batch_size=self.config.embed_batch)
         existing = self.store.document_by_path(path)
         old_ids = [r for r in self.store.chunk_ids_of(existing["id"])] if existing is not None else []
@@ -185,7 +185,7 @@ class Pipeline:
             "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(),
         }
         chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens")}}
-                  for i, c in zip(ids, u.chunks)]
+                  for i, c in zip(ids, u.chunks, strict=False)]
         pages = [asdict(p) for p in u.source.pages]
         self.store.save_document(record, pages, chunks, u.source.text)
         if self.store.get_setting(MODEL_KEY) is None:
@@ -197,7 +197,7 @@ class Pipeline:
         report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(vectors)
         report.warnings.extend(warnings)
 
-    def _context(self, title: str, section: str, ref: str | None) -> str:
+    def context(self, title: str, section: str, ref: str | None) -> str:
         """The short prefix embedded with a chunk: title, section and ref, within a small budget."""
         parts = [title]
         if section and section.lower() not in title.lower():

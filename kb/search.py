@@ -18,8 +18,7 @@ from kb.vectors import VectorIndex
 MODES = ("hybrid", "lexical", "dense")
 
 STOPWORDS = frozenset(
-    "a an and are as at be by can did do does for from has have how i in is it its of on or our so that the their them "
-    "there these they this to was we were what when where which who whom why will with would you your".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "them", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your"]
 )
 
 
@@ -110,7 +109,7 @@ class Searcher:
             return []
         scored = getattr(self, mode)(query, k, filters or Filters())[:k]
         rows = self.store.chunks_by_ids([i for i, _ in scored])
-        hits = []
+        hits: list[Hit] = []
         for chunk_id, score in scored:
             row = rows.get(chunk_id)
             if row is None:  # a vector whose chunk is gone (cleaned on the next ingest)

@@ -81,14 +81,14 @@ class KB:
         """Every document with its metadata, newest first."""
         out = []
         for d in self.store.documents():
-            row = {k: d[k] for k in d.keys() if k not in ("meta",)}
+            row = {k: d[k] for k in d if k not in ("meta",)}
             row["warnings"] = json.loads(d["warnings"])
             out.append(row)
         return out
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, chunks and vectors, and the model that built the index."""
-        counts = self.store.counts()
+        counts: dict[str, Any] = dict(self.store.counts())
         counts["vectors"] = self.vectors.count()
         counts["model"] = self.store.get_setting(MODEL_KEY)
         counts["home"] = str(self.config.home)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ MIGRATIONS: list[str] = [
 
 def now() -> str:
     """The current UTC time as ISO 8601, seconds precision."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -105,7 +105,8 @@ class Filters:
 
     def where(self) -> tuple[str, list[Any]]:
         """A SQL condition on the documents table (alias d) and its parameters."""
-        parts, params = ["1=1"], []
+        parts: list[str] = ["1=1"]
+        params: list[Any] = []
         if self.kinds:
             parts.append(f"d.kind IN ({','.join('?' * len(self.kinds))})")
             params.extend(self.kinds)

@@ -58,12 +58,12 @@ class VectorIndex:
 
     def upsert(self, ids: list[str], embeddings: list[list[float]], texts: list[str], metadatas: list[dict[str, Any]]) -> None:
         """Write vectors by id, replacing any with the same id."""
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import BaseNode, TextNode
 
         if not ids:
             return
         self.delete(ids)
-        nodes = [TextNode(id_=i, text=t, embedding=e, metadata=m) for i, e, t, m in zip(ids, embeddings, texts, metadatas)]
+        nodes: list[BaseNode] = [TextNode(id_=i, text=t, embedding=e, metadata=m) for i, e, t, m in zip(ids, embeddings, texts, metadatas, strict=False)]
         self.store.add(nodes)
 
     def delete(self, ids: list[str]) -> None:
@@ -83,4 +83,4 @@ class VectorIndex:
             kwargs["where"] = {"doc_key": {"$in": doc_keys}}
         res = self.store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=min(k, n)), **kwargs)
         # llama-index reports exp(-distance); Chroma's cosine distance is 1 - similarity
-        return [(i, 1.0 + math.log(s) if s > 0 else -1.0) for i, s in zip(res.ids or [], res.similarities or [])]
+        return [(i, 1.0 + math.log(s) if s > 0 else -1.0) for i, s in zip(res.ids or [], res.similarities or [], strict=False)]

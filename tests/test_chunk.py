@@ -11,7 +11,6 @@ from pdfmake import make_pdf
 from ingest import understand
 from ingest.chunk import chunk, word_count
 from ingest.clean import clean
-from ingest.load import load
 from ingest.structure import find_blocks
 from kb.config import CONTEXT_TOKENS, MODEL_MAX_TOKENS
 

@@ -1,0 +1,1 @@
+"""Evaluations and benchmarks: gold sets and the scripts that score the system on them."""
