@@ -15,6 +15,8 @@ from pathlib import Path
 from ingest.records import PAGE_BREAK, Page, Source
 
 log = logging.getLogger(__name__)
+# pypdf logs every repair it makes ("EOF marker not found"); a bad file becomes one LoadError instead
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt", ".md": "md", ".markdown": "md"}
 

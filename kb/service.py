@@ -81,7 +81,7 @@ class KB:
         """Every document with its metadata, newest first."""
         out = []
         for d in self.store.documents():
-            row = {k: d[k] for k in d if k not in ("meta",)}
+            row = {k: d[k] for k in d.keys() if k != "meta"}  # noqa: SIM118 (iterating a sqlite3.Row yields values)
             row["warnings"] = json.loads(d["warnings"])
             out.append(row)
         return out
