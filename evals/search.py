@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from kb.search import MODES
 from kb.service import KB
@@ -36,9 +37,9 @@ def rank_of(hits: list, item: dict[str, str]) -> int | None:  # type: ignore[typ
     return None
 
 
-def evaluate(kb: KB, gold: list[dict[str, str]], modes: tuple[str, ...] = MODES, k: int = 10) -> dict[str, dict[str, float]]:
+def evaluate(kb: KB, gold: list[dict[str, str]], modes: tuple[str, ...] = MODES, k: int = 10) -> dict[str, dict[str, Any]]:
     """Metrics per mode, plus the queries each mode missed."""
-    out: dict[str, dict] = {}  # type: ignore[type-arg]
+    out: dict[str, dict[str, Any]] = {}
     for mode in modes:
         ranks = [rank_of(kb.search(g["query"], k=k, mode=mode), g) for g in gold]
         n = len(gold)

@@ -29,11 +29,14 @@ def measure(corpus: Path = CORPUS, repeats: int = 3) -> dict[str, object]:
     embedder.embed(["warm up"])
     model_load_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
-        kb = KB(home=tmp, embedder=embedder)
-        kb.vectors  # open Chroma before timing  # noqa: B018
-        t = time.perf_counter()
-        reports = kb.ingest([corpus])
-        ingest_s = time.perf_counter() - t
+        # best of `repeats` first ingests, each into a new data home, as the ceiling is best of `repeats` too
+        ingest_s = float("inf")
+        for n in range(repeats):
+            kb = KB(home=f"{tmp}/home{n}", embedder=embedder)
+            kb.vectors  # open Chroma before timing  # noqa: B018
+            t = time.perf_counter()
+            reports = kb.ingest([corpus])
+            ingest_s = min(ingest_s, time.perf_counter() - t)
         chunks = sum(r.chunks for r in reports)
         t = time.perf_counter()
         kb.ingest([corpus])
@@ -41,8 +44,8 @@ def measure(corpus: Path = CORPUS, repeats: int = 3) -> dict[str, object]:
         # the ceiling: the model alone encoding the same chunk texts, same batch size
         # the exact inputs the pipeline embeds: title/section/ref prefix + passage
         pipeline = kb.pipeline
-        rows = kb.store.db.execute("SELECT c.text, c.section, c.ref, d.title FROM chunks c JOIN documents d ON d.id = c.doc_id")
-        texts = [f"{pipeline.context(r['title'], r['section'], r['ref'])}\n{r['text']}" for r in rows]
+        rows = kb.store.db.execute("SELECT c.text, c.section, c.ref, c.context, d.title FROM chunks c JOIN documents d ON d.id = c.doc_id")
+        texts = [f"{pipeline.context(r['title'], r['section'], r['ref'], r['context'])}\n{r['text']}" for r in rows]
         best = float("inf")
         for _ in range(repeats):
             t = time.perf_counter()

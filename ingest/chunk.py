@@ -92,17 +92,26 @@ def _pack(text: str, units: list[tuple[int, int]], count: TokenCounter, limit: i
     return packed
 
 
+def recommendation_lead(block_text: str, chars: int = 200) -> str:
+    """The start of a recommendation's own words, without its "Recommendation N" line or a bare lead-in."""
+    lines = [ln.strip(" -•") for ln in block_text.split("\n") if ln.strip()]
+    body = [re.sub(r"^[A-Z][.)]\s+", "", ln) for ln in lines
+            if not re.fullmatch(r"(recommendation|area for improvement|cause of concern)\s+\w+", ln, re.I) and not ln.endswith(":")]
+    lead = " ".join(" ".join(body).split())
+    return lead[:chars].rsplit(" ", 1)[0] if len(lead) > chars else lead
+
+
 def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter = word_count, max_tokens: int = 200) -> list[Chunk]:
     """Chunks over the clean text, following blocks; offsets map back to the source."""
     text = clean.text
-    groups: list[tuple[list[tuple[int, int]], str, str | None]] = []
+    groups: list[tuple[list[tuple[int, int]], str, str | None, str]] = []
     para_run: list[tuple[int, int]] = []
-    para_section = ""
+    para_section = para_context = ""
 
     def flush() -> None:
         nonlocal para_run
         if para_run:
-            groups.append((para_run, para_section, None))
+            groups.append((para_run, para_section, None, para_context))
             para_run = []
 
     for block in blocks:
@@ -112,22 +121,24 @@ def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter
         units = list(_units(text, block.start, block.end, count, max_tokens))
         if block.kind == "recommendation":
             flush()
-            groups.append((units, block.section, block.ref))
+            groups.append((units, block.section, block.ref, recommendation_lead(text[block.start:block.end])))
         else:
-            if para_run and block.section != para_section:
+            if para_run and (block.section != para_section or block.context != para_context):
                 flush()
-            para_section = block.section
+            para_section, para_context = block.section, block.context
             para_run.extend(units)
     flush()
 
     chunks: list[Chunk] = []
-    for units, section, ref in groups:
-        for cs, ce, tokens in _pack(text, units, count, max_tokens):
+    for units, section, ref, context in groups:
+        for n, (cs, ce, tokens) in enumerate(_pack(text, units, count, max_tokens)):
             start, end = clean.to_source(cs, ce)
             first, last = source.page_at(start), source.page_at(max(start, end - 1))
             chunks.append(Chunk(
                 ordinal=len(chunks), text=text[cs:ce], start=start, end=end, clean_start=cs, clean_end=ce,
                 page=first.number if first else None, page_end=last.number if last else None,
                 section=section, ref=ref, tokens=tokens,
+                # a recommendation's first piece holds its text; later pieces (the response) carry its lead
+                context=context if (ref is None or n > 0) else "",
             ))
     return chunks

@@ -94,6 +94,7 @@ class Block:
     end: int
     section: str = ""  # the heading it sits under
     ref: str | None = None  # recommendation ref as printed ("14", "11", "B") when kind == recommendation
+    context: str = ""  # what a passage needs to be understood alone (an FOI answer's question)
 
 
 @dataclass
@@ -111,6 +112,7 @@ class Chunk:
     section: str = ""
     ref: str | None = None
     tokens: int = 0
+    context: str = ""  # not part of the text: the recommendation a response piece answers, an answer's question
 
 
 @dataclass

@@ -154,7 +154,27 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
         last_end = end
     close_rec(last_end)
     close_para(last_end)
+    if kind == "foi_disclosure":
+        _link_answers(blocks, text)
     return blocks
+
+
+_QUESTION = re.compile(r"^(?:q(?:uestion)?\s*)?(\d{1,2})[.):]\s+(.+)", re.I)
+_ANSWER = re.compile(r"^(?:response|answer|a)\s*(\d{1,2})\b", re.I)
+
+
+def _link_answers(blocks: list[Block], text: str) -> None:
+    """Give each "Response N" paragraph the text of question N, so an answer can be found by its question."""
+    questions: dict[str, str] = {}
+    for b in blocks:
+        if b.kind == "paragraph":
+            m = _QUESTION.match(text[b.start:b.end].strip())
+            if m and m.group(1) not in questions:
+                questions[m.group(1)] = " ".join(m.group(2).split())[:300]
+    for b in blocks:
+        m = _ANSWER.match(b.section)
+        if b.kind == "paragraph" and m and m.group(1) in questions:
+            b.context = questions[m.group(1)]
 
 
 def _trailing_lead_in(text: str, block_start: int, line_start: int) -> int | None:

@@ -15,7 +15,7 @@ from kb.errors import ConfigError
 
 # Word-pieces MiniLM sees; longer input is silently truncated, so chunk + context must fit.
 MODEL_MAX_TOKENS = 256
-CONTEXT_TOKENS = 32  # the title/section prefix embedded with each chunk
+CONTEXT_TOKENS = 48  # the prefix embedded with each chunk: title, section, and what it answers
 
 
 def _f(default: Any, help: str) -> Any:

@@ -51,6 +51,18 @@ class FileReport:
         return asdict(self)
 
 
+@dataclass
+class _Pending:
+    """A file understood and waiting for its chunks to be embedded."""
+
+    understood: Understood
+    path: str
+    size: int
+    report: FileReport
+    texts: list[str]  # what is embedded: context prefix + chunk text
+    seconds: float
+
+
 def chunk_id(doc_hash: str, start: int, end: int) -> str:
     """A chunk's stable id: the document's content hash and the chunk's source offsets."""
     return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
@@ -116,20 +128,41 @@ class Pipeline:
         return len(orphans)
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileReport]:
-        """Ingest files and folders; one report per file, failures included (never raised)."""
+        """Ingest files and folders; one report per file, failures included (never raised).
+
+        Files are parsed one by one, and their chunks embedded together in model calls of
+        several files at once (small files would otherwise waste the model's batches); each
+        file is then stored in its own transaction.
+        """
         self.check_model()
         self.recover()
         files, reports = expand(paths)
+        pending: list[_Pending] = []
         for i, f in enumerate(files):
             if progress:
                 progress(i, len(files), f.name)
-            reports.append(self.ingest_file(f))
+            item = self.prepare(f)
+            reports.append(item.report if isinstance(item, _Pending) else item)
+            if isinstance(item, _Pending):
+                pending.append(item)
+                if sum(len(p.texts) for p in pending) >= 4 * self.config.embed_batch:
+                    self._flush(pending)
+                    pending = []
+        self._flush(pending)
         if progress:
             progress(len(files), len(files), "")
         return reports
 
     def ingest_file(self, path: Path) -> FileReport:
         """Ingest one file, returning its report; expected failures become a failed report."""
+        item = self.prepare(path)
+        if isinstance(item, _Pending):
+            self._flush([item])
+            return item.report
+        return item
+
+    def prepare(self, path: Path) -> _Pending | FileReport:
+        """Read and understand one file; a report when there is nothing to embed (unchanged, failed, ...)."""
         t0 = time.perf_counter()
         resolved = str(path.resolve())
         report = FileReport(path=resolved, name=path.name, status="failed")
@@ -153,24 +186,43 @@ class Pipeline:
                 report.status = "duplicate"
                 report.warnings.append(f"same content as {same[0]['name']}, already ingested: skipped")
                 return report
-            understood = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens)
-            self._store(understood, resolved, size, report)
+            u = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens)
             report.status = "updated" if existing is not None else "added"
+            texts = []
+            for c in u.chunks:
+                ctx = self.context(u.meta.title, c.section, c.ref, c.context)
+                texts.append(f"{ctx}\n{c.text}" if ctx else c.text)
+            return _Pending(u, resolved, size, report, texts, time.perf_counter() - t0)
         except (LoadError, DocumentError) as exc:
             report.error = str(exc)
         except OSError as exc:
             report.error = f"{path.name}: {exc.strerror or exc}"
-        finally:
-            report.seconds = round(time.perf_counter() - t0, 3)
+        report.seconds = round(time.perf_counter() - t0, 3)
         return report
 
-    def _store(self, u: Understood, path: str, size: int, report: FileReport) -> None:
+    def _flush(self, pending: list[_Pending]) -> None:
+        """Embed the chunks of several prepared files in one go, then store each file."""
+        if not pending:
+            return
+        t0 = time.perf_counter()
+        vectors = self.embedder.embed([t for p in pending for t in p.texts], batch_size=self.config.embed_batch)
+        total = max(1, len(vectors))
+        embed_s = time.perf_counter() - t0
+        pos = 0
+        for p in pending:
+            t1 = time.perf_counter()
+            mine = vectors[pos:pos + len(p.texts)]
+            pos += len(p.texts)
+            try:
+                self._store(p.understood, p.path, p.size, p.report, mine)
+            except OSError as exc:  # disk full, permissions: this file fails, the others go on
+                p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
+            p.report.seconds = round(p.seconds + embed_s * len(p.texts) / total + time.perf_counter() - t1, 3)
+
+    def _store(self, u: Understood, path: str, size: int, report: FileReport, vectors: list[list[float]]) -> None:
         meta = u.meta
-        contexts = [self.context(meta.title, c.section, c.ref) for c in u.chunks]
         ids = [chunk_id(u.content_hash, c.start, c.end) for c in u.chunks]
         warnings = u.source.warnings + u.warnings
-        texts = [f"{ctx}\n{c.text}" if ctx else c.text for ctx, c in zip(contexts, u.chunks, strict=False)]
-        vectors = self.embedder.embed(texts, batch_size=self.config.embed_batch)
         existing = self.store.document_by_path(path)
         old_ids = [r for r in self.store.chunk_ids_of(existing["id"])] if existing is not None else []
         self.store.journal_add(ids + old_ids)
@@ -184,7 +236,7 @@ class Pipeline:
             "chunks": len(u.chunks), "bytes": size, "warnings": to_json_list(warnings),
             "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(),
         }
-        chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens")}}
+        chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context")}}
                   for i, c in zip(ids, u.chunks, strict=False)]
         pages = [asdict(p) for p in u.source.pages]
         self.store.save_document(record, pages, chunks, u.source.text)
@@ -197,13 +249,20 @@ class Pipeline:
         report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(vectors)
         report.warnings.extend(warnings)
 
-    def context(self, title: str, section: str, ref: str | None) -> str:
-        """The short prefix embedded with a chunk: title, section and ref, within a small budget."""
-        parts = [title]
+    def context(self, title: str, section: str, ref: str | None, context: str = "") -> str:
+        """The short prefix embedded with a chunk, most specific first, within a small budget.
+
+        A response piece leads with the recommendation it answers, an FOI answer with its
+        question; every chunk then names its section and document title.
+        """
+        parts = []
+        if context:
+            parts.append(f"Recommendation {ref}: {context}" if ref else context)
+        elif ref:
+            parts.append(f"Recommendation {ref}")
         if section and section.lower() not in title.lower():
             parts.append(section)
-        if ref:
-            parts.append(f"Recommendation {ref}")
+        parts.append(title)
         return self.embedder.truncate(" | ".join(p for p in parts if p), CONTEXT_TOKENS)
 
     def delete(self, name: str) -> list[str]:

@@ -82,6 +82,10 @@ MIGRATIONS: list[str] = [
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE vector_journal (chunk_id TEXT PRIMARY KEY);
     """,
+    # 2: what a passage answers (a recommendation's lead for a response piece, an FOI answer's question)
+    """
+    ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 
@@ -245,11 +249,13 @@ class Store:
                            [(doc_id, p["number"], p.get("label"), p["start"], p["end"], int(p.get("has_text", True))) for p in pages])
             for c in chunks:
                 cur = tx.execute(
-                    "INSERT INTO chunks (id, doc_id, ordinal, text, start, end, page, page_end, section, ref, tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (c["id"], doc_id, c["ordinal"], c["text"], c["start"], c["end"], c["page"], c["page_end"], c["section"], c["ref"], c["tokens"]),
+                    "INSERT INTO chunks (id, doc_id, ordinal, text, start, end, page, page_end, section, ref, tokens, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (c["id"], doc_id, c["ordinal"], c["text"], c["start"], c["end"], c["page"], c["page_end"], c["section"], c["ref"], c["tokens"],
+                     c.get("context", "")),
                 )
+                # the section column also carries the passage's context, so a response is found by its question
                 tx.execute("INSERT INTO chunks_fts (rowid, text, section, title) VALUES (?, ?, ?, ?)",
-                           (cur.lastrowid, c["text"], c["section"], doc["title"]))
+                           (cur.lastrowid, c["text"], f"{c['section']} {c.get('context', '')}".strip(), doc["title"]))
         return doc_id, old_ids
 
     def _delete(self, tx: sqlite3.Connection, doc_id: int) -> list[str]:
