@@ -14,12 +14,13 @@ from ingest.chunk import TokenCounter, chunk, word_count
 from ingest.clean import clean
 from ingest.load import FORMATS, LoadError, load
 from ingest.metadata import extract_meta
-from ingest.records import KINDS, Chunk, Meta, Source, Understood
+from ingest.recommendations import find_recommendations
+from ingest.records import KINDS, Chunk, Meta, Recommendation, Source, Understood
 from ingest.structure import find_blocks
 
 __all__ = [
-    "FORMATS", "KINDS", "Chunk", "LoadError", "Meta", "Source", "TokenCounter", "Understood",
-    "chunk", "clean", "content_hash", "extract_meta", "find_blocks", "load", "understand", "word_count",
+    "FORMATS", "KINDS", "Chunk", "LoadError", "Meta", "Recommendation", "Source", "TokenCounter", "Understood",
+    "chunk", "clean", "content_hash", "extract_meta", "find_blocks", "find_recommendations", "load", "understand", "word_count",
 ]
 
 
@@ -41,8 +42,9 @@ def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: i
         meta.kind = kind
     blocks = find_blocks(cleaned, source, meta.kind)
     chunks = chunk(cleaned, source, blocks, count=count, max_tokens=max_tokens)
+    recommendations = find_recommendations(cleaned.text, blocks, meta) if meta.kind != "foi_disclosure" else []
     warnings = []
     if not chunks:
         warnings.append("no searchable text was found in this document")
     return Understood(source=source, clean=cleaned, meta=meta, blocks=blocks, chunks=chunks,
-                      content_hash=content_hash(path), warnings=warnings)
+                      content_hash=content_hash(path), warnings=warnings, recommendations=recommendations)

@@ -116,6 +116,34 @@ class Chunk:
 
 
 @dataclass
+class Recommendation:
+    """A recommendation (or area for improvement, cause of concern, lettered part) and the response to it.
+
+    Offsets are into the clean text; the status is a proposal from the response's wording.
+    """
+
+    ref: str  # as printed: "14", "11", "B"
+    ordinal: int  # 1 for the first time this ref appears in the document, 2 for the second ...
+    type: str  # recommendation | area_for_improvement | cause_of_concern
+    text: str
+    start: int
+    end: int
+    parent: str | None = None  # a lettered part's numbered recommendation
+    addressee: str | None = None
+    deadline: str | None = None  # ISO date
+    deadline_text: str | None = None  # as printed ("By 31 October 2026", "within six months")
+    theme: str = ""
+    report: str | None = None
+    response: str = ""
+    response_start: int = 0
+    response_end: int = 0
+    status: str = "unknown"
+    status_quote: str = ""
+    status_start: int = 0  # clean offsets of the quote
+    status_end: int = 0
+
+
+@dataclass
 class Understood:
     """Everything ingest/ understood of one file."""
 
@@ -126,6 +154,7 @@ class Understood:
     chunks: list[Chunk]
     content_hash: str
     warnings: list[str] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``python -m ingest FILE`` prints)."""
@@ -137,6 +166,7 @@ class Understood:
             "pages": [asdict(p) for p in self.source.pages],
             "removed": [asdict(r) for r in self.clean.removed],
             "sections": sorted({b.section for b in self.blocks if b.section}),
+            "recommendations": [asdict(r) for r in self.recommendations],
             "chunks": [asdict(c) for c in self.chunks],
             "warnings": self.source.warnings + self.warnings,
         }

@@ -18,6 +18,7 @@ _REC_LINE = re.compile(
 )
 _NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<rest>[A-Z(\"“'].{25,})$")
 _LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
+_CLOSING = re.compile(r"^(in conclusion|in summary|to conclude|finally,|i am grateful|i would like to thank|i welcome the|the comprehensive response|overall,)", re.I)
 _HEADING_STOP = re.compile(r"[.,;!?]$")
 _SENTENCE_WORDS = re.compile(r"\b(should|must|is|are|was|were|has|have|will|can|we|i)\b", re.I)
 
@@ -116,6 +117,8 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
             if current is None:
                 close_para(last_end)
             continue
+        if current is not None and _CLOSING.match(line) and text[last_end:start].count("\n") >= 2:
+            close_rec(last_end)  # a closing remark after the last recommendation is not its response
         rec = _REC_LINE.match(line) if recs_allowed else None
         numbered = _NUMBERED_ITEM.match(line) if recs_allowed and not rec else None
         if rec and len(rec.group("rest")) > 200:

@@ -51,6 +51,35 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("delete", help="remove a document and its chunks and vectors", epilog="example: kb delete old-report.pdf")
     s.add_argument("name", help="file name (as in kb docs) or full path")
 
+    s = sub.add_parser("recs", help="the recommendation register (list, set, export, history)",
+                       epilog="examples:\n  kb recs --overdue\n  kb recs --status in_progress --json\n"
+                              "  kb recs set 11 --doc force-response.txt --ordinal 2 --status complete --by 'A. Jones' --note 'audit done'\n"
+                              "  kb recs export register.xlsx\n  kb recs history A --doc pcc-response.txt",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--status", help="only this status")
+    s.add_argument("--overdue", action="store_true", help="only recommendations past their deadline and not closed")
+    s.add_argument("--doc", help="only recommendations stated in this document (file name)")
+    s.add_argument("--today", help=argparse.SUPPRESS)  # fixes 'today' for tests and evals
+    s.add_argument("--json", action="store_true", help="JSON lines: one per recommendation")
+    rs = s.add_subparsers(dest="recs_command", metavar="ACTION")
+    t = rs.add_parser("set", help="change status, owner, due date or note (recorded with your name)")
+    t.add_argument("ref", help="the ref as printed: 14, 11, B")
+    t.add_argument("--doc", required=True, help="a document that states it (file name)")
+    t.add_argument("--status", help="not_started, planned, in_progress, complete, superseded, not_applicable, unknown")
+    t.add_argument("--by", required=True, help="your name (recorded in the history)")
+    t.add_argument("--owner")
+    t.add_argument("--due", help="YYYY-MM-DD")
+    t.add_argument("--note")
+    t.add_argument("--ordinal", type=int, help="which one, when a ref is printed twice (1, 2)")
+    t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
+    t = rs.add_parser("export", help="write the register to FILE.csv or FILE.xlsx")
+    t.add_argument("file")
+    t = rs.add_parser("history", help="every change and what each document said")
+    t.add_argument("ref")
+    t.add_argument("--doc", required=True)
+    t.add_argument("--ordinal", type=int)
+    t.add_argument("--parent")
+    t.add_argument("--json", action="store_true")
     sub.add_parser("stats", help="counts of documents, chunks and vectors", epilog="example: kb stats")
     sub.add_parser("config", help="every setting with its environment variable and default", epilog="example: kb config")
     sub.add_parser("serve", help="run the web app (same as: python app.py)", epilog="example: KB_PORT=8080 kb serve")
@@ -129,6 +158,49 @@ def _search(kb: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+REC_FIELDS = ["doc", "ref", "ordinal", "parent", "text", "addressee", "deadline", "theme", "status", "status_evidence", "status_source", "overdue"]
+
+
+def _recs(kb: Any, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    today = date.fromisoformat(args.today) if args.today else None
+    if args.recs_command == "set":
+        row = kb.set_recommendation(args.ref, args.doc, args.by, status=args.status, owner=args.owner, due=args.due, note=args.note,
+                                    ordinal=args.ordinal, parent=args.parent)
+        print(f"{row['ref']} ({row['doc']}): {row['status']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
+              f"due {row['due'] or row['deadline'] or '-'}")
+        return 0
+    if args.recs_command == "export":
+        n = kb.export_recommendations(args.file, today=today)
+        print(f"wrote {n} recommendations to {args.file}")
+        return 0
+    if args.recs_command == "history":
+        h = kb.recommendation_history(args.ref, args.doc, args.ordinal, args.parent)
+        if args.json:
+            print(json.dumps(h, ensure_ascii=False))
+            return 0
+        print("What each document said:")
+        for s in h["statements"]:
+            flag = f" [proposed update: {s['proposal']}]" if s["proposal"] != "none" else ""
+            print(f"  {s['doc_date'] or 'undated'}  {s['doc']} p.{s['page'] or '-'}: {s['status']}{flag}  \u201c{s['quote'][:120]}\u201d")
+        print("History:")
+        for e in h["history"]:
+            print(f"  {e['at']}  {e['by']}: {e['field']} {e['old'] or '-'} -> {e['new'] or '-'}" + (f"  ({e['why']})" if e["why"] else ""))
+        return 0
+    rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today)
+    for r in rows:
+        if args.json:
+            print(json.dumps({**{k: r[k] for k in REC_FIELDS}, **{k: v for k, v in r.items() if k not in REC_FIELDS}}, ensure_ascii=False))
+            continue
+        late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
+        ref = f"{r['parent']}{r['ref']}" if r["parent"] else r["ref"]
+        print(f"{r['doc'][:40]:<40} {ref:>4} {r['status']:<14} {r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
+    if not args.json:
+        print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")
+    return 0
+
+
 def _serve(kb: Any) -> int:
     """Run app.py (the top floor) without importing it from here: imports point down only."""
     import runpy
@@ -167,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(kb, args)
         if args.command == "search":
             return _search(kb, args)
+        if args.command == "recs":
+            return _recs(kb, args)
         if args.command == "docs":
             docs = kb.documents()
             for d in docs:

@@ -22,6 +22,7 @@ from kb.config import CONTEXT_TOKENS, Config
 from kb.embed import Embedder
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError
 from kb.store import Store, now, to_json_list
+from kb import tracker
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class FileReport:
     pages: int = 0
     chunks: int = 0
     embedded: int = 0
+    recommendations: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     error: str = ""
@@ -61,6 +63,30 @@ class _Pending:
     report: FileReport
     texts: list[str]  # what is embedded: context prefix + chunk text
     seconds: float
+
+
+def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
+    """The document's recommendations as register entries, each located in its chunk and page."""
+
+    def locate(offset: int) -> tuple[str | None, int | None]:
+        best: tuple[str | None, int | None] = (None, None)
+        for cid, c in zip(ids, u.chunks):
+            if c.clean_start <= offset:
+                best = (cid, c.page)
+            if c.clean_start <= offset < c.clean_end:
+                return cid, c.page
+        return best
+
+    out = []
+    for seq, r in enumerate(u.recommendations):
+        chunk, page = locate(r.start)
+        quote_chunk, quote_page = locate(r.status_start) if r.status_quote else (None, None)
+        fields = {"report": r.report, "type": r.type, "ref": r.ref, "ordinal": r.ordinal, "parent": r.parent, "seq": seq, "text": r.text,
+                  "addressee": r.addressee, "deadline": r.deadline, "deadline_text": r.deadline_text, "theme": r.theme,
+                  "response": r.response, "chunk_id": chunk, "page": page}
+        out.append(tracker.Extracted(tracker.rec_key(r.report, r.type, r.parent, r.ref, r.ordinal), fields, r.status, r.status_quote,
+                                     quote_chunk, quote_page))
+    return out
 
 
 def chunk_id(doc_hash: str, start: int, end: int) -> str:
@@ -239,7 +265,9 @@ class Pipeline:
         chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context")}}
                   for i, c in zip(ids, u.chunks, strict=False)]
         pages = [asdict(p) for p in u.source.pages]
-        self.store.save_document(record, pages, chunks, u.source.text)
+        extracted = register_entries(u, ids)
+        self.store.save_document(record, pages, chunks, u.source.text,
+                                 also=lambda tx: tracker.sync(tx, u.source.name, meta.date, extracted))
         if self.store.get_setting(MODEL_KEY) is None:
             self.store.set_setting(MODEL_KEY, self.embedder.name)
             self.store.set_setting("embed_dimension", str(len(vectors[0]) if vectors else 0))
@@ -247,6 +275,7 @@ class Pipeline:
         self.vectors.delete(stale)
         self.store.journal_clear(ids + old_ids)
         report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(vectors)
+        report.recommendations = len(extracted)
         report.warnings.extend(warnings)
 
     def context(self, title: str, section: str, ref: str | None, context: str = "") -> str:
@@ -274,7 +303,8 @@ class Pipeline:
         for d in docs:
             ids = self.store.chunk_ids_of(d["id"])
             self.store.journal_add(ids)
-            self.store.delete_document(d["id"])
+            name = d["name"]
+            self.store.delete_document(d["id"], also=lambda tx: tracker.forget_document(tx, name))  # noqa: B023 (called at once)
             self.vectors.delete(ids)
             self.store.journal_clear(ids)
             removed.append(d["path"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from kb.errors import DocumentError, EmptyIndexError, KBError
 from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
 from kb.search import Hit, Searcher
 from kb.store import Filters, Store
+from kb.tracker import Tracker
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,32 @@ class KB:
             self.pipeline.check_model()
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to))
         return self.searcher.search(query, k=k, mode=mode, filters=filters)
+
+    # --- the recommendation register --------------------------------------------------------
+    @property
+    def tracker(self) -> Tracker:
+        """The register."""
+        return Tracker(self.store)
+
+    def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
+        """Register rows, filtered; ``today`` fixes the date overdue is judged against."""
+        return self.tracker.rows(status=status, overdue=overdue, doc=doc, today=today)
+
+    def set_recommendation(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
+                           note: str | None = None, ordinal: int | None = None, parent: str | None = None,
+                           expected_version: int | None = None) -> dict[str, Any]:
+        """A person's change to a recommendation (recorded in its history with their name)."""
+        return self.tracker.set(ref, doc, by, status=status, owner=owner, due=due, note=note, ordinal=ordinal, parent=parent,
+                                expected_version=expected_version)
+
+    def recommendation_history(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> dict[str, Any]:
+        """A recommendation's history (every change) and timeline (what each document said)."""
+        row = self.tracker.find(ref, doc, ordinal, parent)
+        return {"key": row["key"], "history": self.tracker.history(row["key"]), "statements": self.tracker.statements(row["key"])}
+
+    def export_recommendations(self, path: str | Path, today: date | None = None) -> int:
+        """Write the register to .csv or .xlsx; returns the number of rows."""
+        return self.tracker.export(path, today=today)
 
     def source_text(self, name: str) -> str:
         """The extracted text of a document."""

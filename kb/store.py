@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, UTC
@@ -86,7 +86,86 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
     """,
+    # 3: the recommendation register: one row per recommendation (keyed by report + ref), what each
+    #    document said about it, and an append-only history of every change
+    """
+    CREATE TABLE recommendations (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        doc TEXT NOT NULL,
+        doc_date TEXT,
+        report TEXT,
+        type TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        parent TEXT,
+        seq INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL,
+        addressee TEXT,
+        deadline TEXT,
+        deadline_text TEXT,
+        theme TEXT NOT NULL DEFAULT '',
+        response TEXT NOT NULL DEFAULT '',
+        chunk_id TEXT,
+        page INTEGER,
+        status TEXT NOT NULL,
+        status_source TEXT NOT NULL,
+        status_evidence TEXT NOT NULL DEFAULT '',
+        status_doc TEXT,
+        status_chunk TEXT,
+        status_page INTEGER,
+        status_by TEXT,
+        status_at TEXT,
+        owner TEXT,
+        due TEXT,
+        note TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX recommendations_doc ON recommendations(doc);
+    CREATE TABLE rec_statements (
+        id INTEGER PRIMARY KEY,
+        rec_key TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        doc_date TEXT,
+        status TEXT NOT NULL,
+        quote TEXT NOT NULL DEFAULT '',
+        chunk_id TEXT,
+        page INTEGER,
+        at TEXT NOT NULL,
+        proposal TEXT NOT NULL DEFAULT 'none'
+    );
+    CREATE INDEX rec_statements_key ON rec_statements(rec_key);
+    CREATE TABLE rec_history (
+        id INTEGER PRIMARY KEY,
+        rec_key TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        why TEXT
+    );
+    CREATE INDEX rec_history_key ON rec_history(rec_key);
+    CREATE TRIGGER rec_history_append_only_update BEFORE UPDATE ON rec_history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE TRIGGER rec_history_append_only_delete BEFORE DELETE ON rec_history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    """,
 ]
+
+
+def statements(sql: str) -> list[str]:
+    """Split a migration into complete SQL statements (a trigger's body holds semicolons)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return [s for s in out if s.strip(" ;\n")]
 
 
 def now() -> str:
@@ -186,11 +265,13 @@ class Store:
         for version, sql in enumerate(MIGRATIONS, start=1):
             if version in done:
                 continue
-            with self.transaction() as tx:
-                for statement in sql.split(";"):
-                    if statement.strip():
+            try:
+                with self.transaction() as tx:
+                    for statement in statements(sql):
                         tx.execute(statement)
-                tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
+                    tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"could not upgrade {self.path} to schema {version}: {exc}") from exc
             log.info("database migrated to schema %d", version)
 
     def schema_version(self) -> int:
@@ -229,9 +310,11 @@ class Store:
         row = self.db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks), (SELECT COUNT(*) FROM chunks_fts)").fetchone()
         return {"documents": row[0], "chunks": row[1], "fts_rows": row[2]}
 
-    def save_document(self, doc: dict[str, Any], pages: Iterable[dict[str, Any]], chunks: list[dict[str, Any]], source: str) -> tuple[int, list[str]]:
+    def save_document(self, doc: dict[str, Any], pages: Iterable[dict[str, Any]], chunks: list[dict[str, Any]], source: str,
+                      also: Callable[[sqlite3.Connection], None] | None = None) -> tuple[int, list[str]]:
         """Insert or replace the document at doc['path'] with its pages and chunks, atomically.
 
+        ``also`` runs inside the same transaction (the register's update), so both commit or neither.
         Returns the new document id and the chunk ids the old version had (for vector cleanup).
         """
         with self.transaction() as tx:
@@ -256,6 +339,8 @@ class Store:
                 # the section column also carries the passage's context, so a response is found by its question
                 tx.execute("INSERT INTO chunks_fts (rowid, text, section, title) VALUES (?, ?, ?, ?)",
                            (cur.lastrowid, c["text"], f"{c['section']} {c.get('context', '')}".strip(), doc["title"]))
+            if also is not None:
+                also(tx)
         return doc_id, old_ids
 
     def _delete(self, tx: sqlite3.Connection, doc_id: int) -> list[str]:
@@ -264,10 +349,15 @@ class Store:
         tx.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         return ids
 
-    def delete_document(self, doc_id: int) -> list[str]:
-        """Remove a document with its pages and chunks; returns the removed chunk ids."""
+    def delete_document(self, doc_id: int, also: Callable[[sqlite3.Connection], None] | None = None) -> list[str]:
+        """Remove a document with its pages and chunks; returns the removed chunk ids.
+
+        ``also`` runs in the same transaction (the register forgetting the document)."""
         with self.transaction() as tx:
-            return self._delete(tx, doc_id)
+            ids = self._delete(tx, doc_id)
+            if also is not None:
+                also(tx)
+            return ids
 
     def source_text(self, doc_id: int) -> str:
         """The full extracted text of a document (chunk offsets point into it)."""

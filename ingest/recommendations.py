@@ -1,0 +1,221 @@
+"""Find every recommendation in a document's recommendation blocks: ref, parts, addressee,
+deadline, theme, the response passage, and a proposed status with its quote. Pure.
+
+Shapes handled: "Recommendation 14" on its own line with the text below; numbered items
+("1. text", "- 11 text", bold or not) with the text on the same line; an intro line ("By 31
+October 2026, forces should:") followed by lettered parts ("- A. ...", "M. ..."); an
+addressee stated once above a group ("Police forces should ensure that:").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ingest.metadata import find_dates
+from ingest.records import Block, Meta, Recommendation
+from ingest.status import propose
+from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE
+
+_PART = re.compile(r"^(?:[-•]\s*)?(?P<letter>[A-Z])[.)]\s+(?P<text>\S.*)$")
+_ACTOR = re.compile(
+    r"^(?:if [^,]{3,80},\s*)?(?P<who>the probation service, police forces and prisons|police forces|forces|chief constables|chief officers|"
+    r"the force|[A-Z][\w'-]+(?:[- ][A-Z][\w'-]+)* police|hmcts|officers|the npcc(?: lead)?|the home office|the college of policing|"
+    r"the probation service|pccs|police and crime commissioners|the national crime agency|the cps)\s+(?:should|must|need to|are to)\b",
+    re.I,
+)
+_PASSIVE_BY = re.compile(r"\bshould be \w+ by (?P<who>the force|forces|[A-Z][\w-]+ police|hmcts)\b", re.I)
+_BY_DATE = re.compile(r"\bby (\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", re.I)
+_RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen) (?P<unit>weeks?|months?|years?))\b(?!\s+of\b)|\b(?P<now>immediately)\b", re.I)
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
+_TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
+          "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Non-blank (start, end) lines of text[start:end], trimmed; blank lines as (-1, -1) separators."""
+    out, pos = [], start
+    for line in text[start:end].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e) if e > s else (-1, -1))
+    return out
+
+
+def addressee_of(text: str, default: str | None) -> str | None:
+    """Who must act, lower-case, from "X should ..." (or "... should be done by X"); else the default."""
+    first = text.strip(" -•").split(". ")[0]
+    m = _ACTOR.match(first)
+    if m:
+        return " ".join(m.group("who").lower().split())
+    m = _PASSIVE_BY.search(first)
+    if m:
+        return m.group("who").lower()
+    return default
+
+
+def deadline_of(text: str, report_date: str | None) -> tuple[str | None, str | None]:
+    """(ISO deadline, as printed) from "By 31 October 2026", or a relative one resolved against the report's date."""
+    m = _BY_DATE.search(text)
+    if m:
+        found = find_dates(m.group(1))
+        if found:
+            return found[0][1], m.group(0)
+    m = _RELATIVE.search(text)
+    if m:
+        printed = m.group(0)
+        if not report_date:
+            return None, printed
+        base = date.fromisoformat(report_date)
+        if m.group("now"):
+            return base.isoformat(), printed
+        n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n").lower()]
+        unit = m.group("unit").lower()
+        if unit.startswith("week"):
+            return (base + timedelta(weeks=n)).isoformat(), printed
+        months = n * (12 if unit.startswith("year") else 1)
+        y, mo = divmod(base.month - 1 + months, 12)
+        day = min(base.day, 28)
+        return date(base.year + y, mo + 1, day).isoformat(), printed
+    return None, None
+
+
+def report_date(meta: Meta) -> str | None:
+    """The date of the report a document is or answers (for relative deadlines)."""
+    if meta.kind == "inspection_report":
+        return meta.date
+    if meta.report:
+        found = find_dates(meta.report)
+        if found:
+            return found[-1][1]
+    return None
+
+
+def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Recommendation]:
+    """Every recommendation (and lettered part) in a document's recommendation blocks, in order."""
+    recs: list[Recommendation] = []
+    seen: dict[tuple[str, str], int] = {}
+    default = "forces" if meta.kind == "inspection_report" else "the force"
+    group_addressee: str | None = None
+    group_section: str | None = None
+    rdate = report_date(meta)
+    title = meta.title.lower()
+    for block in blocks:
+        if block.kind != "recommendation":
+            continue
+        if block.section != group_section:
+            group_addressee, group_section = None, block.section
+        lines = _lines(text, block.start, block.end)
+        i = 0
+        # an addressee stated once above a group applies to every member until the next one
+        while i < len(lines) and lines[i][0] >= 0 and _LEAD_IN.search(text[lines[i][0]:lines[i][1]]) and not _REC_LINE.match(text[lines[i][0]:lines[i][1]]):
+            group_addressee = addressee_of(text[lines[i][0]:lines[i][1]], group_addressee)
+            i += 1
+        while i < len(lines) and lines[i][0] < 0:
+            i += 1
+        if i >= len(lines):
+            continue
+        s0, e0 = lines[i]
+        head = text[s0:e0]
+        m = _REC_LINE.match(head) or _NUMBERED_ITEM.match(head)
+        if not m:
+            continue
+        kind = _TYPES.get((m.groupdict().get("type") or "recommendation").lower(), "recommendation")
+        rest = m.group("rest").strip().strip("*").strip()
+        rest_start = s0 + m.start("rest") if rest else -1
+        i += 1
+        intro: tuple[int, int] | None = None
+        parts: list[tuple[str, int, int]] = []
+        body: tuple[int, int] | None = (rest_start, e0) if rest else None
+        j = i
+        while j < len(lines):
+            s, e = lines[j]
+            if s < 0:
+                if body is None and intro is None and not parts:
+                    j += 1
+                    continue
+                if parts or body is not None:
+                    # a blank line ends the text unless more lettered parts follow
+                    k = j
+                    while k < len(lines) and lines[k][0] < 0:
+                        k += 1
+                    if parts and k < len(lines) and _PART.match(text[lines[k][0]:lines[k][1]]):
+                        j = k
+                        continue
+                    break
+                j += 1
+                continue
+            line = text[s:e]
+            part = _PART.match(line)
+            if part and body is None:
+                parts.append((part.group("letter"), s + part.start("text"), e))
+            elif parts:
+                break  # the response begins
+            elif body is None and intro is None and line.endswith(":"):
+                intro = (s, e)
+            elif body is None:
+                body = (s, e)
+                if intro is None and not rest:
+                    # a recommendation's own paragraph ends at a blank line
+                    while j + 1 < len(lines) and lines[j + 1][0] >= 0 and not _PART.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not text[lines[j + 1][0]:lines[j + 1][1]].startswith(("-", "•")):
+                        j += 1
+                        body = (s, lines[j][1])
+                    j += 1
+                    break
+            else:
+                break
+            j += 1
+        if body and intro is None and not parts and rest:
+            pass
+        spans = [x for x in ([intro] if intro else []) + ([body] if body else []) + [(ps, pe) for _, ps, pe in parts] if x]
+        if not spans:
+            continue
+        rec_start, rec_end = min(s for s, _ in spans), max(e for _, e in spans)
+        own = " ".join(" ".join(text[s:e].strip(" *") for s, e in spans).split())
+        if parts and intro:
+            own = " ".join(text[intro[0]:intro[1]].split()) + " " + " ".join(f"{letter}. {' '.join(text[ps:pe].split())}" for letter, ps, pe in parts)
+        response_start = rec_end
+        while response_start < block.end and text[response_start].isspace():
+            response_start += 1
+        response = text[response_start:block.end].rstrip()
+        lead = text[intro[0]:intro[1]] if intro else own
+        addressee = addressee_of(_strip_date_clause(lead), group_addressee or default)
+        deadline, deadline_text = deadline_of(lead, rdate)
+        theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
+        overall, part_props = propose(response, len(parts))
+        ref = m.group("ref")
+        seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
+        parent = Recommendation(
+            ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=rec_start, end=rec_end, addressee=addressee,
+            deadline=deadline, deadline_text=deadline_text, theme=theme, report=meta.report or meta.title, response=response,
+            response_start=response_start, response_end=response_start + len(response), status=overall.status,
+            status_quote=overall.quote, status_start=response_start + overall.start, status_end=response_start + overall.end,
+        )
+        recs.append(parent)
+        for (letter, ps, pe), prop in zip(parts, part_props):
+            part_text = " ".join(text[ps:pe].strip(" *").split())
+            # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
+            own_deadline = deadline_of(part_text, rdate) if _BY_DATE.search(part_text) else (None, None)
+            seen[(kind, letter)] = seen.get((kind, letter), 0) + 1
+            recs.append(Recommendation(
+                ref=letter, ordinal=seen[(kind, letter)], type=kind, text=part_text, start=ps, end=pe, parent=ref,
+                addressee=addressee_of(_strip_date_clause(part_text), addressee) if not intro else addressee,
+                deadline=own_deadline[0] or deadline, deadline_text=own_deadline[1] or deadline_text, theme=theme,
+                report=parent.report, response=response, response_start=parent.response_start, response_end=parent.response_end,
+                status=prop.status, status_quote=prop.quote, status_start=response_start + prop.start, status_end=response_start + prop.end,
+            ))
+        if not intro and parts:
+            # no intro line: the parent's addressee and deadline come from its (first) part
+            parent.addressee = recs[-len(parts)].addressee
+            parent.deadline = parent.deadline or recs[-len(parts)].deadline
+            parent.deadline_text = parent.deadline_text or recs[-len(parts)].deadline_text
+    return recs
+
+
+def _strip_date_clause(text: str) -> str:
+    """ "By 31 October 2026, forces should" -> "forces should" (so the actor leads the sentence)."""
+    return re.sub(r"^\s*by \d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4},?\s*", "", text.strip(" -•*"), flags=re.I)

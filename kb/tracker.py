@@ -1,0 +1,280 @@
+"""The recommendation register: what each document said, the current status with its evidence,
+owners and due dates set by people, what is overdue, and an append-only history.
+
+One register row per recommendation, keyed by the report it comes from, its type, parent, ref
+and ordinal, so a PCC response and a force response to the same report update the same row.
+A status a person confirmed is never overwritten by extraction: a document that says something
+different becomes a pending proposal for a person to accept or reject.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.status import STATUSES
+from kb.errors import KBError, NotFoundError
+from kb.store import Store, now
+
+CLOSED = ("complete", "not_applicable", "superseded")
+EXTRACTION = "extraction"
+EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "overdue", "days_overdue",
+                  "status", "status_source", "status_by", "status_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
+
+
+class ConflictError(KBError):
+    """Someone else saved the recommendation since it was read."""
+
+
+def report_key(report: str | None) -> str:
+    """A report's name reduced to its words, so two documents naming it alike share rows."""
+    text = re.sub(r"\([^)]*\)", " ", (report or "").lower())
+    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in {"the", "a", "an", "of", "on", "and", "report", "hmicfrs", "into", "from", "their"}]
+    return " ".join(words)
+
+
+def rec_key(report: str | None, type_: str, parent: str | None, ref: str, ordinal: int) -> str:
+    """The register key of a recommendation."""
+    return f"{report_key(report)}|{type_}|{parent or ''}|{ref}|{ordinal}"
+
+
+@dataclass
+class Extracted:
+    """A recommendation as one document states it, ready for the register."""
+
+    key: str
+    fields: dict[str, Any]  # report, type, ref, ordinal, parent, seq, text, addressee, deadline, deadline_text, theme, response, chunk_id, page
+    status: str
+    quote: str
+    chunk_id: str | None
+    page: int | None
+
+
+def sync(tx: sqlite3.Connection, doc: str, doc_date: str | None, extracted: list[Extracted]) -> None:
+    """Record what a document says about its recommendations (inside the document's transaction)."""
+    at = now()
+    keys = {e.key for e in extracted}
+    # re-ingest of a document: its earlier statements are replaced, not duplicated
+    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
+    _drop_orphans(tx, doc, keys)
+    for e in extracted:
+        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (e.key,)).fetchone()
+        newer = row is None or (doc_date or "") >= (row["doc_date"] or "") or row["doc"] == doc
+        proposal = "none"
+        if row is not None and row["status_source"] == "confirmed" and row["status"] != e.status:
+            proposal = "pending"
+        tx.execute("INSERT INTO rec_statements (rec_key, doc, doc_date, status, quote, chunk_id, page, at, proposal) VALUES (?,?,?,?,?,?,?,?,?)",
+                   (e.key, doc, doc_date, e.status, e.quote, e.chunk_id, e.page, at, proposal))
+        f = e.fields
+        if row is None:
+            tx.execute(
+                """INSERT INTO recommendations (key, doc, doc_date, report, type, ref, ordinal, parent, seq, text, addressee, deadline,
+                   deadline_text, theme, response, chunk_id, page, status, status_source, status_evidence, status_doc, status_chunk,
+                   status_page, status_by, status_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (e.key, doc, doc_date, f["report"], f["type"], f["ref"], f["ordinal"], f["parent"], f["seq"], f["text"], f["addressee"],
+                 f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"], e.status, "extracted", e.quote,
+                 doc, e.chunk_id, e.page, EXTRACTION, at, at),
+            )
+            _history(tx, e.key, EXTRACTION, "status", None, e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d" if e.quote else f"no response found in {doc}")
+            continue
+        if not newer:
+            continue  # an older document: its statement joins the timeline only
+        tx.execute(
+            """UPDATE recommendations SET doc=?, doc_date=?, text=?, addressee=?, deadline=?, deadline_text=?, theme=?, response=?,
+               chunk_id=?, page=?, seq=?, updated_at=? WHERE key=?""",
+            (doc, doc_date, f["text"], f["addressee"], f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"],
+             f["seq"], at, e.key),
+        )
+        if row["status_source"] == "extracted" and (row["status"] != e.status or row["status_evidence"] != e.quote):
+            tx.execute("""UPDATE recommendations SET status=?, status_evidence=?, status_doc=?, status_chunk=?, status_page=?, status_at=?,
+                          version=version+1 WHERE key=?""", (e.status, e.quote, doc, e.chunk_id, e.page, at, e.key))
+            if row["status"] != e.status:
+                _history(tx, e.key, EXTRACTION, "status", row["status"], e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d")
+
+
+def _drop_orphans(tx: sqlite3.Connection, doc: str, keep: set[str]) -> None:
+    """Rows this document alone supported and no longer states; a person's confirmed rows stay."""
+    for row in tx.execute("SELECT key, status_source FROM recommendations WHERE doc = ?", (doc,)).fetchall():
+        if row["key"] in keep:
+            continue
+        others = tx.execute("SELECT COUNT(*) FROM rec_statements WHERE rec_key = ? AND doc != ?", (row["key"], doc)).fetchone()[0]
+        if not others and row["status_source"] != "confirmed":
+            tx.execute("DELETE FROM recommendations WHERE key = ?", (row["key"],))
+            _history(tx, row["key"], EXTRACTION, "removed", None, None, f"no longer found in {doc}")
+
+
+def forget_document(tx: sqlite3.Connection, doc: str) -> None:
+    """A document was deleted: drop its statements, and rows only it supported (confirmed rows stay)."""
+    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
+    _drop_orphans(tx, doc, set())
+
+
+def _history(tx: sqlite3.Connection, key: str, by: str, field: str, old: Any, new: Any, why: str | None) -> None:
+    tx.execute("INSERT INTO rec_history (rec_key, at, by, field, old, new, why) VALUES (?,?,?,?,?,?,?)",
+               (key, now(), by, field, None if old is None else str(old), None if new is None else str(new), why))
+
+
+def _iso(value: str | None, what: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise KBError(f"{what} must be a date written YYYY-MM-DD; got '{value}'") from None
+
+
+class Tracker:
+    """Reading and changing the register."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
+        """Register rows (the DESIGN.md JSON fields and more), in document and printed order."""
+        if status and status not in STATUSES:
+            raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+        sql, params = "SELECT * FROM recommendations WHERE 1=1", []
+        if status:
+            sql += " AND status = ?"
+            params.append(status)
+        if doc:
+            sql += " AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?))"
+            params += [doc, doc]
+        sql += " ORDER BY report, doc, seq"
+        today = today or date.today()
+        out = []
+        for r in self.store.db.execute(sql, params):
+            row = self._row(r, today)
+            if overdue and not row["overdue"]:
+                continue
+            out.append(row)
+        return out
+
+    @staticmethod
+    def _row(r: sqlite3.Row, today: date) -> dict[str, Any]:
+        effective = r["due"] or r["deadline"]
+        late = bool(effective) and date.fromisoformat(effective) < today and r["status"] not in CLOSED
+        return {
+            "doc": r["doc"], "ref": r["ref"], "ordinal": r["ordinal"], "parent": r["parent"], "text": r["text"], "addressee": r["addressee"],
+            "deadline": r["deadline"], "theme": r["theme"], "status": r["status"], "status_evidence": r["status_evidence"],
+            "status_source": r["status_source"], "overdue": late,
+            # beyond the contract: what a board paper and the app need
+            "days_overdue": (today - date.fromisoformat(effective)).days if late else 0, "type": r["type"], "report": r["report"],
+            "deadline_text": r["deadline_text"], "due": r["due"], "owner": r["owner"], "note": r["note"], "status_by": r["status_by"],
+            "status_at": r["status_at"], "evidence_doc": r["status_doc"], "evidence_page": r["status_page"], "evidence_chunk": r["status_chunk"],
+            "response": r["response"], "page": r["page"], "key": r["key"], "version": r["version"],
+        }
+
+    def find(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> sqlite3.Row:
+        """The one register row a person means by a ref in a document; a clear message otherwise."""
+        rows = self.store.db.execute(
+            "SELECT * FROM recommendations WHERE ref = ? AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?)) ORDER BY seq",
+            (ref, doc, doc)).fetchall()
+        if ordinal is not None:
+            rows = [r for r in rows if r["ordinal"] == ordinal]
+        if parent is not None:
+            rows = [r for r in rows if (r["parent"] or "") == parent]
+        if not rows:
+            raise NotFoundError(f"no recommendation '{ref}' in '{doc}' (see: kb recs --doc {doc})")
+        if len(rows) > 1:
+            choices = "; ".join(f"--ordinal {r['ordinal']}" + (f" --parent {r['parent']}" if r["parent"] else "") + f": {r['text'][:60]}" for r in rows)
+            raise KBError(f"'{ref}' appears {len(rows)} times in '{doc}': say which with {choices}")
+        return rows[0]
+
+    def set(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
+            note: str | None = None, ordinal: int | None = None, parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """A person's change: each changed field appends to the history; a status becomes confirmed."""
+        if not (by or "").strip():
+            raise KBError("say who is making the change (--by NAME)")
+        if status is not None and status not in STATUSES:
+            raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+        due = _iso(due, "the due date")
+        with self.store.transaction() as tx:
+            row = self.find(ref, doc, ordinal, parent)
+            row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+            if expected_version is not None and row["version"] != expected_version:
+                raise ConflictError(f"changed by {row['status_by'] or 'someone else'} at {row['status_at'] or row['updated_at']}: reload and try again")
+            at, key = now(), row["key"]
+            changes = {"owner": owner, "due": due, "note": note}
+            for field, value in changes.items():
+                if value is not None and value != row[field]:
+                    tx.execute(f"UPDATE recommendations SET {field} = ? WHERE key = ?", (value, key))
+                    _history(tx, key, by, field, row[field], value, note if field != "note" else None)
+            if status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
+                tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=? WHERE key=?""",
+                           (status, by, at, key))
+                _history(tx, key, by, "status", row["status"], status, note)
+                tx.execute("UPDATE rec_statements SET proposal = CASE WHEN status = ? THEN 'accepted' ELSE 'rejected' END WHERE rec_key = ? AND proposal = 'pending'",
+                           (status, key))
+            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (at, key))
+            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (key,)).fetchone()
+        return self._row(fresh, date.today())
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        """Every change to a recommendation, oldest first."""
+        return [dict(r) for r in self.store.db.execute("SELECT at, by, field, old, new, why FROM rec_history WHERE rec_key = ? ORDER BY id", (key,))]
+
+    def statements(self, key: str) -> list[dict[str, Any]]:
+        """What each document said about a recommendation, newest document first, with any pending proposal."""
+        return [dict(r) for r in self.store.db.execute(
+            "SELECT doc, doc_date, status, quote, chunk_id, page, proposal FROM rec_statements WHERE rec_key = ? ORDER BY COALESCE(doc_date, '') DESC, id DESC", (key,))]
+
+    def export(self, path: str | Path, today: date | None = None) -> int:
+        """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""
+        target = Path(path)
+        rows = self.rows(today=today)
+        values = [[r.get(c) for c in EXPORT_COLUMNS] for r in rows]
+        suffix = target.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise KBError(f"export to a .csv or .xlsx file; got '{target.name}'")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if suffix == ".csv":
+                with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM makes Excel read UTF-8
+                    writer = csv.writer(f)
+                    writer.writerow(EXPORT_COLUMNS)
+                    writer.writerows([[_cell(v) for v in row] for row in values])
+            else:
+                _write_xlsx(target, values)
+        except OSError as exc:
+            raise KBError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return len(rows)
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe text: a value starting with = + - @ is not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _write_xlsx(target: Path, values: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Recommendations"
+    ws.append([c.replace("_", " ").capitalize() for c in EXPORT_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    red = PatternFill("solid", fgColor="F8CBAD")
+    for row in values:
+        ws.append([_cell(v) for v in row])
+        if row[EXPORT_COLUMNS.index("overdue")]:
+            for cell in ws[ws.max_row]:
+                cell.fill = red
+    widths = {"text": 70, "status_evidence": 60, "report": 40, "doc": 30, "note": 30}
+    for i, name in enumerate(EXPORT_COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(name, 14)
+        if name in widths:
+            for cell in ws[ws.cell(1, i).column_letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    wb.save(target)

@@ -1,0 +1,150 @@
+"""Finding recommendations and proposing statuses: pure functions, on the seeds and inline text."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, CSA, FOI, IOM, MAPPA, STALKING
+
+from ingest import understand
+from ingest.clean import clean
+from ingest.metadata import extract_meta
+from ingest.recommendations import addressee_of, deadline_of, find_recommendations
+from ingest.records import Recommendation, Source
+from ingest.status import classify, propose
+from ingest.structure import find_blocks
+
+
+def recs_of(text: str, name: str = "x.md") -> list[Recommendation]:
+    s = Source(path=name, name=name, format="md", text=text)
+    c = clean(s)
+    meta = extract_meta(c.text, name)
+    return find_recommendations(c.text, find_blocks(c, s, meta.kind), meta)
+
+
+def test_stalking_response_has_all_eighteen_with_both_elevens() -> None:
+    recs = understand(CORPUS / STALKING).recommendations
+    assert [(r.ref, r.ordinal) for r in recs] == [(str(i), 1) for i in range(1, 11)] + [("11", 1), ("11", 2)] + [(str(i), 1) for i in range(12, 18)]
+    by = {(r.ref, r.ordinal): r for r in recs}
+    assert by[("11", 1)].text.startswith("Work to embed the Perpetrator Prioritisation Tool")
+    assert by[("11", 2)].text.startswith("Dyfed-Powys Police should seek assurance")
+    assert by[("5", 1)].addressee == "hmcts" and by[("5", 1)].status == "not_applicable"
+    assert by[("1", 1)].theme == "RESOURCING" and by[("17", 1)].theme == "VICTIMS"
+    assert by[("2", 1)].status == "planned" and "will come to fruition in Autumn 2023" in by[("2", 1)].status_quote
+    assert "In conclusion" not in by[("17", 1)].response
+
+
+def test_april_2026_parts_belong_to_their_parents_with_deadlines() -> None:
+    recs = understand(CORPUS / CSA).recommendations
+    parents = [r.ref for r in recs if r.parent is None]
+    assert parents == ["1", "2", "4", "5", "6", "8", "10", "15", "16"]
+    parts = {r.ref: r for r in recs if r.parent}
+    assert "".join(sorted(parts)) == "ABCDEFGHIJKLMNOPQRST"
+    assert parts["A"].parent == "1" and parts["M"].parent == "8" and parts["T"].parent == "16"
+    assert parts["A"].deadline == "2026-10-31" and parts["D"].deadline == "2027-04-30" and parts["H"].deadline == "2026-10-30"
+    assert parts["M"].deadline == "2026-10-31"  # "within one month" in M is a standard, not its deadline
+    assert all(r.addressee == "forces" for r in recs)
+    # parts answered differently: A embedded, B and C ongoing; the parent takes the least advanced
+    assert (parts["A"].status, parts["B"].status, parts["C"].status) == ("complete", "in_progress", "in_progress")
+    rec1 = next(r for r in recs if r.ref == "1")
+    assert rec1.status == "in_progress" and "remain ongoing" in rec1.status_quote
+    assert parts["D"].status == "not_started" and parts["N"].status == "complete"
+
+
+def test_group_addressee_applies_to_each_member() -> None:
+    recs = {r.ref: r for r in understand(CORPUS / MAPPA).recommendations}
+    assert list(recs) == ["14", "15", "18", "19"]
+    assert recs["14"].addressee == recs["15"].addressee == "the probation service, police forces and prisons"
+    assert recs["18"].addressee == recs["19"].addressee == "police forces"
+    assert recs["14"].text.startswith("Category 3 referrals are made")
+    assert recs["15"].status == "in_progress" and "Work is underway" in recs["15"].status_quote
+
+
+def test_no_recommendations_in_guidance_or_foi() -> None:
+    assert understand(CORPUS / IOM).recommendations == []
+    assert understand(CORPUS / FOI).recommendations == []
+    text = "FOI Reference: 12/2025\n\nRequest:\n\n1. How many recommendations did HMICFRS make?\n\nResponse 1:\n\nRecommendation 4 was about vetting.\n"
+    assert recs_of(text, "foi.txt") == []
+
+
+def test_other_shapes_areas_for_improvement_and_bold_numbers() -> None:
+    text = """# HMICFRS PEEL inspection of Anyshire Police
+
+## Causes of concern
+
+Cause of concern 1
+
+The force does not manage its response to vulnerable people well.
+
+## Recommendations
+
+**7.** The force should, within six months, review its call handling.
+
+The force has implemented a new triage model.
+
+Area for improvement 2
+
+The force should improve how it records crime.
+
+Work is underway to retrain staff.
+"""
+    recs = recs_of(text, "peel.md")
+    kinds = [(r.type, r.ref) for r in recs]
+    assert ("cause_of_concern", "1") in kinds and ("recommendation", "7") in kinds and ("area_for_improvement", "2") in kinds
+    seven = next(r for r in recs if r.ref == "7")
+    assert seven.status == "complete" and seven.addressee == "the force"
+    assert next(r for r in recs if r.ref == "2").status == "in_progress"
+
+
+@pytest.mark.parametrize("text,report_date,expected", [
+    ("By 31 October 2026, forces should review", None, ("2026-10-31", "By 31 October 2026")),
+    ("Forces should, within six months, review", "2026-04-01", ("2026-10-01", "within six months")),
+    ("Forces should, within six months, review", None, (None, "within six months")),
+    ("Chief constables should immediately stop", "2025-02-10", ("2025-02-10", "immediately")),
+    ("review within 12 months of implementation", "2026-04-01", (None, None)),
+])
+def test_deadlines(text: str, report_date: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert deadline_of(text, report_date) == expected
+
+
+@pytest.mark.parametrize("text,who", [
+    ("HMCTS should consider independent training", "hmcts"),
+    ("If they are not already doing so, the Force should set out", "the force"),
+    ("Longer term funding should be identified by the Force for the post", "the force"),
+    ("Dyfed-Powys Police should be assured that officers can", "dyfed-powys police"),
+    ("The new Civil Orders Officer should support reviews", "default"),
+    ("Chief constables should ensure that", "chief constables"),
+])
+def test_addressees(text: str, who: str) -> None:
+    assert addressee_of(text, "default") == who
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("All of the points are embedded practice within the force.", "complete"),
+    ("The new process has been implemented across both divisions.", "complete"),
+    ("The second element remains ongoing.", "in_progress"),
+    ("Work is underway to establish a course.", "in_progress"),
+    ("This post has been sanctioned and will come to fruition in Autumn 2023.", "planned"),
+    ("This has been documented and will inform future planning cycles.", "not_started"),
+    ("This recommendation is for the HMCTS.", "not_applicable"),
+    ("The team are currently reviewing the model and will share the learning.", "in_progress"),
+    ("The system has embedded the tool and will review it next year.", "planned"),
+    ("The force thanks the inspectorate.", None),
+])
+def test_sentence_statuses(sentence: str, status: str | None) -> None:
+    assert classify(sentence) == status
+
+
+def test_a_claim_of_completion_next_to_an_intention_is_not_complete() -> None:
+    overall, _ = propose("The policy has been implemented. We will review whether it works in 2027.")
+    assert overall.status == "planned"
+    assert propose("")[0].status == "unknown"
+    assert propose("The force notes the recommendation.")[0].status == "unknown"
+
+
+def test_status_quote_is_exact_text_of_the_response() -> None:
+    u = understand(CORPUS / CSA)
+    for r in u.recommendations:
+        assert r.response == u.clean.text[r.response_start:r.response_end]
+        if r.status_quote:
+            assert u.clean.text[r.status_start:r.status_end] == r.status_quote
+            assert r.status_quote in r.response
