@@ -8,7 +8,7 @@ PIPQ    := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" |
 SHELL   := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: run test lint evals bench clean-data install
+.PHONY: run test lint evals evals-recs bench clean-data install
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found): install python3.11 or run: make PY=/path/to/python3.11"; exit 1; }
@@ -36,6 +36,10 @@ lint: $(STAMP)
 
 evals: $(STAMP)
 	$(BIN)/python -m evals.search
+	$(BIN)/python -m evals.recs
+
+evals-recs: $(STAMP)
+	$(BIN)/python -m evals.recs
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.speed

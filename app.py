@@ -74,9 +74,12 @@ def do_search(query: str, mode: str, k: float, kinds: list[str], docs: list[str]
 
 def status() -> str:
     """One line on what is indexed, and the mode the app runs in."""
-    s = get_kb().store.counts()
-    return (f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. "
-            "Single-user mode: this app is served on this computer only (127.0.0.1).")
+    knowledge = get_kb()
+    s = knowledge.store.counts()
+    host = knowledge.config.host
+    where = ("Single-user mode: this app is served on this computer only (127.0.0.1)." if host in ("127.0.0.1", "localhost", "::1")
+             else f"Served on {host}:{knowledge.config.port}.")
+    return f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. {where}"
 
 
 def doc_choices() -> gr.Dropdown:
