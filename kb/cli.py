@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
     t = rs.add_parser("export", help="write the register to FILE.csv or FILE.xlsx")
     t.add_argument("file")
+    t = rs.add_parser("related", help="recommendations from other reports most alike in meaning")
+    t.add_argument("ref")
+    t.add_argument("--doc", required=True)
+    t.add_argument("--ordinal", type=int)
+    t.add_argument("--parent")
+    t.add_argument("--json", action="store_true")
     t = rs.add_parser("history", help="every change and what each document said")
     t.add_argument("ref")
     t.add_argument("--doc", required=True)
@@ -174,6 +180,16 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
     if args.recs_command == "export":
         n = kb.export_recommendations(args.file, today=today)
         print(f"wrote {n} recommendations to {args.file}")
+        return 0
+    if args.recs_command == "related":
+        related = kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)
+        for r in related:
+            if args.json:
+                print(json.dumps({k: r[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}, ensure_ascii=False))
+            else:
+                print(f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}")
+        if not related and not args.json:
+            print("no similar recommendation in other reports")
         return 0
     if args.recs_command == "history":
         h = kb.recommendation_history(args.ref, args.doc, args.ordinal, args.parent)

@@ -128,6 +128,26 @@ class KB:
         row = self.tracker.find(ref, doc, ordinal, parent)
         return {"key": row["key"], "history": self.tracker.history(row["key"]), "statements": self.tracker.statements(row["key"])}
 
+    def related_recommendations(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None, k: int = 5,
+                                min_similarity: float = 0.45) -> list[dict[str, Any]]:
+        """Recommendations from *other* reports most alike in meaning (embedding similarity of their texts), best first."""
+        target = self.tracker.find(ref, doc, ordinal, parent)
+        rows = [r for r in self.recommendations() if r["report"] != target["report"] and not r["parent"]]
+        if not rows:
+            return []
+        vectors = self._rec_vectors([target["text"]] + [r["text"] for r in rows])
+        query, others = vectors[0], vectors[1:]
+        scored = sorted(((sum(a * b for a, b in zip(query, v)), r) for v, r in zip(others, rows)), key=lambda x: -x[0])
+        return [{**r, "similarity": round(s, 3)} for s, r in scored[:k] if s >= min_similarity]
+
+    def _rec_vectors(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of recommendation texts, cached for the life of this object."""
+        cache: dict[str, list[float]] = self.__dict__.setdefault("_rec_vector_cache", {})
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        for text, vector in zip(missing, self.embedder.embed(missing)):
+            cache[text] = vector
+        return [cache[t] for t in texts]
+
     def export_recommendations(self, path: str | Path, today: date | None = None) -> int:
         """Write the register to .csv or .xlsx; returns the number of rows."""
         return self.tracker.export(path, today=today)

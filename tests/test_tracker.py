@@ -171,3 +171,10 @@ def test_recs_cli(corpus_kb: KB, tmp_path: Path) -> None:
     assert bad.returncode == 1 and "--ordinal" in bad.stderr and "Traceback" not in bad.stderr
     exported = subprocess.run([KB_BIN, "--home", home, "recs", "export", str(tmp_path / "r.xlsx")], capture_output=True, text=True, timeout=120)
     assert exported.returncode == 0 and "wrote 51 recommendations" in exported.stdout
+
+
+def test_related_recommendations_come_from_other_reports(corpus_kb: KB) -> None:
+    related = corpus_kb.related_recommendations("19", "pcc-response-mappa-joint-inspection-2022.txt")
+    assert related and related[0]["doc"] == CSA and related[0]["ref"] == "8"  # workloads of offender managers
+    assert all(r["report"] != "A Joint Thematic Inspection of Multi-Agency Public Protection Arrangements (MAPPA)" for r in related)
+    assert [r["similarity"] for r in related] == sorted((r["similarity"] for r in related), reverse=True)
