@@ -8,19 +8,16 @@ complete where the gold says otherwise: the costly mistake). Run: ``python -m ev
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from evals.common import corpus_kb, parser
 from ingest.status import STATUSES
-from kb.service import KB
 
 GOLD = Path(__file__).resolve().parent / "recs_gold.jsonl"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _norm(text: str | None) -> str:
@@ -65,14 +62,8 @@ def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Index corpus/ into a temporary data home (or use --home) and print the figures."""
-    ap = argparse.ArgumentParser(prog="python -m evals.recs", description=__doc__)
-    ap.add_argument("--home", help="use an existing data home instead of indexing corpus/")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = KB(home=args.home or tmp)
-        if not args.home:
-            kb.ingest([CORPUS])
+    args = parser("python -m evals.recs", __doc__).parse_args(argv)
+    with corpus_kb(args.home) as kb:
         result = score(kb.recommendations(), load_gold())
     if args.json:
         print(json.dumps(result))

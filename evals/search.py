@@ -6,18 +6,16 @@ contains the gold quote (whitespace-normalised). Run: ``python -m evals.search [
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from evals.common import corpus_kb, parser
 from kb.search import MODES
 from kb.service import KB
 
 GOLD = Path(__file__).resolve().parent / "search_gold.jsonl"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def load_gold(path: Path = GOLD) -> list[dict[str, str]]:
@@ -55,14 +53,8 @@ def evaluate(kb: KB, gold: list[dict[str, str]], modes: tuple[str, ...] = MODES,
 
 def main(argv: list[str] | None = None) -> int:
     """Build a fresh index of corpus/ (or use --home) and print the metrics."""
-    p = argparse.ArgumentParser(prog="python -m evals.search", description=__doc__)
-    p.add_argument("--home", help="use an existing data home instead of indexing corpus/ into a temporary one")
-    p.add_argument("--json", action="store_true")
-    args = p.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = KB(home=args.home or tmp)
-        if not args.home:
-            kb.ingest([CORPUS])
+    args = parser("python -m evals.search", __doc__).parse_args(argv)
+    with corpus_kb(args.home) as kb:
         results = evaluate(kb, load_gold())
     if args.json:
         print(json.dumps(results))

@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.search import CORPUS, load_gold
+from evals.common import CORPUS
+from evals.search import load_gold
 from kb.embed import Embedder
 from kb.service import KB
 

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kb.errors import KBError
@@ -74,22 +74,29 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
     t = rs.add_parser("export", help="write the register to FILE.csv or FILE.xlsx")
     t.add_argument("file")
-    t = rs.add_parser("related", help="recommendations from other reports most alike in meaning")
-    t.add_argument("ref")
-    t.add_argument("--doc", required=True)
-    t.add_argument("--ordinal", type=int)
-    t.add_argument("--parent")
-    t.add_argument("--json", action="store_true")
-    t = rs.add_parser("history", help="every change and what each document said")
-    t.add_argument("ref")
-    t.add_argument("--doc", required=True)
-    t.add_argument("--ordinal", type=int)
-    t.add_argument("--parent")
-    t.add_argument("--json", action="store_true")
+    _rec_target(rs.add_parser("related", help="recommendations from other reports most alike in meaning"))
+    _rec_target(rs.add_parser("history", help="every change and what each document said"))
     sub.add_parser("stats", help="counts of documents, chunks and vectors", epilog="example: kb stats")
     sub.add_parser("config", help="every setting with its environment variable and default", epilog="example: kb config")
     sub.add_parser("serve", help="run the web app (same as: python app.py)", epilog="example: KB_PORT=8080 kb serve")
     return p
+
+
+def _rec_target(t: argparse.ArgumentParser) -> None:
+    """The arguments that name one recommendation."""
+    t.add_argument("ref", help="the ref as printed: 14, 11, B")
+    t.add_argument("--doc", required=True, help="a document that states it (file name)")
+    t.add_argument("--ordinal", type=int, help="which one, when a ref is printed twice (1, 2)")
+    t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
+    t.add_argument("--json", action="store_true")
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool, line: Callable[[dict[str, Any]], str], empty: str) -> None:
+    """Rows as JSON lines, or one readable line each (with a message when there are none)."""
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False) if as_json else line(r))
+    if not rows and not as_json:
+        print(empty)
 
 
 def _queries(text: str) -> Iterator[str]:
@@ -182,14 +189,10 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
         print(f"wrote {n} recommendations to {args.file}")
         return 0
     if args.recs_command == "related":
-        related = kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)
-        for r in related:
-            if args.json:
-                print(json.dumps({k: r[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}, ensure_ascii=False))
-            else:
-                print(f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}")
-        if not related and not args.json:
-            print("no similar recommendation in other reports")
+        related = [{k: r[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
+                   for r in kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)]
+        _emit(related, args.json, lambda r: f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}",
+              "no similar recommendation in other reports")
         return 0
     if args.recs_command == "history":
         h = kb.recommendation_history(args.ref, args.doc, args.ordinal, args.parent)
@@ -258,14 +261,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "recs":
             return _recs(kb, args)
         if args.command == "docs":
-            docs = kb.documents()
-            for d in docs:
-                if args.json:
-                    print(json.dumps(d, ensure_ascii=False))
-                else:
-                    print(f"{d['name']}  [{d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  {d['title'][:90]}")
-            if not docs and not args.json:
-                print("no documents yet: kb ingest corpus/")
+            _emit(kb.documents(), args.json,
+                  lambda d: f"{d['name']}  [{d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  {d['title'][:90]}",
+                  "no documents yet: kb ingest corpus/")
             return 0
         if args.command == "delete":
             for path in kb.delete(args.name):

@@ -1,0 +1,31 @@
+"""What the eval scripts share: their command line and a knowledge base over corpus/."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kb.service import KB
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """--home (use an existing data home) and --json."""
+    p = argparse.ArgumentParser(prog=prog, description=doc)
+    p.add_argument("--home", help="use an existing data home instead of indexing corpus/ into a temporary one")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+@contextmanager
+def corpus_kb(home: str | None) -> Iterator[KB]:
+    """The given data home, or corpus/ freshly indexed into a temporary one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KB(home=home or tmp)
+        if not home:
+            kb.ingest([CORPUS])
+        yield kb
