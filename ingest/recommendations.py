@@ -169,8 +169,6 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             else:
                 break
             j += 1
-        if body and intro is None and not parts and rest:
-            pass
         spans = [x for x in ([intro] if intro else []) + ([body] if body else []) + [(ps, pe) for _, ps, pe in parts] if x]
         if not spans:
             continue

@@ -155,6 +155,7 @@ class Understood:
     content_hash: str
     warnings: list[str] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+    glossary: list[tuple[str, str]] = field(default_factory=list)  # (acronym, expansion) as the document spells them
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``python -m ingest FILE`` prints)."""
@@ -166,6 +167,7 @@ class Understood:
             "pages": [asdict(p) for p in self.source.pages],
             "removed": [asdict(r) for r in self.clean.removed],
             "sections": sorted({b.section for b in self.blocks if b.section}),
+            "glossary": dict(self.glossary),
             "recommendations": [asdict(r) for r in self.recommendations],
             "chunks": [asdict(c) for c in self.chunks],
             "warnings": self.source.warnings + self.warnings,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.sentences import sentences
+
 STATUSES = ("not_started", "planned", "in_progress", "complete", "superseded", "not_applicable", "unknown")
 # least to most advanced, for "when unsure, the less advanced"
 PROGRESS = ("unknown", "not_started", "planned", "in_progress", "complete")
@@ -37,7 +39,6 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
 _ELEMENTS = re.compile(r"\b((?:first|second|third|fourth|fifth|sixth)(?:\s*(?:,|and)\s*(?:first|second|third|fourth|fifth|sixth))*)\s+(elements?|parts?|points?|strands?)\b", re.I)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.M)
 
 
 @dataclass
@@ -63,20 +64,6 @@ def classify(sentence: str) -> str | None:
         if decisive in found:
             return decisive
     return min(found, key=PROGRESS.index)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or bullet line, trimmed."""
-    out = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s] in " -•\t":
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e - s > 3:
-            out.append((s, e))
-    return out
 
 
 def least(a: Proposal, b: Proposal) -> Proposal:

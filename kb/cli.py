@@ -45,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--to", dest="date_to", help="only documents dated on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="JSON lines: one per hit")
 
+    s = sub.add_parser("ask", help="a cited answer: quoted sentences, each with its source",
+                       epilog='example: kb ask "Which teams manage high-harm offenders if there is no specialist unit?"')
+    s.add_argument("question", metavar="QUESTION", help="the question, or - to read one per line from standard input")
+    s.add_argument("--kind", action="append", default=[], help="only this document kind (repeatable)")
+    s.add_argument("--doc", action="append", default=[], help="only this document (repeatable)")
+    s.add_argument("--json", action="store_true", help="one JSON line per question")
+
+    s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("docs", help="list ingested documents", epilog="example: kb docs --json")
     s.add_argument("--json", action="store_true")
 
@@ -220,6 +230,24 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask(kb: Any, args: argparse.Namespace) -> int:
+    for question in _queries(args.question):
+        a = kb.ask(question, kinds=args.kind, docs=args.doc)
+        if args.json:
+            print(json.dumps(a.to_json(), ensure_ascii=False), flush=True)
+            continue
+        print(f"Q: {a.question}")
+        print(textwrap.fill(a.answer, 100))
+        for c in a.citations:
+            where = f", page {c.page}" if c.page else ""
+            ref = f", Recommendation {c.ref}" if c.ref else (f", {c.section}" if c.section else "")
+            print(f"  [{c.n}] {c.title} ({c.doc}, {c.kind}, {c.date or 'undated'}{where}{ref})")
+        if a.abstained and a.closest:
+            print("  Closest documents: " + "; ".join(f"{d['title'][:70]} ({d['doc']})" for d in a.closest))
+        print(flush=True)
+    return 0
+
+
 def _serve(kb: Any) -> int:
     """Run app.py (the top floor) without importing it from here: imports point down only."""
     import runpy
@@ -258,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(kb, args)
         if args.command == "search":
             return _search(kb, args)
+        if args.command == "ask":
+            return _ask(kb, args)
+        if args.command == "glossary":
+            rows = [{"acronym": a, "expansion": e, "documents": n} for a, e, n in kb.glossary()]
+            _emit(rows, args.json, lambda r: f"{r['acronym']:<10} {r['expansion']}" + (f"  ({r['documents']} documents)" if r["documents"] > 1 else ""),
+                  "no acronyms found yet")
+            return 0
         if args.command == "recs":
             return _recs(kb, args)
         if args.command == "docs":

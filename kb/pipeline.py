@@ -260,7 +260,7 @@ class Pipeline:
             "kind": meta.kind, "title": meta.title, "date": meta.date, "date_text": meta.date_text, "force": meta.force,
             "foi_reference": meta.foi_reference, "report": meta.report, "pages": len(u.source.pages),
             "chunks": len(u.chunks), "bytes": size, "warnings": to_json_list(warnings),
-            "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(),
+            "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(), "glossary": u.glossary,
         }
         chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context")}}
                   for i, c in zip(ids, u.chunks, strict=False)]

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 from kb.embed import Embedder
 from kb.errors import KBError
+from kb.glossary import Glossary
+from kb.rerank import WEIGHTS, Candidate, Scored, SentenceVectors, score
 from kb.store import Filters, Store
 from kb.vectors import VectorIndex
 
@@ -53,10 +55,16 @@ def terms(text: str) -> list[str]:
     return kept or words
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression for free text: each term quoted, joined with OR."""
+def fts_query(text: str, phrases: list[str] | None = None) -> str:
+    """An FTS5 MATCH expression for free text: each term quoted, joined with OR; extra phrases
+    (a glossary expansion, an acronym) are matched as whole phrases."""
     unique = list(dict.fromkeys(terms(text)))[:64]
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+    parts = ['"' + t.replace('"', '""') + '"' for t in unique]
+    for phrase in phrases or []:
+        words = re.findall(r"\w+", phrase.lower())
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    return " OR ".join(dict.fromkeys(parts))
 
 
 def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -69,37 +77,69 @@ def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
 
 
 class Searcher:
-    """Runs each search mode over a data home."""
+    """Runs each search mode over a data home.
 
-    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, candidates: int = 50, rrf_k: int = 60) -> None:
+    ``hybrid`` is the whole retrieval the app uses: glossary expansion, lexical and dense
+    fused by reciprocal rank, then reranked; ``lexical`` and ``dense`` are the single signals.
+    """
+
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, candidates: int = 50, rrf_k: int = 60,
+                 glossary: Glossary | None = None, sentence_vectors: SentenceVectors | None = None, rerank_depth: int = 12) -> None:
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.glossary = glossary or Glossary()
+        self.sentence_vectors = sentence_vectors
+        self.rerank_depth = rerank_depth
+        self.rerank_weights = dict(WEIGHTS)  # evals switch signals off one at a time
 
-    def lexical(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+    def lexical(self, query: str, k: int, filters: Filters, phrases: list[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by bm25."""
-        return self.store.lexical(fts_query(query), k, filters)
+        return self.store.lexical(fts_query(query, phrases), k, filters)
 
-    def dense(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+    def dense(self, query: str, k: int, filters: Filters, vector: list[float] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by cosine similarity of the query vector."""
         keys = None
         if filters.active():
             from kb.pipeline import doc_key
 
             keys = [doc_key(h) for h in self.store.doc_hashes(filters)]
-        return self.vectors.query(self.embedder.embed_query(query), k, keys)
+        return self.vectors.query(vector or self.embedder.embed_query(query), k, keys)
+
+    def expanded(self, query: str) -> tuple[list[str], str]:
+        """Glossary expansion: extra phrases for lexical search, and the text to embed for dense."""
+        pairs = self.glossary.expand(query)
+        if not pairs:
+            return [], query
+        return [b for _, b in pairs], f"{query} ({'; '.join(f'{a}: {b}' for a, b in pairs)})"
+
+    def retrieve(self, query: str, k: int, filters: Filters, glossary: bool = True, rerank: bool = True) -> list[tuple[str, float, Scored | None]]:
+        """Hybrid retrieval: (chunk id, score, rerank details) best first."""
+        n = max(self.candidates, k)
+        phrases, dense_text = self.expanded(query) if glossary else ([], query)
+        vector = self.embedder.embed_query(dense_text)
+        lexical = [i for i, _ in self.lexical(query, n, filters, phrases)]
+        dense = [i for i, _ in self.dense(query, n, filters, vector)]
+        fused = rrf([lexical, dense], self.rrf_k)
+        if not rerank or self.sentence_vectors is None or not fused:
+            return [(i, sc, None) for i, sc in fused[:k]]
+        head = fused[: max(k, self.rerank_depth)]
+        rows = self.store.chunks_by_ids([i for i, _ in head])
+        head = [(i, sc) for i, sc in head if i in rows]
+        candidates = [Candidate(i, rows[i]["text"], rows[i]["kind"], sc) for i, sc in head]
+        sims = self.sentence_vectors.similarities(vector, [(c.chunk_id, c.text) for c in candidates])
+        reranked: list[tuple[str, float, Scored | None]] = [(r.chunk_id, r.score, r) for r in score(candidates, sims, query, self.rerank_weights)]
+        return reranked[:k]
 
     def hybrid(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
-        """Both signals fused by reciprocal rank."""
-        n = max(self.candidates, k)
-        lexical = [i for i, _ in self.lexical(query, n, filters)]
-        dense = [i for i, _ in self.dense(query, n, filters)]
-        return rrf([lexical, dense], self.rrf_k)[:k]
+        """The full retrieval (glossary, fusion, rerank) as (chunk id, score)."""
+        return [(i, sc) for i, sc, _ in self.retrieve(query, k, filters)]
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        """Top-k hits for a query in a mode, best first."""
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+               glossary: bool = True, rerank: bool = True) -> list[Hit]:
+        """Top-k hits for a query in a mode, best first (``glossary``/``rerank`` switch hybrid's extra signals off)."""
         if mode not in MODES:
             raise KBError(f"unknown search mode '{mode}': choose one of {', '.join(MODES)}")
         if k < 1:
@@ -107,14 +147,22 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
-        scored = getattr(self, mode)(query, k, filters or Filters())[:k]
+        f = filters or Filters()
+        if mode == "hybrid":
+            scored = [(i, sc) for i, sc, _ in self.retrieve(query, k, f, glossary=glossary, rerank=rerank)]
+        else:
+            scored = getattr(self, mode)(query, k, f)[:k]
+        return self.hits(query, scored)
+
+    def hits(self, query: str, scored: list[tuple[str, float]]) -> list[Hit]:
+        """Hits with their chunk and document fields, in the given order."""
         rows = self.store.chunks_by_ids([i for i, _ in scored])
         hits: list[Hit] = []
-        for chunk_id, score in scored:
+        for chunk_id, sc in scored:
             row = rows.get(chunk_id)
             if row is None:  # a vector whose chunk is gone (cleaned on the next ingest)
                 continue
             hits.append(Hit(query=query, rank=len(hits) + 1, doc=row["doc"], page=row["page"], chunk_id=chunk_id,
-                            score=round(score, 6), text=row["text"], title=row["title"], kind=row["kind"], date=row["date"],
+                            score=round(sc, 6), text=row["text"], title=row["title"], kind=row["kind"], date=row["date"],
                             section=row["section"], ref=row["ref"], start=row["start"], end=row["end"]))
         return hits

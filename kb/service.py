@@ -17,6 +17,9 @@ from kb.config import Config, load_config
 from kb.embed import Embedder
 from kb.errors import DocumentError, EmptyIndexError, KBError
 from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
+from kb.answer import Answer, Answerer
+from kb.glossary import Glossary
+from kb.rerank import SentenceVectors
 from kb.search import Hit, Searcher
 from kb.store import Filters, Store
 from kb.tracker import Tracker
@@ -33,6 +36,7 @@ class KB:
         self.store = Store(self.config.db_path)
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
+        self._sentences: SentenceVectors | None = None
 
     @property
     def vectors(self) -> VectorIndex:
@@ -55,8 +59,24 @@ class KB:
 
     @property
     def searcher(self) -> Searcher:
-        """The searcher."""
-        return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k)
+        """The searcher, with the corpus glossary and the shared sentence-vector cache."""
+        if self._sentences is None:
+            self._sentences = SentenceVectors(self.embedder)
+        return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k,
+                        glossary=Glossary.from_rows(self.store.glossary()), sentence_vectors=self._sentences)
+
+    def ask(self, question: str, kinds: Iterable[str] = (), docs: Iterable[str] = ()) -> Answer:
+        """A cited answer: quoted sentences with [n] citations, or an abstention with the closest documents."""
+        if not self.store.counts()["documents"]:
+            raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
+        if not question.strip():
+            raise KBError("ask a question")
+        self.pipeline.check_model()
+        return Answerer(self.searcher, self.store).ask(question, Filters(kinds=tuple(kinds), docs=tuple(docs)))
+
+    def glossary(self) -> list[tuple[str, str, int]]:
+        """The corpus's acronyms: (acronym, expansion, number of documents that spell it so)."""
+        return self.store.glossary()
 
     # --- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileReport]:
@@ -97,14 +117,14 @@ class KB:
         return counts
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
-               date_from: str | None = None, date_to: str | None = None) -> list[Hit]:
+               date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = True) -> list[Hit]:
         """Search the indexed chunks; see ``kb.search.MODES``."""
         if not self.store.counts()["documents"]:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if mode != "lexical":
             self.pipeline.check_model()
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to))
-        return self.searcher.search(query, k=k, mode=mode, filters=filters)
+        return self.searcher.search(query, k=k, mode=mode, filters=filters, glossary=glossary, rerank=rerank)
 
     # --- the recommendation register --------------------------------------------------------
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -151,6 +152,16 @@ MIGRATIONS: list[str] = [
         BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
     CREATE TRIGGER rec_history_append_only_delete BEFORE DELETE ON rec_history
         BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    """,
+    # 4: the corpus's own glossary, from "Expansion (ACRONYM)" pairs, per document
+    """
+    CREATE TABLE glossary (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        acronym TEXT NOT NULL,
+        expansion TEXT NOT NULL,
+        PRIMARY KEY (doc_id, acronym)
+    );
+    CREATE INDEX glossary_acronym ON glossary(acronym);
     """,
 ]
 
@@ -339,6 +350,8 @@ class Store:
                 # the section column also carries the passage's context, so a response is found by its question
                 tx.execute("INSERT INTO chunks_fts (rowid, text, section, title) VALUES (?, ?, ?, ?)",
                            (cur.lastrowid, c["text"], f"{c['section']} {c.get('context', '')}".strip(), doc["title"]))
+            tx.executemany("INSERT OR IGNORE INTO glossary (doc_id, acronym, expansion) VALUES (?, ?, ?)",
+                           [(doc_id, a, e) for a, e in doc.get("glossary", [])])
             if also is not None:
                 also(tx)
         return doc_id, old_ids
@@ -358,6 +371,11 @@ class Store:
             if also is not None:
                 also(tx)
             return ids
+
+    def glossary(self) -> list[tuple[str, str, int]]:
+        """(acronym, expansion, number of documents) across the corpus, commonest expansion first."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT acronym, expansion, COUNT(*) AS n FROM glossary GROUP BY acronym, lower(expansion) ORDER BY acronym, n DESC, expansion")]
 
     def source_text(self, doc_id: int) -> str:
         """The full extracted text of a document (chunk offsets point into it)."""
@@ -409,6 +427,13 @@ class Store:
         except sqlite3.OperationalError as exc:  # defensive: the query builder escapes input
             log.warning("lexical query failed for %r: %s", match, exc)
             return []
+
+    def term_count(self, term: str) -> int:
+        """How many passages use a word (stemmed as the index stems it)."""
+        words = re.findall(r"\w+", term.lower())
+        if not words:
+            return 0
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", ('"' + " ".join(words) + '"',)).fetchone()[0])
 
     # --- vector journal (crash safety) -------------------------------------------------
     def journal_add(self, ids: Iterable[str]) -> None:

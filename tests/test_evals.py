@@ -24,3 +24,16 @@ def test_recs_eval_runs_and_scores_the_register(corpus_kb: KB) -> None:
     assert result["wrong_complete"] >= 0 and sum(result["confusion"].values()) == result["found"]
     # a broken register scores badly: the eval can fail
     assert recs_eval.score([], gold)["recall"] == 0.0
+
+
+def test_ask_eval_runs(corpus_kb: KB) -> None:
+    from evals import ask as ask_eval
+
+    gold = ask_eval.load_gold()
+    assert len(gold) >= 40 and sum(g["doc"] is None for g in gold) >= 5
+    few = [g for g in gold if g["doc"]][:4] + [g for g in gold if g["doc"] is None][:2]
+    result = ask_eval.answers(corpus_kb, few)
+    assert result["citation_check_rate"] == 1.0
+    assert 0.0 <= result["answer_correct"] <= 1.0 and result["ask_ms_p50"] > 0
+    table = ask_eval.retrieval(corpus_kb, few, None, mode="hybrid", glossary=True, rerank=True)
+    assert 0.0 <= table["hit@1"] <= table["hit@5"] <= 1.0

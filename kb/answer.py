@@ -1,0 +1,172 @@
+"""Cited answers without an LLM: the sentences that best answer a question, quoted verbatim,
+each followed by [n], each citation checked against its passage. Or an honest abstention.
+
+Selection and the citation check are pure functions; ``Answerer`` wires them to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kb.rerank import Scored
+from kb.search import Searcher, terms
+from kb.store import Filters, Store
+
+NOT_FOUND = "Not found in the indexed documents."
+# calibrated on evals/ask_gold.jsonl (answerable vs unanswerable questions): see python -m evals.ask
+ABSTAIN_BELOW = 0.47  # the best sentence's cosine similarity to the question: below this, always abstain
+DOUBTFUL_BELOW = 0.62  # ... below this, abstain when the question has words the corpus never uses
+UNKNOWN_WORDS = 2  # ... this many of them (budget, drones, body-worn: what the documents do not cover)
+KEEP_WITHIN = 0.12  # further sentences must be this close to the best one
+MAX_SENTENCES = 4
+MAX_PER_PASSAGE = 2
+ASKING_PENALTY = 0.1
+
+
+@dataclass
+class Citation:
+    """One quoted sentence and where it is."""
+
+    n: int
+    doc: str
+    page: int | None
+    chunk_id: str
+    quote: str
+    title: str = ""
+    kind: str = ""
+    date: str | None = None
+    section: str = ""
+    ref: str | None = None
+    start: int = 0  # the quote's offsets in the document's extracted text
+    end: int = 0
+    verified: bool = False  # the quote appears verbatim in the cited passage
+
+
+@dataclass
+class Answer:
+    """What ``kb ask`` prints."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    closest: list[dict[str, Any]] = field(default_factory=list)  # when abstaining: the nearest documents
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
+        return asdict(self)
+
+
+@dataclass
+class Pick:
+    """A candidate sentence."""
+
+    chunk_id: str
+    start: int
+    end: int
+    score: float
+
+
+def abstain(best: float, unknown: int) -> bool:
+    """Too weak to quote: a poor best sentence, or a middling one for a question about things the corpus never mentions."""
+    return best < ABSTAIN_BELOW or (unknown >= UNKNOWN_WORDS and best < DOUBTFUL_BELOW)
+
+
+def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, asking: set[str] | None = None,
+           unknown: int = 0) -> list[Pick]:
+    """The sentences to quote: the best, then others close to it, a few per passage. Pure.
+
+    A question ("...?") never answers one, and a passage that asks (an FOI request, in
+    ``asking``) is quoted only when nothing else comes close."""
+    picks = []
+    for r in ranked[:top_passages]:
+        for s, e, sim in r.sentences:
+            sentence = texts[r.chunk_id][s:e].rstrip()
+            if sentence.endswith("?") or len(sentence) < 20:
+                continue
+            picks.append(Pick(r.chunk_id, s, e, sim - (ASKING_PENALTY if r.chunk_id in (asking or set()) else 0.0)))
+    picks.sort(key=lambda p: -p.score)
+    if not picks or abstain(picks[0].score, unknown):
+        return []
+    best = picks[0].score
+    chosen: list[Pick] = []
+    per: dict[str, int] = {}
+    for p in picks:
+        if len(chosen) >= MAX_SENTENCES or p.score < best - KEEP_WITHIN:
+            break
+        if per.get(p.chunk_id, 0) >= MAX_PER_PASSAGE:
+            continue
+        per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
+        chosen.append(p)
+    return chosen
+
+
+def locate(quote: str, source: str, start: int, end: int) -> tuple[int, int]:
+    """The quote's offsets in the source text, searched within its passage's span.
+
+    The passage is clean text; the source may carry markup (``**``) inside the quote, so a
+    verbatim miss falls back to matching its first and last words."""
+    window = source[start:end]
+    i = window.find(quote)
+    if i >= 0:
+        return start + i, start + i + len(quote)
+    words = quote.split()
+    for n in (3, 2, 1):
+        head_text, tail_text = " ".join(words[:n]), " ".join(words[-n:])
+        head = window.find(head_text)
+        tail = window.find(tail_text, max(head, 0))
+        if head >= 0 and tail >= head:
+            return start + head, start + tail + len(tail_text)
+    return start, end
+
+
+def verified(quote: str, passage: str) -> bool:
+    """The citation check: the quote appears verbatim in the cited passage."""
+    return bool(quote.strip()) and quote in passage
+
+
+class Answerer:
+    """Extractive, cited answers over a searcher."""
+
+    def __init__(self, searcher: Searcher, store: Store) -> None:
+        self.searcher = searcher
+        self.store = store
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """Answer a question with quoted, cited sentences, or abstain with the closest documents."""
+        question = " ".join(question.split())
+        retrieved = self.searcher.retrieve(question, 6, filters or Filters())
+        ranked = [r for _, _, r in retrieved if r is not None]
+        rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved])
+        texts = {cid: row["text"] for cid, row in rows.items()}
+        asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
+        unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t)]
+        picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown))
+        if not picks:
+            closest, seen = [], set()
+            for cid, _, _ in retrieved:
+                row = rows.get(cid)
+                if row is not None and row["doc"] not in seen:
+                    seen.add(row["doc"])
+                    closest.append({"doc": row["doc"], "title": row["title"], "page": row["page"], "kind": row["kind"]})
+            return Answer(question, NOT_FOUND, True, closest=closest[:3])
+        citations: list[Citation] = []
+        sources: dict[int, str] = {}
+        for n, p in enumerate(picks, start=1):
+            row = rows[p.chunk_id]
+            quote = row["text"][p.start:p.end]
+            if row["doc_id"] not in sources:
+                sources[row["doc_id"]] = self.store.source_text(row["doc_id"])
+            s, e = locate(quote, sources[row["doc_id"]], row["start"], row["end"])
+            citations.append(Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=p.chunk_id, quote=quote, title=row["title"],
+                                      kind=row["kind"], date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e,
+                                      verified=verified(quote, row["text"])))
+        shown = [c for c in citations if c.verified]  # nothing unverified is ever shown as cited
+        text = " ".join(f"\u201c{_one_line(c.quote)}\u201d [{c.n}]" for c in shown)
+        return Answer(question, text, False, citations=shown)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,81 @@
+"""Cited answers: quoted sentences with checked citations, abstentions, and the kb ask CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FOI, MAPPA
+
+from kb.answer import NOT_FOUND, Pick, abstain, choose, locate, verified
+from kb.rerank import Scored, implied_kinds, score, specific_tokens
+from kb.service import KB
+
+KB_BIN = str(Path(sys.executable).parent / "kb")
+
+
+def test_done_when_question_quotes_the_foi_answer(corpus_kb: KB) -> None:
+    a = corpus_kb.ask("Which teams manage high-harm offenders if there is no specialist unit?")
+    assert not a.abstained and a.citations
+    first = a.citations[0]
+    assert first.doc == FOI and "MOSOVO" in first.quote and "IOM" in first.quote and first.verified
+    assert f"[{first.n}]" in a.answer and first.quote.split()[0] in a.answer
+    source = corpus_kb.source_text(FOI)
+    assert source[first.start:first.end] == first.quote  # offsets point at the exact text in the source
+    assert all(c.verified for c in a.citations)
+
+
+def test_every_citation_is_verbatim_in_its_passage(corpus_kb: KB) -> None:
+    for q in ("what did we say about MAPPA training?", "Is the KIRAT tool used to prioritise referrals?",
+              "Who is the Civil Orders Officer going to support?"):
+        a = corpus_kb.ask(q)
+        rows = corpus_kb.store.chunks_by_ids([c.chunk_id for c in a.citations])
+        assert a.citations and all(c.quote in rows[c.chunk_id]["text"] for c in a.citations)
+        assert not any(c.quote.rstrip().endswith("?") for c in a.citations)
+
+
+def test_unanswerable_question_abstains_with_closest_documents(corpus_kb: KB) -> None:
+    a = corpus_kb.ask("How many officers and staff failed vetting in 2025?")
+    assert a.abstained and a.answer == NOT_FOUND and a.citations == []
+    assert a.closest and all("doc" in d and "title" in d for d in a.closest)
+
+
+def test_selection_and_checks_are_pure() -> None:
+    text = "Is this a question? The MOSOVO team manages offenders in both divisions. Short."
+    ranked = [Scored("c1", 1.0, {}, [(0, 19, 0.9), (20, 72, 0.7), (73, 79, 0.95)])]
+    picks = choose(ranked, {"c1": text})
+    assert [text[p.start:p.end] for p in picks] == ["The MOSOVO team manages offenders in both divisions."]
+    assert choose([Scored("c1", 1.0, {}, [(20, 72, 0.3)])], {"c1": text}) == []
+    assert abstain(0.40, 0) and abstain(0.55, 2) and not abstain(0.55, 1) and not abstain(0.70, 3)
+    assert verified("MOSOVO team", text) and not verified("MOSOVO squad", text) and not verified(" ", text)
+    source = "Intro. **The force has embedded KIRAT** in practice."
+    assert locate("The force has embedded KIRAT in practice.", source, 0, len(source)) == (9, len(source))
+    assert isinstance(Pick("c", 0, 1, 0.5).score, float)
+
+
+def test_rerank_signals() -> None:
+    assert specific_tokens("Recommendation 4 by 31 October 2026 for RSOs") >= {"4", "31", "2026", "RSO"}
+    assert implied_kinds("What did the FOI disclosure say?") == ("foi_disclosure",)
+    assert implied_kinds("How are high-harm offenders managed?") == ()
+    from kb.rerank import Candidate
+
+    cands = [Candidate("a", "one two", "other", 0.03), Candidate("b", "three", "other", 0.02)]
+    ranked = score(cands, [[(0, 7, 0.2)], [(0, 5, 0.9)]], "q")
+    assert ranked[0].chunk_id == "b" and ranked[0].signals["sentence"] == 0.9
+
+
+def test_ask_cli_json_and_stdin(corpus_kb: KB) -> None:
+    out = subprocess.run([KB_BIN, "--home", str(corpus_kb.config.home), "ask", "-", "--json"],
+                         input="Which teams manage high-harm offenders if there is no specialist unit?\nHow many drones does the force own?\n",
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    first, second = [json.loads(line) for line in out.stdout.splitlines()]
+    assert set(first) >= {"question", "answer", "abstained", "citations"}
+    assert set(first["citations"][0]) >= {"n", "doc", "page", "chunk_id", "quote"}
+    assert first["citations"][0]["doc"] == FOI and not first["abstained"]
+    assert second["abstained"] and second["answer"] == NOT_FOUND
+    readable = subprocess.run([KB_BIN, "--home", str(corpus_kb.config.home), "ask", "what did we say about MAPPA training?"],
+                              capture_output=True, text=True, timeout=180)
+    assert readable.returncode == 0 and "[1]" in readable.stdout and MAPPA in readable.stdout
