@@ -53,6 +53,9 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     closest: list[dict[str, Any]] = field(default_factory=list)  # when abstaining: the nearest documents
+    mode: str = "extractive"  # or "generative" (written by the configured LLM, then verified)
+    dropped: list[dict[str, str]] = field(default_factory=list)  # sentences the verifier removed, and why
+    warning: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
@@ -137,6 +140,64 @@ class Answerer:
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         """Answer a question with quoted, cited sentences, or abstain with the closest documents."""
         question = " ".join(question.split())
+        retrieved, rows, picks = self._gather(question, filters)
+        if not picks:
+            return self._abstain(question, retrieved, rows)
+        citations: list[Citation] = []
+        for n, p in enumerate(picks, start=1):
+            citations.append(self._cite(n, rows[p.chunk_id], p.chunk_id, p.start, p.end))
+        shown = [c for c in citations if c.verified]  # nothing unverified is ever shown as cited
+        text = " ".join(f"\u201c{_one_line(c.quote)}\u201d [{c.n}]" for c in shown)
+        return Answer(question, text, False, citations=shown)
+
+    def write(self, question: str, llm: Any, filters: Filters | None = None, passages: int = 5) -> Answer:
+        """A written answer from the LLM over the top passages, kept only where the verifier finds support."""
+        from kb.llm import prompt
+        from kb.verify import check
+
+        question = " ".join(question.split())
+        retrieved, rows, picks = self._gather(question, filters)
+        if not picks:  # the same evidence bar as quoting: no passage is close enough to answer from
+            return self._abstain(question, retrieved, rows)
+        top = [cid for cid, _, _ in retrieved if cid in rows][:passages]
+        sources = [rows[cid]["text"] for cid in top]
+        reply = llm.chat(prompt(question, sources)).message.content or ""
+        if NOT_FOUND.rstrip(".").lower() in reply.lower():
+            return self._abstain(question, retrieved, rows)
+        sentence_vectors = self.searcher.sentence_vectors
+        assert sentence_vectors is not None
+
+        def best_sentence(text: str, cited: list[int]) -> tuple[float, str, int, int]:
+            vector = self.searcher.embedder.embed_query(text)
+            best = (-1.0, "", 0, 0)
+            for n in cited:
+                cid = top[n - 1]
+                for s, e, sim in sentence_vectors.similarities(vector, [(cid, rows[cid]["text"])])[0]:
+                    if sim > best[0]:
+                        best = (sim, cid, s, e)
+            return best
+
+        checked = check(reply, sources, lambda text, texts: best_sentence(text, [sources.index(t) + 1 for t in texts])[0])
+        citations: list[Citation] = []
+        parts = []
+        for sentence, cited in checked.kept:
+            marks = []
+            for n in cited:
+                _, cid, s, e = best_sentence(sentence, [n])
+                citation = self._cite(len(citations) + 1, rows[cid], cid, s, e)
+                if citation.verified:
+                    citations.append(citation)
+                    marks.append(f"[{citation.n}]")
+            if marks:
+                parts.append(f"{sentence} {' '.join(marks)}")
+        dropped = [{"sentence": s, "why": why} for s, why in checked.dropped]
+        if not parts:
+            answer = self._abstain(question, retrieved, rows)
+            answer.mode, answer.dropped = "generative", dropped
+            return answer
+        return Answer(question, " ".join(parts), False, citations=citations, mode="generative", dropped=dropped)
+
+    def _gather(self, question: str, filters: Filters | None) -> tuple[list[tuple[str, float, Scored | None]], dict[str, Any], list[Pick]]:
         retrieved = self.searcher.retrieve(question, 6, filters or Filters())
         ranked = [r for _, _, r in retrieved if r is not None]
         rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved])
@@ -144,28 +205,23 @@ class Answerer:
         asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
         unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t)]
         picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown))
-        if not picks:
-            closest, seen = [], set()
-            for cid, _, _ in retrieved:
-                row = rows.get(cid)
-                if row is not None and row["doc"] not in seen:
-                    seen.add(row["doc"])
-                    closest.append({"doc": row["doc"], "title": row["title"], "page": row["page"], "kind": row["kind"]})
-            return Answer(question, NOT_FOUND, True, closest=closest[:3])
-        citations: list[Citation] = []
-        sources: dict[int, str] = {}
-        for n, p in enumerate(picks, start=1):
-            row = rows[p.chunk_id]
-            quote = row["text"][p.start:p.end]
-            if row["doc_id"] not in sources:
-                sources[row["doc_id"]] = self.store.source_text(row["doc_id"])
-            s, e = locate(quote, sources[row["doc_id"]], row["start"], row["end"])
-            citations.append(Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=p.chunk_id, quote=quote, title=row["title"],
-                                      kind=row["kind"], date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e,
-                                      verified=verified(quote, row["text"])))
-        shown = [c for c in citations if c.verified]  # nothing unverified is ever shown as cited
-        text = " ".join(f"\u201c{_one_line(c.quote)}\u201d [{c.n}]" for c in shown)
-        return Answer(question, text, False, citations=shown)
+        return retrieved, rows, picks
+
+    def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:
+        closest: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for cid, _, _ in retrieved:
+            row = rows.get(cid)
+            if row is not None and row["doc"] not in seen:
+                seen.add(row["doc"])
+                closest.append({"doc": row["doc"], "title": row["title"], "page": row["page"], "kind": row["kind"]})
+        return Answer(question, NOT_FOUND, True, closest=closest[:3])
+
+    def _cite(self, n: int, row: Any, chunk_id: str, start: int, end: int) -> Citation:
+        quote = row["text"][start:end]
+        s, e = locate(quote, self.store.source_text(row["doc_id"]), row["start"], row["end"])
+        return Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=chunk_id, quote=quote, title=row["title"], kind=row["kind"],
+                        date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e, verified=verified(quote, row["text"]))
 
 
 def _one_line(text: str) -> str:

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("question", metavar="QUESTION", help="the question, or - to read one per line from standard input")
     s.add_argument("--kind", action="append", default=[], help="only this document kind (repeatable)")
     s.add_argument("--doc", action="append", default=[], help="only this document (repeatable)")
+    s.add_argument("--quotes", action="store_true", help="quoted sentences only, even when an LLM is configured")
     s.add_argument("--json", action="store_true", help="one JSON line per question")
 
     s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
@@ -232,7 +233,7 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
 
 def _ask(kb: Any, args: argparse.Namespace) -> int:
     for question in _queries(args.question):
-        a = kb.ask(question, kinds=args.kind, docs=args.doc)
+        a = kb.ask(question, kinds=args.kind, docs=args.doc, written=False if args.quotes else None)
         if args.json:
             print(json.dumps(a.to_json(), ensure_ascii=False), flush=True)
             continue
@@ -242,6 +243,10 @@ def _ask(kb: Any, args: argparse.Namespace) -> int:
             where = f", page {c.page}" if c.page else ""
             ref = f", Recommendation {c.ref}" if c.ref else (f", {c.section}" if c.section else "")
             print(f"  [{c.n}] {c.title} ({c.doc}, {c.kind}, {c.date or 'undated'}{where}{ref})")
+        for d in a.dropped:
+            print(f"  (removed, {d['why']}: {d['sentence'][:100]})")
+        if a.warning:
+            print(f"  note: {a.warning}")
         if a.abstained and a.closest:
             print("  Closest documents: " + "; ".join(f"{d['title'][:70]} ({d['doc']})" for d in a.closest))
         print(flush=True)

@@ -36,6 +36,9 @@ class Config:
     rrf_k: int = _f(60, "Reciprocal rank fusion constant: higher flattens the weight of top ranks.")
     chroma_host: str = _f("", "Chroma server host for a team deployment; empty uses the embedded store in the data home.")
     chroma_port: int = _f(8000, "Chroma server port (with chroma_host).")
+    llm_url: str = _f("", "OpenAI-compatible LLM server for written answers (e.g. http://127.0.0.1:11434/v1); empty: quoted answers only.")
+    llm_model: str = _f("local", "The model name to ask the LLM server for.")
+    llm_timeout: int = _f(120, "Seconds to wait for the LLM server.")
     host: str = _f("127.0.0.1", "Address the app listens on.")
     port: int = _f(7860, "Port the app listens on.")
 
@@ -54,7 +57,7 @@ class Config:
         limit = MODEL_MAX_TOKENS - CONTEXT_TOKENS - 2
         if not 32 <= self.chunk_tokens <= limit:
             raise ConfigError(f"chunk_tokens must be between 32 and {limit} (the model reads {MODEL_MAX_TOKENS} word-pieces); got {self.chunk_tokens}")
-        for name in ("embed_batch", "max_file_mb", "candidates", "rrf_k"):
+        for name in ("embed_batch", "max_file_mb", "candidates", "rrf_k", "llm_timeout"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1; got {getattr(self, name)}")
         for name in ("port", "chroma_port"):

@@ -65,14 +65,30 @@ class KB:
         return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k,
                         glossary=Glossary.from_rows(self.store.glossary()), sentence_vectors=self._sentences)
 
-    def ask(self, question: str, kinds: Iterable[str] = (), docs: Iterable[str] = ()) -> Answer:
-        """A cited answer: quoted sentences with [n] citations, or an abstention with the closest documents."""
+    def ask(self, question: str, kinds: Iterable[str] = (), docs: Iterable[str] = (), written: bool | None = None) -> Answer:
+        """A cited answer: quoted sentences with [n] citations, or an abstention with the closest documents.
+
+        With an LLM configured (``llm_url``) the answer is written by it and verified sentence by
+        sentence (``written=False`` asks for quotes only); if the server fails, quotes are given instead.
+        """
         if not self.store.counts()["documents"]:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if not question.strip():
             raise KBError("ask a question")
         self.pipeline.check_model()
-        return Answerer(self.searcher, self.store).ask(question, Filters(kinds=tuple(kinds), docs=tuple(docs)))
+        answerer = Answerer(self.searcher, self.store)
+        filters = Filters(kinds=tuple(kinds), docs=tuple(docs))
+        if self.config.llm_url and written is not False:
+            from kb.llm import LLMError, LocalOpenAICompatible
+
+            llm = LocalOpenAICompatible(base_url=self.config.llm_url, model=self.config.llm_model, timeout=float(self.config.llm_timeout))
+            try:
+                return answerer.write(question, llm, filters)
+            except LLMError as exc:
+                answer = answerer.ask(question, filters)
+                answer.warning = f"{exc}; these are quoted sentences instead"
+                return answer
+        return answerer.ask(question, filters)
 
     def glossary(self) -> list[tuple[str, str, int]]:
         """The corpus's acronyms: (acronym, expansion, number of documents that spell it so)."""
