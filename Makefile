@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 evals: $(STAMP)
 	$(BIN)/python -m evals.search
+	$(BIN)/python -m evals.ask
 	$(BIN)/python -m evals.recs
 
 evals-recs: $(STAMP)
