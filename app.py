@@ -12,6 +12,7 @@ import re
 import kb  # noqa: F401  (offline switches before gradio imports)
 import gradio as gr
 
+from kb.answer import Answer
 from kb.errors import KBError
 from kb.search import MODES, Hit, terms
 from kb.service import KB
@@ -72,6 +73,76 @@ def do_search(query: str, mode: str, k: float, kinds: list[str], docs: list[str]
     return render_hits(hits, query)
 
 
+def render_answer(a: Answer) -> str:
+    """A cited answer as HTML: the quoted sentences with [n], then each source (all text escaped)."""
+    if a.abstained:
+        closest = "".join(f"<li>{html.escape(d['title'] or d['doc'])} <small>({html.escape(d['doc'])})</small></li>" for d in a.closest)
+        return (f"<p><b>{html.escape(a.answer)}</b></p>" + (f"<p>Closest documents:</p><ul>{closest}</ul>" if closest else ""))
+    parts = [f"<div class='answer' style='font-size:1.05em;line-height:1.5'>{html.escape(a.answer)}</div>"]
+    if a.warning:
+        parts.append(f"<p><i>{html.escape(a.warning)}</i></p>")
+    parts.append("<ol class='sources'>")
+    for c in a.citations:
+        where = f"page {c.page}" if c.page else "no page numbers"
+        ref = f" · Recommendation {html.escape(c.ref)}" if c.ref else (f" · {html.escape(c.section)}" if c.section else "")
+        parts.append(f"<li value='{c.n}'><b>{html.escape(c.title or c.doc)}</b><br><small>{html.escape(c.doc)} · "
+                     f"{KIND_LABELS.get(c.kind, c.kind)} · {html.escape(c.date or 'undated')} · {where}{ref}</small>"
+                     f"<blockquote style='margin:4px 0 8px 0;border-left:3px solid #999;padding-left:8px'><mark>{html.escape(c.quote)}</mark></blockquote></li>")
+    parts.append("</ol>")
+    for d in a.dropped:
+        parts.append(f"<p><small>Removed ({html.escape(d['why'])}): <s>{html.escape(d['sentence'])}</s></small></p>")
+    return "\n".join(parts)
+
+
+def do_ask(question: str) -> str:
+    """Ask handler: a cited answer, or a message the user sees."""
+    if not (question or "").strip():
+        raise gr.Error("Type a question.")
+    try:
+        return render_answer(get_kb().ask(question))
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+def do_foi_similar(request: str) -> str:
+    """FOI handler: earlier disclosures for a pasted request, per question, with differences flagged."""
+    if not (request or "").strip():
+        raise gr.Error("Paste the text of the request.")
+    try:
+        result = get_kb().foi_similar(request)
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    out = []
+    for i, q in enumerate(result["questions"], start=1):
+        out.append(f"<h4>Question {i}: {html.escape(q.question)}</h4>")
+        if not q.precedents:
+            out.append("<p>No earlier disclosure is close to this question.</p>")
+        for p in q.precedents:
+            flag = " <b style='color:#b00'>near-identical</b>" if p.near_identical else ""
+            ex = f" · exemptions: {html.escape(', '.join(p.exemptions))}" if p.exemptions else ""
+            out.append(f"<div style='border:1px solid #ccc;border-radius:6px;padding:6px 10px;margin:6px 0'>"
+                       f"<b>{html.escape(p.reference or p.doc)}</b> Q{p.n} · disclosed {html.escape(p.disclosed or '?')} · "
+                       f"similarity {p.similarity:.2f}{flag}{ex}<br><small>{html.escape(p.doc)}{' · page ' + str(p.page) if p.page else ''}</small>"
+                       f"<p><i>{html.escape(p.question)}</i></p><p>{html.escape(p.answer)}</p>"
+                       + (f"<p><b>{html.escape(p.published)}</b></p>" if p.published else "") + "</div>")
+        for d in q.differences:
+            out.append(f"<p style='color:#b00'>Inconsistent earlier answers: {html.escape(d)}</p>")
+    return "\n".join(out)
+
+
+def do_foi_due(received: str, clarified: str, extended: bool) -> str:
+    """Clock handler: the due date and what is left, in plain words."""
+    if not (received or "").strip():
+        raise gr.Error("Enter the date the request was received (YYYY-MM-DD).")
+    try:
+        c = get_kb().foi_due(received.strip(), (clarified or "").strip() or None, extended=extended)
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    restart = f" The clock restarted on **{c.clock_starts}** when the clarification arrived." if c.clock_starts != c.received else ""
+    holidays = f" Bank holidays skipped: {', '.join(c.skipped_holidays)}." if c.skipped_holidays else ""
+    return (f"**Due {c.due}**: {c.status} (today {c.today}).{restart} With the public-interest extension: {c.public_interest_due}.{holidays}")
+
+
 def status() -> str:
     """One line on what is indexed, and the mode the app runs in."""
     knowledge = get_kb()
@@ -107,6 +178,27 @@ def build() -> gr.Blocks:
                     date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                     date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
             results = gr.HTML(elem_id="results")
+        with gr.Tab("Ask"):
+            with gr.Row():
+                question = gr.Textbox(label="Question", placeholder="e.g. Which teams manage high-harm offenders if there is no specialist unit?",
+                                      scale=4, elem_id="question")
+                ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
+            answer = gr.HTML(elem_id="answer")
+            ask_button.click(do_ask, question, answer)
+            question.submit(do_ask, question, answer)
+        with gr.Tab("FOI"):
+            request = gr.Textbox(label="New request (paste it)", lines=6, elem_id="foi-request")
+            foi_button = gr.Button("Find earlier disclosures", variant="primary", elem_id="foi-button")
+            precedents = gr.HTML(elem_id="foi-precedents")
+            foi_button.click(do_foi_similar, request, precedents)
+            gr.Markdown("### The clock: 20 working days")
+            with gr.Row():
+                received = gr.Textbox(label="Received", placeholder="YYYY-MM-DD", elem_id="foi-received")
+                clarified = gr.Textbox(label="Clarification received (if asked)", placeholder="YYYY-MM-DD")
+                extended = gr.Checkbox(label="Public-interest extension")
+            clock_button = gr.Button("Work out the due date", elem_id="foi-clock-button")
+            clock = gr.Markdown(elem_id="foi-clock")
+            clock_button.click(do_foi_due, [received, clarified, extended], clock)
         inputs = [query, mode, k, kinds, docs, date_from, date_to]
         button.click(do_search, inputs, results)
         query.submit(do_search, inputs, results)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.chunk import TokenCounter, chunk, word_count
 from ingest.clean import clean
+from ingest.foi import parse_foi
 from ingest.glossary import find_pairs
 from ingest.load import FORMATS, LoadError, load
 from ingest.metadata import extract_meta
@@ -49,4 +50,4 @@ def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: i
         warnings.append("no searchable text was found in this document")
     return Understood(source=source, clean=cleaned, meta=meta, blocks=blocks, chunks=chunks,
                       content_hash=content_hash(path), warnings=warnings, recommendations=recommendations,
-                      glossary=find_pairs(cleaned.text))
+                      glossary=find_pairs(cleaned.text), foi=parse_foi(cleaned.text, meta.title) if meta.kind == "foi_disclosure" else None)

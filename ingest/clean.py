@@ -45,11 +45,16 @@ def _bare(line: str) -> str:
     return _MARKUP_CHARS.sub("", line).strip()
 
 
+_REQUESTER = re.compile(r"^(dear\s+(mr|mrs|ms|miss|mx|dr|sir|madam|requester|applicant)\b.*|(requester|applicant|name|from|email|e-mail|address)\s*:.*)$", re.I)
+
+
 def line_reason(line: str) -> str | None:
     """Why a single line is furniture, or None when it is content. Pure, position-free rules."""
     bare = _bare(line)
     if not bare:
         return None
+    if len(bare) < 300 and _REQUESTER.match(bare):
+        return "requester details (FOI is applicant-blind)"
     if len(bare) < 400:
         if any(rule.search(bare) for rule in _CHROME):
             return "website chrome or cookie banner"
@@ -117,6 +122,7 @@ def _repeated_furniture(source: Source) -> dict[tuple[int, int], str]:
 Edit = tuple[re.Pattern[str], int | None, str]  # pattern, group to keep (or None), text to insert
 
 _INLINE: list[Edit] = [
+    (re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"), None, "[email removed]"),
     (re.compile(r"</?(sup|sub|b|i|strong|em|u|span|br)\b[^>]*>", re.I), None, ""),
     (re.compile(r"\[([^\]\n]+)\]\((https?://|www\.|mailto:)[^)\s]*\)"), 1, ""),
     (re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+"), None, ""),

@@ -157,12 +157,13 @@ def foi_title(text: str, ref: str | None) -> str | None:
     """A readable FOI title: the reference and what the request is about."""
     m = re.search(r"\brequest\b\s*:?\s*(.{10,600}?)(?:\n|$)", text, re.I)
     if not m:
-        return f"FOI {ref}" if ref else None
+        return (ref if ref.upper().startswith("FOI") else f"FOI {ref}") if ref else None
     request = m.group(1)
     about = re.search(r"\b(?:regarding|relating to|in relation to|concerning|about|on)\s+(.{8,160}?)(?=\s+-\s+|[.,;:?]|\s+within\b|\s+specifically\b|$)", request, re.I)
     topic = (about.group(1) if about else request[:120]).strip()
     topic = topic[:1].upper() + topic[1:]
-    return f"FOI {ref}: {topic}" if ref else topic
+    label = ref if ref and ref.upper().startswith("FOI") else f"FOI {ref}"
+    return f"{label}: {topic}" if ref else topic
 
 
 def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None]:

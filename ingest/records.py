@@ -156,6 +156,7 @@ class Understood:
     warnings: list[str] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)  # (acronym, expansion) as the document spells them
+    foi: Any = None  # an ingest.foi.FoiRecord for FOI disclosures
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``python -m ingest FILE`` prints)."""
@@ -168,6 +169,7 @@ class Understood:
             "removed": [asdict(r) for r in self.clean.removed],
             "sections": sorted({b.section for b in self.blocks if b.section}),
             "glossary": dict(self.glossary),
+            "foi": asdict(self.foi) if self.foi is not None else None,
             "recommendations": [asdict(r) for r in self.recommendations],
             "chunks": [asdict(c) for c in self.chunks],
             "warnings": self.source.warnings + self.warnings,

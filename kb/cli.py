@@ -53,6 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--quotes", action="store_true", help="quoted sentences only, even when an LLM is configured")
     s.add_argument("--json", action="store_true", help="one JSON line per question")
 
+    s = sub.add_parser("foi", help="FOI disclosures, precedents for a new request, and the 20-working-day clock",
+                       epilog="examples:\n  kb foi --json\n  kb foi similar \"How are high-harm domestic abuse offenders chosen for management?\"\n"
+                              "  kb foi similar - < request.txt\n  kb foi due 2026-12-18\n  kb foi due 2026-12-18 --clarified 2027-01-05",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--json", action="store_true")
+    fs = s.add_subparsers(dest="foi_command", metavar="ACTION")
+    t = fs.add_parser("similar", help="earlier disclosures for a new request, best first")
+    t.add_argument("text", help="the request, or - to read it from standard input")
+    t.add_argument("--k", type=int, default=3, help="precedents per question (default 3)")
+    t.add_argument("--json", action="store_true")
+    t = fs.add_parser("due", help="the due date of a request (20 working days, England and Wales bank holidays)")
+    t.add_argument("received", help="the date the request was received, YYYY-MM-DD")
+    t.add_argument("--clarified", help="the date the requester's clarification arrived (the clock restarts)")
+    t.add_argument("--extended", action="store_true", help="count the public-interest extension (40 working days)")
+    t.add_argument("--today", help="judge 'days left' as of this date (default: today)")
+    t.add_argument("--json", action="store_true")
+
     s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
     s.add_argument("--json", action="store_true")
 
@@ -253,6 +270,47 @@ def _ask(kb: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _foi(kb: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    if args.foi_command == "due":
+        c = kb.foi_due(args.received, args.clarified, date.fromisoformat(args.today) if args.today else None, args.extended)
+        if args.json:
+            print(json.dumps(c.to_json()))
+            return 0
+        restart = f" (clock restarted on {c.clock_starts})" if c.clock_starts != c.received else ""
+        print(f"received {c.received}{restart}: due {c.due}; {c.status} as of {c.today}")
+        print(f"with the public-interest extension: {c.public_interest_due}")
+        if c.skipped_holidays:
+            print("bank holidays skipped: " + ", ".join(c.skipped_holidays))
+        return 0
+    if args.foi_command == "similar":
+        text = sys.stdin.read() if args.text == "-" else args.text
+        result = kb.foi_similar(text, k=args.k)
+        if args.json:
+            print(json.dumps({"documents": result["documents"], "questions": [asdict(q) for q in result["questions"]]}, ensure_ascii=False))
+            return 0
+        if result["documents"]:
+            print("Closest earlier disclosures: " + "; ".join(f"{d['doc']} ({d['best_similarity']:.2f})" for d in result["documents"][:5]))
+        for i, q in enumerate(result["questions"], start=1):
+            print(f"\nQuestion {i}: {q.question}")
+            for p in q.precedents:
+                flag = "  NEAR-IDENTICAL" if p.near_identical else ""
+                print(f"  {p.similarity:.2f} {p.reference or p.doc} Q{p.n} ({p.doc}, disclosed {p.disclosed or '?'}){flag}: {p.question[:90]}")
+                print(f"       answer: {p.answer[:160]}" + (f"  [exemptions: {', '.join(p.exemptions)}]" if p.exemptions else ""))
+                if p.published:
+                    print(f"       {p.published}")
+            for d in q.differences:
+                print(f"  ! {d}")
+        return 0
+    records = kb.foi_records()
+    _emit(records, args.json, lambda r: f"{r['reference'] or '-':<14} {r['disclosed'] or '-':<10} {r['outcome']:<24} "
+                                         f"{', '.join(r['exemptions']) or '-':<16} {len(r['questions'])} questions  {r['doc']}",
+          "no FOI disclosures indexed")
+    return 0
+
+
 def _serve(kb: Any) -> int:
     """Run app.py (the top floor) without importing it from here: imports point down only."""
     import runpy
@@ -300,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "recs":
             return _recs(kb, args)
+        if args.command == "foi":
+            return _foi(kb, args)
         if args.command == "docs":
             _emit(kb.documents(), args.json,
                   lambda d: f"{d['name']}  [{d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  {d['title'][:90]}",

@@ -16,13 +16,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ingest import FORMATS, LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
 from kb.embed import Embedder
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError
 from kb.store import Store, now, to_json_list
-from kb import tracker
+from kb import foi, tracker
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -65,17 +66,22 @@ class _Pending:
     seconds: float
 
 
+def _locate(u: Understood, ids: list[str], offset: int) -> tuple[str | None, int | None]:
+    """The chunk (and page) holding a clean-text offset, or the nearest before it."""
+    best: tuple[str | None, int | None] = (None, None)
+    for cid, c in zip(ids, u.chunks):
+        if c.clean_start <= offset:
+            best = (cid, c.page)
+        if c.clean_start <= offset < c.clean_end:
+            return cid, c.page
+    return best
+
+
 def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
     """The document's recommendations as register entries, each located in its chunk and page."""
 
     def locate(offset: int) -> tuple[str | None, int | None]:
-        best: tuple[str | None, int | None] = (None, None)
-        for cid, c in zip(ids, u.chunks):
-            if c.clean_start <= offset:
-                best = (cid, c.page)
-            if c.clean_start <= offset < c.clean_end:
-                return cid, c.page
-        return best
+        return _locate(u, ids, offset)
 
     out = []
     for seq, r in enumerate(u.recommendations):
@@ -266,8 +272,14 @@ class Pipeline:
                   for i, c in zip(ids, u.chunks, strict=False)]
         pages = [asdict(p) for p in u.source.pages]
         extracted = register_entries(u, ids)
-        self.store.save_document(record, pages, chunks, u.source.text,
-                                 also=lambda tx: tracker.sync(tx, u.source.name, meta.date, extracted))
+
+        def also(tx: Any) -> None:
+            tracker.sync(tx, u.source.name, meta.date, extracted)
+            if u.foi is not None:
+                located = [_locate(u, ids, q.answer_start or q.start) for q in u.foi.questions]
+                foi.save(tx, u.source.name, u.foi, located)
+
+        self.store.save_document(record, pages, chunks, u.source.text, also=also)
         if self.store.get_setting(MODEL_KEY) is None:
             self.store.set_setting(MODEL_KEY, self.embedder.name)
             self.store.set_setting("embed_dimension", str(len(vectors[0]) if vectors else 0))

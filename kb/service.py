@@ -18,6 +18,8 @@ from kb.embed import Embedder
 from kb.errors import DocumentError, EmptyIndexError, KBError
 from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
 from kb.answer import Answer, Answerer
+from kb.foi import FOI, Clock
+from kb.foi import due as foi_due
 from kb.glossary import Glossary
 from kb.rerank import SentenceVectors
 from kb.search import Hit, Searcher
@@ -89,6 +91,22 @@ class KB:
                 answer.warning = f"{exc}; these are quoted sentences instead"
                 return answer
         return answerer.ask(question, filters)
+
+    # --- FOI -----------------------------------------------------------------------------------
+    def foi_records(self) -> list[dict[str, Any]]:
+        """Every FOI disclosure: reference, dates, questions with answers, exemptions, outcome."""
+        return FOI(self.store, self.embedder).records()
+
+    def foi_similar(self, request: str, k: int = 3) -> dict[str, Any]:
+        """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
+        if not self.store.counts()["documents"]:
+            raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
+        return FOI(self.store, self.embedder).similar(request, k)
+
+    @staticmethod
+    def foi_due(received: str, clarified: str | None = None, today: date | None = None, extended: bool = False) -> Clock:
+        """The statutory clock of a request: due date in working days, days left or overdue."""
+        return foi_due(received, clarified, today, extended)
 
     def glossary(self) -> list[tuple[str, str, int]]:
         """The corpus's acronyms: (acronym, expansion, number of documents that spell it so)."""

@@ -163,6 +163,27 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX glossary_acronym ON glossary(acronym);
     """,
+    # 5: FOI disclosures: the record and each question with its answer (requester details never stored)
+    """
+    CREATE TABLE foi_records (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        reference TEXT,
+        received TEXT,
+        disclosed TEXT,
+        outcome TEXT NOT NULL,
+        exemptions TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE foi_questions (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL DEFAULT '',
+        exemptions TEXT NOT NULL DEFAULT '[]',
+        chunk_id TEXT,
+        page INTEGER
+    );
+    CREATE INDEX foi_questions_doc ON foi_questions(doc_id);
+    """,
 ]
 
 

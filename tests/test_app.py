@@ -63,3 +63,20 @@ def test_real_app_serves_on_loopback(app_kb: KB) -> None:
         assert {"Search", "Document kind", "Documents"} <= labels
     finally:
         app.demo.close()
+
+
+def test_ask_handler_shows_quotes_and_sources(app_kb: KB) -> None:
+    out = app.do_ask("Which teams manage high-harm offenders if there is no specialist unit?")
+    assert "MOSOVO" in out and "[1]" in out and "<blockquote" in out and "foi-392-2026" in out
+    assert "Not found in the indexed documents." in app.do_ask("How many drones does the force own?")
+    with pytest.raises(gr.Error):
+        app.do_ask("  ")
+
+
+def test_foi_handlers(app_kb: KB) -> None:
+    out = app.do_foi_similar("How are high-harm domestic abuse offenders chosen for management?")
+    assert "392/2026" in out and "Question 1" in out
+    clock = app.do_foi_due("2026-12-18", "", False)
+    assert "Due 2027-01-20" in clock and "2026-12-25" in clock
+    with pytest.raises(gr.Error, match="YYYY-MM-DD"):
+        app.do_foi_due("18 December", "", False)

@@ -37,3 +37,12 @@ def test_ask_eval_runs(corpus_kb: KB) -> None:
     assert 0.0 <= result["answer_correct"] <= 1.0 and result["ask_ms_p50"] > 0
     table = ask_eval.retrieval(corpus_kb, few, None, mode="hybrid", glossary=True, rerank=True)
     assert 0.0 <= table["hit@1"] <= table["hit@5"] <= 1.0
+
+
+def test_foi_eval_runs(corpus_kb: KB) -> None:
+    from evals import foi as foi_eval
+
+    gold = foi_eval.load_gold()
+    result = foi_eval.evaluate(corpus_kb, gold)  # the shared index has the seed only: the test layouts count as missing
+    assert result["records"] == 5 and result["found"] == 1
+    assert set(result["field_accuracy"]) == set(foi_eval.FIELDS) and 0.0 <= result["precedent_hit@3"] <= 1.0

@@ -1,0 +1,185 @@
+"""Read an FOI disclosure: reference, dates, the request's questions, each answer matched to its
+question, the exemptions cited and the outcome. Pure; works on clean text (requester details
+are already removed by the cleaner: FOI is applicant-blind).
+
+Layouts: "Request:" with numbered questions then "Response N:" sections (the seed); question /
+answer tables ("| 1. question | answer |"); interleaved "Q1 ... A1 ..."; a single "Response:" to
+all questions (a refusal).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.metadata import find_dates, find_foi_reference
+
+FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
+_SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
+_RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request)\b[^\n]{0,30}", re.I)
+_DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied)\b[^\n]{0,30}", re.I)
+_Q = re.compile(r"^(?:q(?:uestion)?\s*(\d{1,2})[.:)]?|(\d{1,2})[.)])\s+(\S.*)$", re.I)
+# "Response 1:", "Answer 2.", "A3", or a bare "Response:" label (one answer to every question)
+_A = re.compile(r"^(?:(?:response|answer|reply)\s*(\d{1,2})?\s*:|(?:response|answer)\s*(?=\d)(\d{1,2})\b\.?|a(?=\d)(\d{1,2})\b[.:)]?)\s*(.*)$", re.I)
+_TABLE_ROW = re.compile(r"^\|?\s*(?:(\d{1,2})[.)]\s*)?([^|]{8,}?)\s*\|\s*([^|]+?)\s*\|?\s*$")
+
+
+@dataclass
+class FoiQuestion:
+    """One question of a request, with the answer matched to it."""
+
+    n: int
+    question: str
+    answer: str = ""
+    exemptions: list[str] = field(default_factory=list)
+    start: int = 0  # clean offsets of the question
+    answer_start: int = 0
+
+
+@dataclass
+class FoiRecord:
+    """What an FOI disclosure says."""
+
+    reference: str | None
+    received: str | None
+    disclosed: str | None
+    questions: list[FoiQuestion]
+    exemptions: list[str]
+    outcome: str  # disclosed_in_full | disclosed_in_part | refused | not_held | neither_confirm_nor_deny | unknown
+
+
+def exemptions_in(text: str) -> list[str]:
+    """FOIA sections cited in a text, as "s40(2)", "s12", "s23(5)", in order of first mention."""
+    found: list[str] = []
+    for m in _SECTION.finditer(text):
+        for number, sub in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+            if number and int(number) in FOIA_SECTIONS:
+                label = f"s{int(number)}{(sub or '').lower()}"
+                if label not in found:
+                    found.append(label)
+    return found
+
+
+def outcome_of(text: str, exemptions: list[str]) -> str:
+    """The request's outcome from the response wording and the exemptions used."""
+    t = text.lower()
+    if "neither confirm nor deny" in t and "information requested, as outlined" not in t and not re.search(r"\bthere (are|is|were|was) \d", t):
+        return "neither_confirm_nor_deny"
+    if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
+        return "refused"
+    if re.search(r"\b(does not|do not) hold\b|\bnot held\b|\bno information (is )?held\b", t) and not re.search(r"\bdoes hold\b", t):
+        return "not_held"
+    if exemptions or "neither confirm nor deny" in t or "in part" in t:
+        return "disclosed_in_part"
+    if re.search(r"\b(does hold|disclosed|please find|as follows|as outlined)\b", t) or re.search(r"\b\d+\b", t):
+        return "disclosed_in_full"
+    return "unknown"
+
+
+def _date_after(pattern: re.Pattern[str], text: str) -> str | None:
+    for m in pattern.finditer(text):
+        found = find_dates(text[m.start():m.end() + 25])
+        if found:
+            return found[0][1]
+    return None
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+def parse_foi(text: str, title: str = "") -> FoiRecord:
+    """Read a disclosure's clean text."""
+    lines = _lines(text)
+    questions = _table(lines) or _interleaved(lines) or _request_then_responses(lines)
+    exemptions = exemptions_in(text)
+    for q in questions:
+        q.exemptions = exemptions_in(q.answer)
+    return FoiRecord(
+        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text), disclosed=_date_after(_DISCLOSED, text),
+        questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
+    )
+
+
+def _response_text(text: str, questions: list[FoiQuestion]) -> str:
+    answers = " ".join(q.answer for q in questions if q.answer)
+    if answers:
+        return answers
+    m = re.search(r"\bresponse\b\s*:?", text, re.I)
+    return text[m.end():] if m else text
+
+
+def _table(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    out: list[FoiQuestion] = []
+    for pos, line in lines:
+        if line.count("|") < 1 or re.fullmatch(r"[|\s:-]+", line):
+            continue
+        m = _TABLE_ROW.match(line)
+        if not m or m.group(2).strip().lower() in ("question", "request", "questions"):
+            continue
+        q = m.group(2).strip()
+        out.append(FoiQuestion(n=int(m.group(1)) if m.group(1) else len(out) + 1, question=q, answer=m.group(3).strip(),
+                               start=pos + line.find(q), answer_start=pos + line.rfind(m.group(3).strip())))
+    return out if len(out) >= 1 and all(q.answer for q in out) else []
+
+
+def _interleaved(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    """Q1 ... A1 ... (an answer follows each question)."""
+    out: list[FoiQuestion] = []
+    current: FoiQuestion | None = None
+    in_answer = False
+    for pos, line in lines:
+        q = re.match(r"^q(?:uestion)?\s*(\d{1,2})\b[.:)]?\s*(.*)$", line, re.I)
+        a = re.match(r"^a(?:nswer)?\s*(\d{1,2})\b[.:)]?\s*(.*)$", line, re.I)
+        if q:
+            current = FoiQuestion(n=int(q.group(1)), question=q.group(2), start=pos)
+            out.append(current)
+            in_answer = False
+        elif a and current is not None:
+            current.answer, current.answer_start, in_answer = a.group(2), pos, True
+        elif current is not None and line:
+            if in_answer:
+                current.answer = f"{current.answer} {line}".strip()
+            else:
+                current.question = f"{current.question} {line}".strip()
+    return out if out and any(q.answer for q in out) else []
+
+
+def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    """ "Request:" with numbered questions, then "Response N:" sections or one "Response:"."""
+    questions: list[FoiQuestion] = []
+    answers: dict[int, tuple[int, list[str]]] = {}
+    state, current_q, current_a = "pre", None, None
+    for pos, line in lines:
+        if re.fullmatch(r"request\s*:?", line, re.I):
+            state = "request"
+            continue
+        a = _A.match(line)
+        if a:
+            state = "response"
+            n = int(a.group(1) or a.group(2) or a.group(3) or 0)
+            current_a = n
+            answers.setdefault(n, (pos, []))
+            rest = a.group(4).strip()
+            if rest:
+                answers[n][1].append(rest)
+            continue
+        if state == "request":
+            q = _Q.match(line)
+            if q:
+                current_q = FoiQuestion(n=int(q.group(1) or q.group(2)), question=q.group(3).strip(), start=pos)
+                questions.append(current_q)
+            elif current_q is not None and line and not line.endswith(":"):
+                current_q.question = f"{current_q.question} {line}".strip()
+        elif state == "response" and line and current_a is not None:
+            answers[current_a][1].append(line)
+    for item in questions:
+        if item.n in answers:
+            item.answer_start, item.answer = answers[item.n][0], " ".join(answers[item.n][1])
+        elif 0 in answers:  # one response to every question
+            item.answer_start, item.answer = answers[0][0], " ".join(answers[0][1])
+    return questions

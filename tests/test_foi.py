@@ -1,0 +1,142 @@
+"""FOI: disclosures parsed in the common layouts, applicant-blind storage, precedents and the clock."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, FOI
+
+from ingest import understand
+from ingest.foi import exemptions_in, outcome_of
+from kb.embed import Embedder
+from kb.errors import KBError
+from kb.foi import add_working_days, differences, due, split_request, Precedent
+from kb.service import KB
+
+DATA = Path(__file__).resolve().parent / "data" / "foi"
+KB_BIN = str(Path(sys.executable).parent / "kb")
+
+
+def record(name: str, folder: Path = DATA):  # type: ignore[no-untyped-def]
+    u = understand(folder / name)
+    assert u.meta.kind == "foi_disclosure"
+    return u.foi
+
+
+def test_seed_disclosure() -> None:
+    r = record(FOI, CORPUS)
+    assert (r.reference, r.disclosed, len(r.questions)) == ("392/2026", "2026-05-08", 2)
+    assert r.questions[0].question.startswith("Which static or historical factors")
+    assert "Are any behavioural or dynamic indicators" in r.questions[0].question  # the question's second paragraph
+    assert "separate high-harm OMU" in r.questions[0].answer and "Stalking Risk Profile" in r.questions[1].answer
+    assert r.outcome == "disclosed_in_full" and r.exemptions == []
+
+
+def test_question_answer_table() -> None:
+    r = record("foi-test-table-889-2024.md")
+    assert (r.reference, r.received, r.disclosed) == ("889-2024", "2024-10-09", "2024-11-06")
+    assert [q.n for q in r.questions] == [1, 2, 3]
+    assert r.questions[1].answer == "37 were assessed as high harm."
+    assert r.questions[2].exemptions == ["s40(2)"] and r.outcome == "disclosed_in_part"
+
+
+def test_interleaved_q_and_a_with_section_21() -> None:
+    r = record("foi-test-q-a-1204-2025.txt")
+    assert (r.reference, r.received, r.disclosed) == ("FOI 1204/2025", "2025-02-03", "2025-02-28")
+    assert [q.answer[:12] for q in r.questions] == ["Yes. Perpetr", "There are 24", "The force ap"]
+    assert r.questions[2].exemptions == ["s21"]
+
+
+def test_cost_limit_refusal() -> None:
+    r = record("foi-test-cost-limit-77-2025.txt")
+    assert r.outcome == "refused" and r.exemptions == ["s12(1)"] and len(r.questions) == 2
+    assert all("appropriate limit" in q.answer for q in r.questions)
+
+
+def test_neither_confirm_nor_deny() -> None:
+    r = record("foi-test-ncnd-431-2025.txt")
+    assert r.questions[0].exemptions == ["s23(5)", "s40(5)"] and "412" in r.questions[1].answer
+    assert outcome_of("We can neither confirm nor deny that we hold this, by virtue of section 23(5).", ["s23(5)"]) == "neither_confirm_nor_deny"
+    assert outcome_of("Dyfed-Powys Police does not hold this information.", []) == "not_held"
+    assert exemptions_in("exempt under Section 31(1)(a) and s.38, see also section 24") == ["s31(1)(a)", "s38", "s24"]
+    assert exemptions_in("section 55 of the Police Act 1996") == []
+
+
+def test_requester_is_never_indexed(tmp_path: Path, embedder: Embedder) -> None:
+    kb = KB(home=str(tmp_path / "h"), embedder=embedder)
+    kb.ingest([DATA / "foi-test-table-889-2024.md"])
+    db = kb.store.db
+    stored = " ".join(r[0] for r in db.execute("SELECT text FROM chunks")) + " ".join(r[0] for r in db.execute("SELECT text FROM chunks_fts"))
+    stored += " ".join(kb.vectors.collection.get(include=["documents"])["documents"])
+    stored += json.dumps(kb.foi_records())
+    for secret in ("jane.example@example.org", "Ms Example", "Sample Street", "SA31 1AA"):
+        assert secret not in stored
+    assert kb.search("jane example", mode="lexical") == []
+
+
+def test_foi_json_on_the_corpus(corpus_kb: KB) -> None:
+    out = subprocess.run([KB_BIN, "--home", str(corpus_kb.config.home), "foi", "--json"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    (rec,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert set(rec) >= {"doc", "reference", "received", "disclosed", "topic", "exemptions", "questions"}
+    assert (rec["doc"], rec["reference"], rec["disclosed"], len(rec["questions"])) == (FOI, "392/2026", "2026-05-08", 2)
+
+
+def test_precedents_for_a_new_request(corpus_kb: KB) -> None:
+    result = corpus_kb.foi_similar("How are high-harm domestic abuse offenders chosen for management by the force?")
+    assert result["documents"][0]["doc"] == FOI
+    (q,) = result["questions"]
+    assert q.precedents[0].doc == FOI and q.precedents[0].answer and q.precedents[0].chunk_id
+    with pytest.raises(KBError):
+        corpus_kb.foi_similar("   ")
+
+
+def test_near_identical_and_differences(tmp_path: Path, embedder: Embedder) -> None:
+    kb = KB(home=str(tmp_path / "h"), embedder=embedder)
+    kb.ingest([DATA])
+    result = kb.foi_similar("Q1 How many officers work in the Offender Management Unit?")
+    top = result["questions"][0].precedents[0]
+    assert top.reference == "FOI 1204/2025" and top.near_identical and "already published" in top.published
+    a = Precedent("a.txt", "1/2025", "2025-01-01", "", 1, "q", "There are 24 officers.", [], None, None, 0.9)
+    b = Precedent("b.txt", "2/2026", "2026-01-01", "", 1, "q", "There are 31 officers.", ["s40(2)"], None, None, 0.85)
+    notes = differences([a, b])
+    assert any("exemptions differ" in n for n in notes) and any("figures differ" in n and "24" in n and "31" in n for n in notes)
+
+
+def test_split_request() -> None:
+    assert split_request("1. How many?\n2. Which teams manage them and why?") == ["How many?", "Which teams manage them and why?"]
+    assert split_request("I am writing under FOI. Please tell me how many officers there are. Which teams manage offenders?") == [
+        "Please tell me how many officers there are.", "Which teams manage offenders?"]
+    assert split_request("Q1 Do you use drones for searches?\nQ2 How many drones do you own?") == ["Do you use drones for searches?", "How many drones do you own?"]
+
+
+def test_clock_over_christmas_and_new_year() -> None:
+    c = due("2026-12-18", today=date(2026, 12, 21))
+    assert c.due == "2027-01-20"
+    assert c.skipped_holidays == ["2026-12-25", "2026-12-28", "2027-01-01"]
+    assert c.working_days_left == 19 and c.status == "19 working days left"
+    assert add_working_days(date(2026, 12, 18), 1) == date(2026, 12, 21)  # day 1 is the first working day after receipt
+
+
+def test_clock_clarification_pause_extension_and_overdue() -> None:
+    paused = due("2026-03-02", clarified="2026-03-16", today=date(2026, 3, 16))
+    assert paused.clock_starts == "2026-03-16" and paused.due == add_working_days(date(2026, 3, 16), 20).isoformat()
+    assert paused.due > due("2026-03-02").due
+    late = due("2026-01-05", today=date(2026, 2, 10))
+    assert late.due == "2026-02-02" and late.working_days_left == -6 and late.status == "overdue by 6 working days"
+    assert due("2026-01-05", today=date(2026, 2, 2)).status == "due today"
+    assert due("2026-01-05").public_interest_due == add_working_days(date(2026, 1, 5), 40).isoformat()
+    with pytest.raises(KBError, match="YYYY-MM-DD"):
+        due("18/12/2026")
+    with pytest.raises(KBError, match="cannot come before"):
+        due("2026-03-02", clarified="2026-03-01")
+
+
+def test_due_cli() -> None:
+    out = subprocess.run([KB_BIN, "foi", "due", "2026-12-18", "--today", "2026-12-21"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "due 2027-01-20" in out.stdout and "2026-12-25, 2026-12-28, 2027-01-01" in out.stdout
