@@ -37,6 +37,7 @@ lint: $(STAMP)
 evals: $(STAMP)
 	$(BIN)/python -m evals.search
 	$(BIN)/python -m evals.ask
+	$(BIN)/python -m evals.foi
 	$(BIN)/python -m evals.recs
 
 evals-recs: $(STAMP)
