@@ -19,6 +19,7 @@ NOT_FOUND = "Not found in the indexed documents."
 ABSTAIN_BELOW = 0.47  # the best sentence's cosine similarity to the question: below this, always abstain
 DOUBTFUL_BELOW = 0.62  # ... below this, abstain when the question has words the corpus never uses
 UNKNOWN_WORDS = 2  # ... this many of them (budget, drones, body-worn: what the documents do not cover)
+SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best sentence above this
 KEEP_WITHIN = 0.12  # further sentences must be this close to the best one
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 2
@@ -72,13 +73,30 @@ class Pick:
     score: float
 
 
-def abstain(best: float, unknown: int) -> bool:
-    """Too weak to quote: a poor best sentence, or a middling one for a question about things the corpus never mentions."""
-    return best < ABSTAIN_BELOW or (unknown >= UNKNOWN_WORDS and best < DOUBTFUL_BELOW)
+def abstain(best: float, unknown: int, unknown_year: bool = False) -> bool:
+    """Too weak to quote: a poor best sentence, a middling one for a question about things the
+    corpus never mentions, or a question about a year no document mentions."""
+    return (best < ABSTAIN_BELOW or (unknown >= UNKNOWN_WORDS and best < DOUBTFUL_BELOW)
+            or (unknown_year and best < SURE_ABOVE))
+
+
+_QUANTITY = re.compile(r"\b(how many|how much|what is the (total|number|amount|cost)|number of|budget|how long)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|dozen)\b", re.I)
+
+
+_MONEY_Q = re.compile(r"\b(budget|cost|costs|spend|spent|how much money|funding of|precept)\b", re.I)
+_MONEY = re.compile(r"£|\bpounds?\b|\bmillion\b|\bbillion\b|\d+(\.\d+)?\s?[mk]\b", re.I)
+
+
+def wants_number(question: str) -> str:
+    """What kind of quantity a question asks for: "money", "number", or "" (none)."""
+    if _MONEY_Q.search(question):
+        return "money"
+    return "number" if _QUANTITY.search(question) else ""
 
 
 def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, asking: set[str] | None = None,
-           unknown: int = 0) -> list[Pick]:
+           unknown: int = 0, unknown_year: bool = False, needs_number: str = "") -> list[Pick]:
     """The sentences to quote: the best, then others close to it, a few per passage. Pure.
 
     A question ("...?") never answers one, and a passage that asks (an FOI request, in
@@ -91,7 +109,7 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, a
                 continue
             picks.append(Pick(r.chunk_id, s, e, sim - (ASKING_PENALTY if r.chunk_id in (asking or set()) else 0.0)))
     picks.sort(key=lambda p: -p.score)
-    if not picks or abstain(picks[0].score, unknown):
+    if not picks or abstain(picks[0].score, unknown, unknown_year):
         return []
     best = picks[0].score
     chosen: list[Pick] = []
@@ -103,6 +121,8 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, a
             continue
         per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
         chosen.append(p)
+    if needs_number and not any((_MONEY if needs_number == "money" else _NUMBER).search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
+        return []  # asked for a quantity (or a sum of money), and nothing close enough states one
     return chosen
 
 
@@ -204,7 +224,9 @@ class Answerer:
         texts = {cid: row["text"] for cid, row in rows.items()}
         asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
         unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t)]
-        picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown))
+        unknown_year = any(re.fullmatch(r"(19|20)\d\d", t) for t in unknown)
+        picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown),
+                       unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
 
     def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:

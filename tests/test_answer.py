@@ -79,3 +79,19 @@ def test_ask_cli_json_and_stdin(corpus_kb: KB) -> None:
     readable = subprocess.run([KB_BIN, "--home", str(corpus_kb.config.home), "ask", "what did we say about MAPPA training?"],
                               capture_output=True, text=True, timeout=180)
     assert readable.returncode == 0 and "[1]" in readable.stdout and MAPPA in readable.stdout
+
+
+def test_quantity_and_year_questions_need_matching_evidence(corpus_kb: KB) -> None:
+    from kb.answer import wants_number
+
+    assert wants_number("What is the force's total budget for 2026/27?") == "money"
+    assert wants_number("How many recommendations did the review make?") == "number"
+    assert wants_number("Which teams manage offenders?") == ""
+    assert abstain(0.70, 0, unknown_year=True) and not abstain(0.80, 0, unknown_year=True)
+    assert corpus_kb.ask("What is the force's total budget for 2026/27?").abstained  # no sum of money anywhere
+    assert corpus_kb.ask("What PEEL grade did the force get in 2019?").abstained  # no document mentions 2019
+    text = "There are nine recommendations for Chief Constables. The force welcomes the report."
+    scored = [Scored("c", 1.0, {}, [(0, 51, 0.8), (52, 82, 0.75)])]
+    assert choose(scored, {"c": text}, needs_number="number")  # a number written as a word counts
+    assert choose(scored, {"c": text}, needs_number="money") == []  # but it is not a sum of money
+    assert not corpus_kb.ask("How many recommendations did the OPCC's stalking review make?").abstained
