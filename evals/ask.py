@@ -17,7 +17,7 @@ from typing import Any
 
 from evals.common import corpus_kb, parser
 from evals.search import rank_of
-from kb.answer import ABSTAIN_BELOW, DOUBTFUL_BELOW, UNKNOWN_WORDS
+from kb.answer import ABSTAIN_BELOW, DOUBTFUL_BELOW, SURE_ABOVE, UNKNOWN_WORDS
 from kb.rerank import WEIGHTS
 from kb.service import KB
 from kb.store import Filters
@@ -84,7 +84,8 @@ def answers(kb: KB, gold: list[dict[str, Any]]) -> dict[str, Any]:
         "abstained_when_unanswerable": round(abstained_ok / n_un, 3) if n_un else None,
         "citations": cited, "citation_check_rate": round(verified / cited, 3) if cited else None,
         "ask_ms_p50": round(statistics.median(times), 1), "ask_ms_p95": round(sorted(times)[int(0.95 * (len(times) - 1))], 1),
-        "abstain_rule": f"best sentence < {ABSTAIN_BELOW}, or < {DOUBTFUL_BELOW} with {UNKNOWN_WORDS}+ words the corpus never uses",
+        "abstain_rule": (f"best sentence < {ABSTAIN_BELOW}; or < {DOUBTFUL_BELOW} with {UNKNOWN_WORDS}+ words the corpus never uses; "
+                         f"or < {SURE_ABOVE} naming a year no document mentions; or a quantity asked and none quoted"),
     }
 
 
