@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
+from typing import Any
 
 import kb  # noqa: F401  (offline switches before gradio imports)
 import gradio as gr
@@ -143,6 +145,138 @@ def do_foi_due(received: str, clarified: str, extended: bool) -> str:
     return (f"**Due {c.due}**: {c.status} (today {c.today}).{restart} With the public-interest extension: {c.public_interest_due}.{holidays}")
 
 
+REC_COLUMNS = ["Report", "Document", "Ref", "Status", "Deadline", "Days overdue", "Owner", "Recommendation"]
+STATUS_CHOICES = ["not_started", "planned", "in_progress", "complete", "superseded", "not_applicable", "unknown"]
+
+
+def _short(text: str | None, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def rec_table(status_filter: str, overdue: bool, doc: str) -> tuple[Any, list[dict[str, Any]]]:
+    """The register as a table (and the rows behind it, for selection)."""
+    try:
+        rows = get_kb().recommendations(status=None if status_filter in ("", "all", None) else status_filter, overdue=bool(overdue), doc=doc or None)
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    import pandas as pd
+
+    data = [[_short(r["report"], 50), r["doc"], f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status"], r["due"] or r["deadline"] or "",
+             r["days_overdue"] or "", r["owner"] or "", _short(r["text"], 120)] for r in rows]
+    return pd.DataFrame(data, columns=REC_COLUMNS), rows
+
+
+def rec_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+    """A selected row: its full text, response, evidence, what each document said and the history."""
+    return rec_details_at(rows, evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index)
+
+
+def rec_details_at(rows: list[dict[str, Any]], index: int | None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+    """The details of row ``index`` of the shown register (see rec_details)."""
+    if not rows or index is None or index >= len(rows):
+        return "", None, "", "", "", ""
+    r = rows[index]
+    h = get_kb().recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
+    lines = [f"### {html.escape(r['report'] or '')}: {'part ' + html.escape(r['ref']) + ' of ' + html.escape(r['parent']) if r['parent'] else 'Recommendation ' + html.escape(r['ref'])}",
+             f"**Status:** {r['status']} ({r['status_source']}{' by ' + html.escape(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
+             f" · **Deadline:** {r['deadline'] or 'none stated'}{' (' + html.escape(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
+             + (f" · **Overdue by {r['days_overdue']} days**" if r["overdue"] else ""),
+             f"**Addressee:** {html.escape(r['addressee'] or '-')} · **Theme:** {html.escape(r['theme'] or '-')} · **Owner:** {html.escape(r['owner'] or '-')}",
+             f"\n**Recommendation:** {html.escape(r['text'])}",
+             f"\n**Evidence for the status:** \u201c{html.escape(r['status_evidence'] or 'no response found')}\u201d ({html.escape(r['evidence_doc'] or '-')})",
+             f"\n**Response:** {html.escape(_short(r['response'], 1200))}", "\n**What each document said:**"]
+    for s in h["statements"]:
+        flag = f" — **proposed update ({s['proposal']})**" if s["proposal"] != "none" else ""
+        lines.append(f"- {s['doc_date'] or 'undated'} {html.escape(s['doc'])}: {s['status']}{flag}")
+    lines.append("\n**History:**")
+    for e in h["history"]:
+        lines.append(f"- {e['at']} {html.escape(e['by'])}: {e['field']} {html.escape(e['old'] or '-')} \u2192 {html.escape(e['new'] or '-')}"
+                     + (f" ({html.escape(e['why'][:200])})" if e["why"] else ""))
+    return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
+
+
+def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str) -> str:
+    """Save a person's change to the selected recommendation (refused if someone saved it since)."""
+    if not selected:
+        raise gr.Error("Select a recommendation in the table first.")
+    if not (by or "").strip():
+        raise gr.Error("Type your name: every change is recorded with it.")
+    try:
+        row = get_kb().set_recommendation(selected["ref"], selected["doc"], by.strip(), status=status_value or None, owner=owner or None,
+                                          due=due_date or None, note=note or None, ordinal=selected["ordinal"], parent=selected["parent"],
+                                          expected_version=selected["version"])
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    return f"Saved: {row['ref']} is now **{row['status']}** (confirmed by {html.escape(by.strip())})."
+
+
+def rec_export(kind: str) -> str:
+    """Write the register to a file for download."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="register-")) / f"recommendations.{'xlsx' if kind == 'Excel' else 'csv'}"
+    try:
+        get_kb().export_recommendations(path)
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    return str(path)
+
+
+def rec_chart() -> Any:
+    """Statuses per report, for the dashboard chart."""
+    import pandas as pd
+
+    counts: dict[tuple[str, str], int] = {}
+    for r in get_kb().recommendations():
+        if r["parent"]:
+            continue  # parts are counted through their recommendation
+        key = (_short(r["report"], 40), r["status"])
+        counts[key] = counts.get(key, 0) + 1
+    return pd.DataFrame([{"report": k[0], "status": k[1], "recommendations": v} for k, v in sorted(counts.items())],
+                        columns=["report", "status", "recommendations"])
+
+
+def docs_table() -> Any:
+    """The document list."""
+    import pandas as pd
+
+    return pd.DataFrame([[d["name"], KIND_LABELS.get(d["kind"], d["kind"]), d["date"] or "", d["pages"], d["chunks"], _short(d["title"], 90)]
+                         for d in get_kb().documents()], columns=["File", "Kind", "Date", "Pages", "Passages", "Title"])
+
+
+def do_upload(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio's progress idiom)
+    """Add uploaded files with a progress bar; a line per file (passages, recommendations, warnings or the reason it failed)."""
+    if not files:
+        raise gr.Error("Choose one or more files first (PDF, DOCX, HTML, TXT or MD).")
+    pairs = []
+    for f in files:
+        path = getattr(f, "name", None) or str(f)
+        pairs.append((getattr(f, "orig_name", None) or Path(path).name, path))
+    progress(0, desc="Reading documents")
+    reports = get_kb().add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"))
+    lines = []
+    for r in reports:
+        if r.status == "failed":
+            lines.append(f"- **{html.escape(r.name)}**: not added. {html.escape(r.error)}")
+        else:
+            extra = "".join(f"<br>&nbsp;&nbsp;warning: {html.escape(w)}" for w in r.warnings)
+            lines.append(f"- **{html.escape(r.name)}**: {r.status}, {KIND_LABELS.get(r.kind, r.kind)}, {r.chunks} passages, "
+                         f"{r.recommendations} recommendations{extra}")
+    return "\n".join(lines)
+
+
+def do_delete(name: str) -> str:
+    """Remove a document (its passages and vectors; recommendations people confirmed stay)."""
+    if not name:
+        raise gr.Error("Choose a document to remove.")
+    try:
+        removed = get_kb().delete(name)
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    return f"Removed {html.escape(name)} ({len(removed)} file{'s' if len(removed) != 1 else ''})."
+
+
 def status() -> str:
     """One line on what is indexed, and the mode the app runs in."""
     knowledge = get_kb()
@@ -199,11 +333,60 @@ def build() -> gr.Blocks:
             clock_button = gr.Button("Work out the due date", elem_id="foi-clock-button")
             clock = gr.Markdown(elem_id="foi-clock")
             clock_button.click(do_foi_due, [received, clarified, extended], clock)
+        with gr.Tab("Recommendations"):
+            with gr.Row():
+                rec_status = gr.Dropdown(["all", *STATUS_CHOICES], value="all", label="Status")
+                rec_overdue = gr.Checkbox(label="Overdue only", elem_id="rec-overdue")
+                rec_doc = gr.Dropdown(choices=[], label="Document", allow_custom_value=False)
+                rec_refresh = gr.Button("Show", elem_id="rec-show")
+            rec_rows = gr.State([])
+            rec_selected = gr.State(None)
+            rec_grid = gr.Dataframe(headers=REC_COLUMNS, interactive=False, wrap=True, elem_id="rec-table")
+            with gr.Row():
+                with gr.Column(scale=3):
+                    rec_info = gr.Markdown(elem_id="rec-details")
+                with gr.Column(scale=2):
+                    gr.Markdown("**Update the selected recommendation** (recorded with your name)")
+                    rec_new_status = gr.Dropdown(STATUS_CHOICES, label="Status", elem_id="rec-new-status")
+                    rec_owner = gr.Textbox(label="Owner")
+                    rec_due = gr.Textbox(label="Due date", placeholder="YYYY-MM-DD")
+                    rec_note = gr.Textbox(label="Note or evidence", lines=2)
+                    rec_by = gr.Textbox(label="Your name", elem_id="rec-by")
+                    rec_save_button = gr.Button("Save", variant="primary", elem_id="rec-save")
+                    rec_saved = gr.Markdown(elem_id="rec-saved")
+            with gr.Accordion("Dashboard and export", open=False):
+                rec_plot = gr.BarPlot(x="report", y="recommendations", color="status", label="Recommendations by status, per report")
+                with gr.Row():
+                    export_kind = gr.Radio(["Excel", "CSV"], value="Excel", label="Export format")
+                    export_button = gr.Button("Export the register")
+                    export_file = gr.File(label="Download")
+            show = [rec_status, rec_overdue, rec_doc]
+            rec_refresh.click(rec_table, show, [rec_grid, rec_rows])
+            rec_grid.select(rec_details, rec_rows, [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
+            rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by], rec_saved).then(
+                rec_table, show, [rec_grid, rec_rows])
+            export_button.click(rec_export, export_kind, export_file)
+        with gr.Tab("Documents"):
+            uploads = gr.File(label="Add documents (PDF, DOCX, HTML, TXT, MD)", file_count="multiple", elem_id="uploads")
+            upload_button = gr.Button("Add to the knowledge base", variant="primary", elem_id="upload-button")
+            upload_result = gr.Markdown(elem_id="upload-result")
+            doc_list = gr.Dataframe(interactive=False, wrap=True, elem_id="doc-list")
+            with gr.Row():
+                doc_to_delete = gr.Dropdown(choices=[], label="Remove a document")
+                delete_button = gr.Button("Remove", variant="stop")
+            delete_result = gr.Markdown()
+            upload_button.click(do_upload, uploads, upload_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
+            delete_button.click(do_delete, doc_to_delete, delete_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
         inputs = [query, mode, k, kinds, docs, date_from, date_to]
         button.click(do_search, inputs, results)
         query.submit(do_search, inputs, results)
         demo.load(status, None, info)
         demo.load(doc_choices, None, docs)
+        demo.load(doc_choices, None, rec_doc)
+        demo.load(doc_choices, None, doc_to_delete)
+        demo.load(rec_table, show, [rec_grid, rec_rows])
+        demo.load(rec_chart, None, rec_plot)
+        demo.load(docs_table, None, doc_list)
     return demo
 
 

@@ -124,6 +124,23 @@ class KB:
         log.info("the data home is empty: ingesting %s", self.config.corpus)
         return self.ingest([self.config.corpus], progress)
 
+    def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None) -> list[FileReport]:
+        """Copy uploaded files (original name, temporary path) into the data home's uploads/ and ingest them.
+
+        Names are reduced to a safe file name, so an upload can never write outside uploads/.
+        """
+        import shutil
+
+        folder = self.config.home / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        targets = []
+        for name, temp in files:
+            safe = safe_name(name)
+            target = folder / safe
+            shutil.copyfile(temp, target)
+            targets.append(target)
+        return self.ingest(targets, progress)
+
     def delete(self, name: str) -> list[str]:
         """Remove a document (by file name or path) with its chunks and vectors."""
         return self.pipeline.delete(name)
@@ -212,6 +229,15 @@ class KB:
         if not docs:
             raise DocumentError(f"no document called '{name}'")
         return self.store.source_text(docs[0]["id"])
+
+
+def safe_name(name: str) -> str:
+    """A file name with no folders and no characters that could escape or confuse a folder."""
+    import re as _re
+
+    base = Path(str(name).replace("\\", "/")).name
+    base = _re.sub(r"[^\w.\- ()]", "_", base).strip(" .") or "upload"
+    return base[:150]
 
 
 def _iso(value: str | None) -> str | None:

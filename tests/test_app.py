@@ -80,3 +80,51 @@ def test_foi_handlers(app_kb: KB) -> None:
     assert "Due 2027-01-20" in clock and "2026-12-25" in clock
     with pytest.raises(gr.Error, match="YYYY-MM-DD"):
         app.do_foi_due("18 December", "", False)
+
+
+def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
+    from conftest import CORPUS
+
+    fresh_kb.ingest([CORPUS / CSA])  # a register of its own: this test changes statuses
+    app._state["kb"] = fresh_kb
+    table, rows = app.rec_table("all", False, "")
+    assert len(table) == len(rows) == 29
+    late_table, late_rows = app.rec_table("all", True, "")
+    assert 0 < len(late_rows) < 29 and all(r["overdue"] for r in late_rows)
+    i = next(n for n, r in enumerate(late_rows) if r["ref"] == "J")
+    details, selected, current, owner, due_date, _ = app.rec_details_at(late_rows, i)
+    assert "part J of 8" in details and "Overdue by" in details and "History:" in details and current == "not_started"
+    with pytest.raises(gr.Error, match="your name"):
+        app.rec_save(selected, "in_progress", "DCI Test", "", "", "  ")
+    saved = app.rec_save(selected, "in_progress", "DCI Test", "2027-01-31", "Demand review commissioned", "Test User")
+    assert "in_progress" in saved and "Test User" in saved
+    details, *_ = app.rec_details_at(app.rec_table("all", False, "")[1], next(n for n, r in enumerate(app.rec_table("all", False, "")[1]) if r["ref"] == "J"))
+    assert "Test User" in details and "not_started \u2192 in_progress" in details
+    with pytest.raises(gr.Error):
+        app.rec_save(selected, "complete", "", "", "", "Someone Else")  # stale version: someone saved since
+    chart = app.rec_chart()
+    assert set(chart.columns) == {"report", "status", "recommendations"} and chart["recommendations"].sum() == 9
+    app._state.pop("kb", None)
+    assert app.rec_export("CSV").endswith(".csv") and app.rec_export("Excel").endswith(".xlsx")
+
+
+def test_documents_tab_uploads_lists_and_removes(app_kb: KB, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "note.txt"
+    good.write_text("The Integrated Offender Management team reviewed the Zephyrine cohort in March.")
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 nonsense")
+
+    class Upload:
+        def __init__(self, path, orig_name):  # type: ignore[no-untyped-def]
+            self.name, self.orig_name = str(path), orig_name
+
+    out = app.do_upload([Upload(good, "../../escape note.txt"), Upload(bad, "broken.pdf")], progress=lambda *a, **k: None)
+    assert "escape note.txt" in out and "added" in out and "broken.pdf" in out and "not added" in out
+    assert (app_kb.config.home / "uploads" / "escape note.txt").exists()
+    assert not (app_kb.config.home.parent / "escape note.txt").exists()
+    assert app_kb.search("Zephyrine cohort", mode="lexical")[0].doc == "escape note.txt"
+    assert "escape note.txt" in list(app.docs_table()["File"])
+    assert "Removed" in app.do_delete("escape note.txt")
+    assert app_kb.search("Zephyrine", mode="lexical") == []
+    with pytest.raises(gr.Error):
+        app.do_upload([], progress=lambda *a, **k: None)
