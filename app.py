@@ -162,7 +162,7 @@ def rec_table(status_filter: str, overdue: bool, doc: str) -> tuple[Any, list[di
         raise gr.Error(str(exc)) from exc
     import pandas as pd
 
-    data = [[_short(r["report"], 50), r["doc"], f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status"], r["due"] or r["deadline"] or "",
+    data = [[_short(r["report"], 60), _short(r["doc"], 30), f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status"], r["due"] or r["deadline"] or "",
              r["days_overdue"] or "", r["owner"] or "", _short(r["text"], 120)] for r in rows]
     return pd.DataFrame(data, columns=REC_COLUMNS), rows
 
@@ -341,7 +341,8 @@ def build() -> gr.Blocks:
                 rec_refresh = gr.Button("Show", elem_id="rec-show")
             rec_rows = gr.State([])
             rec_selected = gr.State(None)
-            rec_grid = gr.Dataframe(headers=REC_COLUMNS, interactive=False, wrap=True, elem_id="rec-table")
+            rec_grid = gr.Dataframe(headers=REC_COLUMNS, interactive=False, wrap=True, elem_id="rec-table",
+                                    column_widths=["18%", "14%", "5%", "9%", "9%", "6%", "8%", "31%"])
             with gr.Row():
                 with gr.Column(scale=3):
                     rec_info = gr.Markdown(elem_id="rec-details")
