@@ -196,19 +196,38 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None) -> tuple[str, 
     return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
 
 
-def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str) -> str:
-    """Save a person's change to the selected recommendation (refused if someone saved it since)."""
+def user_of(request: gr.Request | None) -> str | None:
+    """The logged-in user, or None in single-user mode."""
+    return getattr(request, "username", None) or None
+
+
+def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+    """After a save: the same recommendation's details, fresh (its new status and history)."""
+    if not selected:
+        return "", None, "", "", "", ""
+    index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
+    if index is None:  # it left the filtered view (an overdue one just completed): look in the whole register
+        rows = get_kb().recommendations()
+        index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
+    return rec_details_at(rows, index)
+
+
+def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str,
+             request: gr.Request | None = None) -> str:
+    """Save a person's change to the selected recommendation (refused if someone saved it since, or if their role may not)."""
     if not selected:
         raise gr.Error("Select a recommendation in the table first.")
-    if not (by or "").strip():
+    user = user_of(request)
+    name = user or (by or "").strip()
+    if not name:
         raise gr.Error("Type your name: every change is recorded with it.")
     try:
-        row = get_kb().set_recommendation(selected["ref"], selected["doc"], by.strip(), status=status_value or None, owner=owner or None,
+        row = get_kb().set_recommendation(selected["ref"], selected["doc"], name, status=status_value or None, owner=owner or None,
                                           due=due_date or None, note=note or None, ordinal=selected["ordinal"], parent=selected["parent"],
-                                          expected_version=selected["version"])
+                                          expected_version=selected["version"], as_user=user)
     except KBError as exc:
         raise gr.Error(str(exc)) from exc
-    return f"Saved: {row['ref']} is now **{row['status']}** (confirmed by {html.escape(by.strip())})."
+    return f"Saved: {row['ref']} is now **{row['status']}** (confirmed by {html.escape(name)})."
 
 
 def rec_export(kind: str) -> str:
@@ -245,7 +264,7 @@ def docs_table() -> Any:
                          for d in get_kb().documents()], columns=["File", "Kind", "Date", "Pages", "Passages", "Title"])
 
 
-def do_upload(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio's progress idiom)
+def do_upload(files: list[Any] | None, request: gr.Request | None = None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
     """Add uploaded files with a progress bar; a line per file (passages, recommendations, warnings or the reason it failed)."""
     if not files:
         raise gr.Error("Choose one or more files first (PDF, DOCX, HTML, TXT or MD).")
@@ -254,7 +273,11 @@ def do_upload(files: list[Any] | None, progress: gr.Progress = gr.Progress()) ->
         path = getattr(f, "name", None) or str(f)
         pairs.append((getattr(f, "orig_name", None) or Path(path).name, path))
     progress(0, desc="Reading documents")
-    reports = get_kb().add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"))
+    try:
+        reports = get_kb().add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"),
+                                     as_user=user_of(request))
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
     lines = []
     for r in reports:
         if r.status == "failed":
@@ -266,25 +289,42 @@ def do_upload(files: list[Any] | None, progress: gr.Progress = gr.Progress()) ->
     return "\n".join(lines)
 
 
-def do_delete(name: str) -> str:
+def do_delete(name: str, request: gr.Request | None = None) -> str:
     """Remove a document (its passages and vectors; recommendations people confirmed stay)."""
     if not name:
         raise gr.Error("Choose a document to remove.")
     try:
-        removed = get_kb().delete(name)
+        removed = get_kb().delete(name, as_user=user_of(request))
     except KBError as exc:
         raise gr.Error(str(exc)) from exc
     return f"Removed {html.escape(name)} ({len(removed)} file{'s' if len(removed) != 1 else ''})."
 
 
-def status() -> str:
-    """One line on what is indexed, and the mode the app runs in."""
+def status(request: gr.Request | None = None) -> str:
+    """One line on what is indexed, and who is using the app."""
     knowledge = get_kb()
     s = knowledge.store.counts()
-    host = knowledge.config.host
-    where = ("Single-user mode: this app is served on this computer only (127.0.0.1)." if host in ("127.0.0.1", "localhost", "::1")
-             else f"Served on {host}:{knowledge.config.port}.")
-    return f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. {where}"
+    user = user_of(request)
+    if user:
+        who = f"Logged in as **{html.escape(user)}** ({knowledge.users.role(user)})."
+    else:
+        who = "Single-user mode: this app is served on this computer only (127.0.0.1)."
+    return f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. {who}"
+
+
+def check_login(username: str, password: str) -> bool:
+    """Gradio's login check against the users table (scrypt)."""
+    return get_kb().users.check(username, password)
+
+
+def launch_options(knowledge: KB) -> dict[str, Any]:
+    """How to serve: with logins when users exist; otherwise on this computer only."""
+    if knowledge.users.any():
+        return {"server_name": knowledge.config.host, "server_port": knowledge.config.port, "auth": check_login,
+                "auth_message": "OPCC knowledge base: log in with the name and password your administrator gave you."}
+    if knowledge.config.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("no users are defined (kb users add NAME --role R): serving on 127.0.0.1 only, not %s", knowledge.config.host)
+    return {"server_name": "127.0.0.1", "server_port": knowledge.config.port}
 
 
 def doc_choices() -> gr.Dropdown:
@@ -364,8 +404,9 @@ def build() -> gr.Blocks:
             show = [rec_status, rec_overdue, rec_doc]
             rec_refresh.click(rec_table, show, [rec_grid, rec_rows])
             rec_grid.select(rec_details, rec_rows, [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
-            rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by], rec_saved).then(
-                rec_table, show, [rec_grid, rec_rows])
+            rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by], rec_saved).success(
+                rec_table, show, [rec_grid, rec_rows]).then(
+                rec_reselect, [rec_rows, rec_selected], [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
             export_button.click(rec_export, export_kind, export_file)
         with gr.Tab("Documents"):
             uploads = gr.File(label="Add documents (PDF, DOCX, HTML, TXT, MD)", file_count="multiple", elem_id="uploads")
@@ -401,7 +442,7 @@ def serve(kb_: KB | None = None) -> None:
     reports = knowledge.ensure_corpus(progress=lambda i, n, name: log.info("ingesting %d/%d %s", i + 1, n, name) if name else None)
     for r in reports:
         log.info("%s %s (%d chunks)%s", r.status, r.name, r.chunks, f": {r.error}" if r.error else "")
-    demo.queue().launch(server_name=knowledge.config.host, server_port=knowledge.config.port)
+    demo.queue().launch(**launch_options(knowledge))
 
 
 if __name__ == "__main__":

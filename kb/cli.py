@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--today", help="judge 'days left' as of this date (default: today)")
     t.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("users", help="people who may log in to the app", epilog="examples:\n  kb users add 'Jane Davies' --role editor\n"
+                       "  echo \"$PASSWORD\" | kb users add viewer1 --role viewer\n  kb users list", formatter_class=argparse.RawDescriptionHelpFormatter)
+    us = s.add_subparsers(dest="users_command", metavar="ACTION")
+    t = us.add_parser("add", help="add a user (or change a user's role and password); the password is asked for, or read from standard input")
+    t.add_argument("name")
+    t.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    us.add_parser("list", help="names and roles")
+
     s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
     s.add_argument("--json", action="store_true")
 
@@ -360,6 +368,22 @@ def main(argv: list[str] | None = None) -> int:
             return _recs(kb, args)
         if args.command == "foi":
             return _foi(kb, args)
+        if args.command == "users":
+            if args.users_command == "add":
+                if sys.stdin.isatty():
+                    import getpass
+
+                    password = getpass.getpass(f"password for {args.name}: ")
+                    if getpass.getpass("again: ") != password:
+                        raise KBError("the two passwords differ")
+                else:
+                    password = sys.stdin.readline().rstrip("\n")
+                kb.users.add(args.name, args.role, password)
+                print(f"{args.name} can now log in as {args.role}")
+                return 0
+            for u in kb.users.list():
+                print(f"{u['name']:<30} {u['role']:<8} added {u['created_at']}")
+            return 0
         if args.command == "docs":
             _emit(kb.documents(), args.json,
                   lambda d: f"{d['name']}  [{d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  {d['title'][:90]}",

@@ -25,6 +25,7 @@ from kb.rerank import SentenceVectors
 from kb.search import Hit, Searcher
 from kb.store import Filters, Store
 from kb.tracker import Tracker
+from kb.users import Users
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -124,13 +125,19 @@ class KB:
         log.info("the data home is empty: ingesting %s", self.config.corpus)
         return self.ingest([self.config.corpus], progress)
 
-    def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None) -> list[FileReport]:
+    @property
+    def users(self) -> Users:
+        """The app's users."""
+        return Users(self.store)
+
+    def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None, as_user: str | None = None) -> list[FileReport]:
         """Copy uploaded files (original name, temporary path) into the data home's uploads/ and ingest them.
 
         Names are reduced to a safe file name, so an upload can never write outside uploads/.
         """
         import shutil
 
+        self.users.require(as_user, "upload")
         folder = self.config.home / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         targets = []
@@ -141,8 +148,9 @@ class KB:
             targets.append(target)
         return self.ingest(targets, progress)
 
-    def delete(self, name: str) -> list[str]:
+    def delete(self, name: str, as_user: str | None = None) -> list[str]:
         """Remove a document (by file name or path) with its chunks and vectors."""
+        self.users.require(as_user, "delete")
         return self.pipeline.delete(name)
 
     def prune(self, folders: Iterable[str | Path]) -> list[str]:
@@ -189,8 +197,11 @@ class KB:
 
     def set_recommendation(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
                            note: str | None = None, ordinal: int | None = None, parent: str | None = None,
-                           expected_version: int | None = None) -> dict[str, Any]:
-        """A person's change to a recommendation (recorded in its history with their name)."""
+                           expected_version: int | None = None, as_user: str | None = None) -> dict[str, Any]:
+        """A person's change to a recommendation (recorded in its history with their name).
+
+        ``as_user`` is the logged-in user of the app: their role must allow editing."""
+        self.users.require(as_user, "edit")
         return self.tracker.set(ref, doc, by, status=status, owner=owner, due=due, note=note, ordinal=ordinal, parent=parent,
                                 expected_version=expected_version)
 

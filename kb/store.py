@@ -184,6 +184,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX foi_questions_doc ON foi_questions(doc_id);
     """,
+    # 6: users of the app (scrypt hashes, never passwords)
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+        salt BLOB NOT NULL,
+        hash BLOB NOT NULL,
+        n INTEGER NOT NULL,
+        r INTEGER NOT NULL,
+        p INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
