@@ -89,21 +89,49 @@ def render_answer(a: Answer) -> str:
         ref = f" · Recommendation {html.escape(c.ref)}" if c.ref else (f" · {html.escape(c.section)}" if c.section else "")
         parts.append(f"<li value='{c.n}'><b>{html.escape(c.title or c.doc)}</b><br><small>{html.escape(c.doc)} · "
                      f"{KIND_LABELS.get(c.kind, c.kind)} · {html.escape(c.date or 'undated')} · {where}{ref}</small>"
-                     f"<blockquote style='margin:4px 0 8px 0;border-left:3px solid #999;padding-left:8px'><mark>{html.escape(c.quote)}</mark></blockquote></li>")
+                     f"<blockquote style='margin:4px 0 8px 0;border-left:3px solid #999;padding-left:8px;white-space:pre-wrap'>"
+                     f"{in_context(c.passage, c.quote)}</blockquote></li>")
     parts.append("</ol>")
     for d in a.dropped:
         parts.append(f"<p><small>Removed ({html.escape(d['why'])}): <s>{html.escape(d['sentence'])}</s></small></p>")
     return "\n".join(parts)
 
 
-def do_ask(question: str) -> str:
-    """Ask handler: a cited answer, or a message the user sees."""
+def in_context(passage: str, quote: str) -> str:
+    """The passage, escaped, with the quote marked where it stands."""
+    i = passage.find(quote) if quote else -1
+    if i < 0:
+        return f"<mark>{html.escape(quote)}</mark>"
+    return html.escape(passage[:i]) + f"<mark>{html.escape(quote)}</mark>" + html.escape(passage[i + len(quote):])
+
+
+def do_ask(question: str) -> tuple[str, Any, list[dict[str, Any]]]:
+    """Ask handler: a cited answer (and the sources it cites, for the document viewer), or a message the user sees."""
     if not (question or "").strip():
         raise gr.Error("Type a question.")
     try:
-        return render_answer(get_kb().ask(question))
+        a = get_kb().ask(question)
     except KBError as exc:
         raise gr.Error(str(exc)) from exc
+    sources = [{"n": c.n, "doc": c.doc, "page": c.page, "start": c.start, "end": c.end, "label": f"[{c.n}] {c.doc}" + (f", page {c.page}" if c.page else "")}
+               for c in a.citations]
+    choices: list[str] = [str(s["label"]) for s in sources]
+    return render_answer(a), gr.Dropdown(choices=choices, value=choices[0] if choices else None), sources
+
+
+def do_open(label: str, sources: list[dict[str, Any]]) -> str:
+    """The whole document (or the cited page of a PDF) with the cited passage highlighted."""
+    source = next((s for s in sources or [] if s["label"] == label), None)
+    if source is None:
+        raise gr.Error("Ask a question first, then choose one of its sources.")
+    try:
+        text, offset = get_kb().page_text(source["doc"], source["page"])
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    s, e = max(0, source["start"] - offset), max(0, source["end"] - offset)
+    where = f"page {source['page']}" if source["page"] else "the whole document"
+    return (f"<p><b>{html.escape(source['doc'])}</b>, {where}</p><div style='white-space:pre-wrap;max-height:600px;overflow:auto;"
+            f"border:1px solid #ccc;padding:8px'>{html.escape(text[:s])}<mark id='cited'>{html.escape(text[s:e])}</mark>{html.escape(text[e:])}</div>")
 
 
 def do_foi_similar(request: str) -> str:
@@ -154,12 +182,16 @@ def _short(text: str | None, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
-def rec_table(status_filter: str, overdue: bool, doc: str) -> tuple[Any, list[dict[str, Any]]]:
-    """The register as a table (and the rows behind it, for selection)."""
+def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "") -> tuple[Any, list[dict[str, Any]]]:
+    """The register as a table (and the rows behind it, for selection); ``words`` must all appear in
+    the report, theme, owner, addressee or text."""
     try:
         rows = get_kb().recommendations(status=None if status_filter in ("", "all", None) else status_filter, overdue=bool(overdue), doc=doc or None)
     except KBError as exc:
         raise gr.Error(str(exc)) from exc
+    wanted = (words or "").lower().split()
+    if wanted:
+        rows = [r for r in rows if all(w in " ".join(str(r[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted)]
     import pandas as pd
 
     data = [[_short(r["report"], 60), _short(r["doc"], 30), f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status"], r["due"] or r["deadline"] or "",
@@ -289,6 +321,18 @@ def do_upload(files: list[Any] | None, request: gr.Request | None = None, progre
     return "\n".join(lines)
 
 
+def do_reingest(name: str, request: gr.Request | None = None) -> str:
+    """Read a document again from its file; statuses people confirmed are kept."""
+    if not name:
+        raise gr.Error("Choose a document to read again.")
+    try:
+        reports = get_kb().reingest(name, as_user=user_of(request))
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    return "; ".join(f"{html.escape(r.name)}: read again, {r.chunks} passages, {r.recommendations} recommendations" if r.status != "failed"
+                     else f"{html.escape(r.name)}: {html.escape(r.error)}" for r in reports)
+
+
 def do_delete(name: str, request: gr.Request | None = None) -> str:
     """Remove a document (its passages and vectors; recommendations people confirmed stay)."""
     if not name:
@@ -358,8 +402,14 @@ def build() -> gr.Blocks:
                                       scale=4, elem_id="question")
                 ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
             answer = gr.HTML(elem_id="answer")
-            ask_button.click(do_ask, question, answer)
-            question.submit(do_ask, question, answer)
+            cited = gr.State([])
+            with gr.Row():
+                source_pick = gr.Dropdown(choices=[], label="Open a source in its document", elem_id="source-pick")
+                open_button = gr.Button("Open document", elem_id="open-button")
+            document_view = gr.HTML(elem_id="document-view")
+            ask_button.click(do_ask, question, [answer, source_pick, cited])
+            question.submit(do_ask, question, [answer, source_pick, cited])
+            open_button.click(do_open, [source_pick, cited], document_view)
         with gr.Tab("FOI"):
             request = gr.Textbox(label="New request (paste it)", lines=6, elem_id="foi-request")
             foi_button = gr.Button("Find earlier disclosures", variant="primary", elem_id="foi-button")
@@ -378,6 +428,7 @@ def build() -> gr.Blocks:
                 rec_status = gr.Dropdown(["all", *STATUS_CHOICES], value="all", label="Status")
                 rec_overdue = gr.Checkbox(label="Overdue only", elem_id="rec-overdue")
                 rec_doc = gr.Dropdown(choices=[], label="Document", allow_custom_value=False)
+                rec_words = gr.Textbox(label="Report, theme, owner or words", placeholder="e.g. TRAINING, DCI Smith, bail")
                 rec_refresh = gr.Button("Show", elem_id="rec-show")
             rec_rows = gr.State([])
             rec_selected = gr.State(None)
@@ -401,7 +452,7 @@ def build() -> gr.Blocks:
                     export_kind = gr.Radio(["Excel", "CSV"], value="Excel", label="Export format")
                     export_button = gr.Button("Export the register")
                     export_file = gr.File(label="Download")
-            show = [rec_status, rec_overdue, rec_doc]
+            show = [rec_status, rec_overdue, rec_doc, rec_words]
             rec_refresh.click(rec_table, show, [rec_grid, rec_rows])
             rec_grid.select(rec_details, rec_rows, [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
             rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by], rec_saved).success(
@@ -414,9 +465,11 @@ def build() -> gr.Blocks:
             upload_result = gr.Markdown(elem_id="upload-result")
             doc_list = gr.Dataframe(interactive=False, wrap=True, elem_id="doc-list")
             with gr.Row():
-                doc_to_delete = gr.Dropdown(choices=[], label="Remove a document")
+                doc_to_delete = gr.Dropdown(choices=[], label="A document")
+                reingest_button = gr.Button("Read again")
                 delete_button = gr.Button("Remove", variant="stop")
             delete_result = gr.Markdown()
+            reingest_button.click(do_reingest, doc_to_delete, delete_result).then(docs_table, None, doc_list)
             upload_button.click(do_upload, uploads, upload_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
             delete_button.click(do_delete, doc_to_delete, delete_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
         inputs = [query, mode, k, kinds, docs, date_from, date_to]

@@ -43,6 +43,7 @@ class Citation:
     start: int = 0  # the quote's offsets in the document's extracted text
     end: int = 0
     verified: bool = False  # the quote appears verbatim in the cited passage
+    passage: str = ""  # the whole cited passage (the quote sits inside it)
 
 
 @dataclass
@@ -243,7 +244,8 @@ class Answerer:
         quote = row["text"][start:end]
         s, e = locate(quote, self.store.source_text(row["doc_id"]), row["start"], row["end"])
         return Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=chunk_id, quote=quote, title=row["title"], kind=row["kind"],
-                        date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e, verified=verified(quote, row["text"]))
+                        date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e, verified=verified(quote, row["text"]),
+                        passage=row["text"])
 
 
 def _one_line(text: str) -> str:

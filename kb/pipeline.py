@@ -159,7 +159,7 @@ class Pipeline:
             log.info("removed %d vectors left by an interrupted ingest", len(orphans))
         return len(orphans)
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileReport]:
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, force: bool = False) -> list[FileReport]:
         """Ingest files and folders; one report per file, failures included (never raised).
 
         Files are parsed one by one, and their chunks embedded together in model calls of
@@ -173,7 +173,7 @@ class Pipeline:
         for i, f in enumerate(files):
             if progress:
                 progress(i, len(files), f.name)
-            item = self.prepare(f)
+            item = self.prepare(f, force=force)
             reports.append(item.report if isinstance(item, _Pending) else item)
             if isinstance(item, _Pending):
                 pending.append(item)
@@ -193,7 +193,7 @@ class Pipeline:
             return item.report
         return item
 
-    def prepare(self, path: Path) -> _Pending | FileReport:
+    def prepare(self, path: Path, force: bool = False) -> _Pending | FileReport:
         """Read and understand one file; a report when there is nothing to embed (unchanged, failed, ...)."""
         t0 = time.perf_counter()
         resolved = str(path.resolve())
@@ -204,7 +204,7 @@ class Pipeline:
                 raise DocumentError(f"{path.name}: {size / 1048576:.0f} MB is over the {self.config.max_file_mb} MB limit (KB_MAX_FILE_MB)")
             digest = content_hash(path)
             existing = self.store.document_by_path(resolved)
-            if existing is not None and existing["content_hash"] == digest:
+            if existing is not None and existing["content_hash"] == digest and not force:
                 report.status, report.title, report.kind = "unchanged", existing["title"], existing["kind"]
                 report.pages, report.chunks = existing["pages"], existing["chunks"]
                 return report

@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.config import Config, load_config
 from kb.embed import Embedder
-from kb.errors import DocumentError, EmptyIndexError, KBError
+from kb.errors import DocumentError, EmptyIndexError, KBError, NotFoundError
 from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
 from kb.answer import Answer, Answerer
 from kb.foi import FOI, Clock
@@ -147,6 +147,29 @@ class KB:
             shutil.copyfile(temp, target)
             targets.append(target)
         return self.ingest(targets, progress)
+
+    def reingest(self, name: str, as_user: str | None = None) -> list[FileReport]:
+        """Read a document again from its file (after a program update, say); people's confirmed statuses stay."""
+        self.users.require(as_user, "upload")
+        docs = self.store.documents_named(name)
+        if not docs:
+            raise NotFoundError(f"no document called '{name}'")
+        missing = [d["path"] for d in docs if not Path(d["path"]).exists()]
+        if missing:
+            raise DocumentError(f"the file behind '{name}' is no longer at {missing[0]}: add it again")
+        return self.pipeline.ingest([d["path"] for d in docs], force=True)
+
+    def page_text(self, name: str, page: int | None) -> tuple[str, int]:
+        """A document's text (one page of it, for PDFs) and the offset where that text starts in the source."""
+        docs = self.store.documents_named(name)
+        if not docs:
+            raise NotFoundError(f"no document called '{name}'")
+        source = self.store.source_text(docs[0]["id"])
+        if page:
+            row = self.store.db.execute("SELECT start, end FROM pages WHERE doc_id = ? AND number = ?", (docs[0]["id"], page)).fetchone()
+            if row:
+                return source[row["start"]:row["end"]], int(row["start"])
+        return source, 0
 
     def delete(self, name: str, as_user: str | None = None) -> list[str]:
         """Remove a document (by file name or path) with its chunks and vectors."""

@@ -66,9 +66,16 @@ def test_real_app_serves_on_loopback(app_kb: KB) -> None:
 
 
 def test_ask_handler_shows_quotes_and_sources(app_kb: KB) -> None:
-    out = app.do_ask("Which teams manage high-harm offenders if there is no specialist unit?")
+    out, picker, sources = app.do_ask("Which teams manage high-harm offenders if there is no specialist unit?")
     assert "MOSOVO" in out and "[1]" in out and "<blockquote" in out and "foi-392-2026" in out
-    assert "Not found in the indexed documents." in app.do_ask("How many drones does the force own?")
+    assert "<mark>" in out and "Response" not in out.split("<mark>")[0][-5:]  # the quote is marked inside its passage
+    assert "I can confirm that Dyfed-Powys Police does hold" in out  # the surrounding text is shown too
+    assert sources and picker.choices
+    viewer = app.do_open(sources[0]["label"], sources)
+    assert "<mark id='cited'>Offenders which fall into the high harm category" in viewer and "FOI Reference: 392/2026" in viewer
+    with pytest.raises(gr.Error):
+        app.do_open("nothing", [])
+    assert "Not found in the indexed documents." in app.do_ask("How many drones does the force own?")[0]
     with pytest.raises(gr.Error):
         app.do_ask("  ")
 
@@ -89,6 +96,7 @@ def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
     app._state["kb"] = fresh_kb
     table, rows = app.rec_table("all", False, "")
     assert len(table) == len(rows) == 29
+    assert {r["ref"] for r in app.rec_table("all", False, "", "bail")[1]} == {"4", "E", "F"}
     late_table, late_rows = app.rec_table("all", True, "")
     assert 0 < len(late_rows) < 29 and all(r["overdue"] for r in late_rows)
     i = next(n for n, r in enumerate(late_rows) if r["ref"] == "J")
@@ -124,6 +132,7 @@ def test_documents_tab_uploads_lists_and_removes(app_kb: KB, tmp_path) -> None: 
     assert not (app_kb.config.home.parent / "escape note.txt").exists()
     assert app_kb.search("Zephyrine cohort", mode="lexical")[0].doc == "escape note.txt"
     assert "escape note.txt" in list(app.docs_table()["File"])
+    assert "read again" in app.do_reingest("escape note.txt")
     assert "Removed" in app.do_delete("escape note.txt")
     assert app_kb.search("Zephyrine", mode="lexical") == []
     with pytest.raises(gr.Error):

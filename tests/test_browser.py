@@ -100,6 +100,9 @@ def test_ask_shows_a_citation_with_its_highlighted_quote(served: tuple[str, KB],
     quote.wait_for(timeout=60000)
     assert "MOSOVO" in quote.inner_text()
     assert FOI in page.locator("#answer").inner_text()
+    page.click("#open-button")  # the whole document, the cited passage highlighted
+    page.wait_for_selector("#document-view mark#cited", timeout=30000)
+    assert "MOSOVO" in page.locator("#document-view mark#cited").inner_text()
     shot(page, "ask")
     page.get_by_role("tab", name="FOI").click()
     shot(page, "foi")
