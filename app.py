@@ -344,6 +344,20 @@ def do_delete(name: str, request: gr.Request | None = None) -> str:
     return f"Removed {html.escape(name)} ({len(removed)} file{'s' if len(removed) != 1 else ''})."
 
 
+def do_draft(doc: str, published: str) -> tuple[str, str]:
+    """Draft handler: the s.55 draft as Markdown, and a Word file to download."""
+    if not doc:
+        raise gr.Error("Choose the report to respond to.")
+    import tempfile
+
+    try:
+        d = get_kb().draft(doc, (published or "").strip() or None)
+        path = d.to_docx(Path(tempfile.mkdtemp(prefix="draft-")) / f"draft-response-{Path(doc).stem}.docx")
+    except KBError as exc:
+        raise gr.Error(str(exc)) from exc
+    return d.to_markdown(), str(path)
+
+
 def status(request: gr.Request | None = None) -> str:
     """One line on what is indexed, and who is using the app."""
     knowledge = get_kb()
@@ -459,6 +473,16 @@ def build() -> gr.Blocks:
                 rec_table, show, [rec_grid, rec_rows]).then(
                 rec_reselect, [rec_rows, rec_selected], [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
             export_button.click(rec_export, export_kind, export_file)
+        with gr.Tab("Draft s.55"):
+            gr.Markdown("A draft of the PCC's section 55 response to a published report: what was said before, quoted and cited, "
+                        "with every gap marked **[Force update required]**. Edit it in Word.")
+            with gr.Row():
+                draft_doc = gr.Dropdown(choices=[], label="Report", elem_id="draft-doc")
+                draft_published = gr.Textbox(label="Published (if the report does not say)", placeholder="YYYY-MM-DD")
+                draft_button = gr.Button("Draft the response", variant="primary", elem_id="draft-button")
+            draft_file = gr.File(label="Word document")
+            draft_view = gr.Markdown(elem_id="draft-view")
+            draft_button.click(do_draft, [draft_doc, draft_published], [draft_view, draft_file])
         with gr.Tab("Documents"):
             uploads = gr.File(label="Add documents (PDF, DOCX, HTML, TXT, MD)", file_count="multiple", elem_id="uploads")
             upload_button = gr.Button("Add to the knowledge base", variant="primary", elem_id="upload-button")
@@ -479,6 +503,7 @@ def build() -> gr.Blocks:
         demo.load(doc_choices, None, docs)
         demo.load(doc_choices, None, rec_doc)
         demo.load(doc_choices, None, doc_to_delete)
+        demo.load(doc_choices, None, draft_doc)
         demo.load(rec_table, show, [rec_grid, rec_rows])
         demo.load(rec_chart, None, rec_plot)
         demo.load(docs_table, None, doc_list)

@@ -166,7 +166,7 @@ class Answerer:
             return self._abstain(question, retrieved, rows)
         citations: list[Citation] = []
         for n, p in enumerate(picks, start=1):
-            citations.append(self._cite(n, rows[p.chunk_id], p.chunk_id, p.start, p.end))
+            citations.append(self.cite(n, rows[p.chunk_id], p.chunk_id, p.start, p.end))
         shown = [c for c in citations if c.verified]  # nothing unverified is ever shown as cited
         text = " ".join(f"\u201c{_one_line(c.quote)}\u201d [{c.n}]" for c in shown)
         return Answer(question, text, False, citations=shown)
@@ -205,7 +205,7 @@ class Answerer:
             marks = []
             for n in cited:
                 _, cid, s, e = best_sentence(sentence, [n])
-                citation = self._cite(len(citations) + 1, rows[cid], cid, s, e)
+                citation = self.cite(len(citations) + 1, rows[cid], cid, s, e)
                 if citation.verified:
                     citations.append(citation)
                     marks.append(f"[{citation.n}]")
@@ -240,7 +240,7 @@ class Answerer:
                 closest.append({"doc": row["doc"], "title": row["title"], "page": row["page"], "kind": row["kind"]})
         return Answer(question, NOT_FOUND, True, closest=closest[:3])
 
-    def _cite(self, n: int, row: Any, chunk_id: str, start: int, end: int) -> Citation:
+    def cite(self, n: int, row: Any, chunk_id: str, start: int, end: int) -> Citation:
         quote = row["text"][start:end]
         s, e = locate(quote, self.store.source_text(row["doc_id"]), row["start"], row["end"])
         return Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=chunk_id, quote=quote, title=row["title"], kind=row["kind"],

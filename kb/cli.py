@@ -8,6 +8,7 @@ import logging
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
@@ -77,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("name")
     t.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
     us.add_parser("list", help="names and roles")
+
+    s = sub.add_parser("draft", help="a cited section 55 response draft for a published report",
+                       epilog="example: kb draft hmicfrs-report.pdf --published 2026-11-15 --docx draft.docx")
+    s.add_argument("doc", help="the report's file name (as in kb docs)")
+    s.add_argument("--published", help="publication date YYYY-MM-DD (default: read from the document)")
+    s.add_argument("--lead-days", type=int, default=14, help="days before the deadline the chief constable's comments are needed (default 14)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--docx", help="also write the draft to this Word file")
+    s.add_argument("--markdown", help="also write the draft to this Markdown file")
 
     s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
     s.add_argument("--json", action="store_true")
@@ -322,7 +332,7 @@ def _foi(kb: Any, args: argparse.Namespace) -> int:
 def _serve(kb: Any) -> int:
     """Run app.py (the top floor) without importing it from here: imports point down only."""
     import runpy
-    from pathlib import Path
+
 
     script = Path(__file__).resolve().parent.parent / "app.py"
     if not script.is_file():
@@ -359,6 +369,22 @@ def main(argv: list[str] | None = None) -> int:
             return _search(kb, args)
         if args.command == "ask":
             return _ask(kb, args)
+        if args.command == "draft":
+            d = kb.draft(args.doc, args.published, args.lead_days)
+            if args.docx:
+                d.to_docx(args.docx)
+            if args.markdown:
+                Path(args.markdown).write_text(d.to_markdown(), encoding="utf-8")
+            if args.json:
+                data = d.to_json()
+                out = {"report": data["report"], "published": data["published"], "due": data["due"],
+                       "recommendations": [{k: r[k] for k in ("ref", "text", "addressee", "applies_to_force", "related", "prior_statements",
+                                                               "other_responses", "draft")} for r in data["recommendations"]],
+                       "chief_constable_due": data["chief_constable_due"], "sources": data["sources"]}
+                print(json.dumps(out, ensure_ascii=False))
+            else:
+                print(d.to_markdown())
+            return 0
         if args.command == "glossary":
             rows = [{"acronym": a, "expansion": e, "documents": n} for a, e, n in kb.glossary()]
             _emit(rows, args.json, lambda r: f"{r['acronym']:<10} {r['expansion']}" + (f"  ({r['documents']} documents)" if r["documents"] > 1 else ""),

@@ -18,6 +18,8 @@ from kb.embed import Embedder
 from kb.errors import DocumentError, EmptyIndexError, KBError, NotFoundError
 from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
 from kb.answer import Answer, Answerer
+from kb.draft import Draft
+from kb.draft import build as build_draft
 from kb.foi import FOI, Clock
 from kb.foi import due as foi_due
 from kb.glossary import Glossary
@@ -108,6 +110,12 @@ class KB:
     def foi_due(received: str, clarified: str | None = None, today: date | None = None, extended: bool = False) -> Clock:
         """The statutory clock of a request: due date in working days, days left or overdue."""
         return foi_due(received, clarified, today, extended)
+
+    def draft(self, doc: str, published: str | None = None, lead_days: int = 14, today: date | None = None) -> Draft:
+        """A cited section 55 response draft for a report in the index."""
+        if not self.store.counts()["documents"]:
+            raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
+        return build_draft(self, doc, published, lead_days, today)
 
     def glossary(self) -> list[tuple[str, str, int]]:
         """The corpus's acronyms: (acronym, expansion, number of documents that spell it so)."""
