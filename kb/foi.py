@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ingest.foi import FoiRecord, exemptions_in
-from kb.embed import Embedder
+from ingest.foi import FoiRecord
 from kb.errors import KBError
 from kb.store import Store
 
@@ -98,9 +98,9 @@ def differences(precedents: list[Precedent]) -> list[str]:
 class FOI:
     """Reading FOI records and finding precedents."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(self, store: Store, embed: Callable[[list[str]], list[list[float]]]) -> None:
         self.store = store
-        self.embedder = embedder
+        self.embed = embed  # the facade's cached embedding: stored questions are embedded once, not per request
 
     def records(self) -> list[dict[str, Any]]:
         """Every disclosure: the DESIGN.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
@@ -126,7 +126,7 @@ class FOI:
         if not rows:
             return {"questions": [QuestionMatches(q) for q in asked], "documents": []}
         # each earlier question is compared twice: alone (is it the same question?) and with its answer (does it answer ours?)
-        vectors = self.embedder.embed(asked + [r["question"] for r in rows] + [f"{r['question']} {r['answer'][:300]}" for r in rows])
+        vectors = self.embed(asked + [r["question"] for r in rows] + [f"{r['question']} {r['answer'][:300]}" for r in rows])
         new, alone, with_answer = vectors[: len(asked)], vectors[len(asked):len(asked) + len(rows)], vectors[len(asked) + len(rows):]
         matches: list[QuestionMatches] = []
         per_doc: dict[str, float] = {}
@@ -219,4 +219,4 @@ def due(received: str, clarified: str | None = None, today: date | None = None, 
                  today=today.isoformat(), working_days_left=left, status=status, skipped_holidays=skipped)
 
 
-__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "exemptions_in", "save", "split_request"]
+__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "save", "split_request"]

@@ -98,13 +98,13 @@ class KB:
     # --- FOI -----------------------------------------------------------------------------------
     def foi_records(self) -> list[dict[str, Any]]:
         """Every FOI disclosure: reference, dates, questions with answers, exemptions, outcome."""
-        return FOI(self.store, self.embedder).records()
+        return FOI(self.store, self.cached_embed).records()
 
     def foi_similar(self, request: str, k: int = 3) -> dict[str, Any]:
         """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
         if not self.store.counts()["documents"]:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
-        return FOI(self.store, self.embedder).similar(request, k)
+        return FOI(self.store, self.cached_embed).similar(request, k)
 
     @staticmethod
     def foi_due(received: str, clarified: str | None = None, today: date | None = None, extended: bool = False) -> Clock:
@@ -248,14 +248,14 @@ class KB:
         rows = [r for r in self.recommendations() if r["report"] != target["report"] and not r["parent"]]
         if not rows:
             return []
-        vectors = self._rec_vectors([target["text"]] + [r["text"] for r in rows])
+        vectors = self.cached_embed([target["text"]] + [r["text"] for r in rows])
         query, others = vectors[0], vectors[1:]
         scored = sorted(((sum(a * b for a, b in zip(query, v)), r) for v, r in zip(others, rows)), key=lambda x: -x[0])
         return [{**r, "similarity": round(s, 3)} for s, r in scored[:k] if s >= min_similarity]
 
-    def _rec_vectors(self, texts: list[str]) -> list[list[float]]:
-        """Vectors of recommendation texts, cached for the life of this object."""
-        cache: dict[str, list[float]] = self.__dict__.setdefault("_rec_vector_cache", {})
+    def cached_embed(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of texts compared again and again (recommendations, earlier FOI questions), cached for the life of this object."""
+        cache: dict[str, list[float]] = self.__dict__.setdefault("_vector_cache", {})
         missing = [t for t in dict.fromkeys(texts) if t not in cache]
         for text, vector in zip(missing, self.embedder.embed(missing)):
             cache[text] = vector
