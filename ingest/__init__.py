@@ -15,14 +15,14 @@ from ingest.clean import clean
 from ingest.foi import parse_foi
 from ingest.glossary import find_pairs
 from ingest.load import FORMATS, LoadError, load
-from ingest.metadata import extract_meta
+from ingest.metadata import extract_meta, find_marking
 from ingest.recommendations import find_recommendations
 from ingest.records import KINDS, Chunk, Meta, Recommendation, Source, Understood
 from ingest.structure import find_blocks
 
 __all__ = [
     "FORMATS", "KINDS", "Chunk", "LoadError", "Meta", "Recommendation", "Source", "TokenCounter", "Understood",
-    "chunk", "clean", "content_hash", "extract_meta", "find_blocks", "find_recommendations", "load", "understand", "word_count",
+    "chunk", "clean", "content_hash", "extract_meta", "find_blocks", "find_marking", "find_recommendations", "load", "understand", "word_count",
 ]
 
 
@@ -42,6 +42,7 @@ def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: i
     meta = extract_meta(cleaned.text, source.name)
     if kind:
         meta.kind = kind
+    meta.marking = find_marking(source.text)  # the raw text: the cleaner removes repeated page headers
     blocks = find_blocks(cleaned, source, meta.kind)
     chunks = chunk(cleaned, source, blocks, count=count, max_tokens=max_tokens)
     recommendations = find_recommendations(cleaned.text, blocks, meta) if meta.kind != "foi_disclosure" else []

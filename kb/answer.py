@@ -219,12 +219,13 @@ class Answerer:
         return Answer(question, " ".join(parts), False, citations=citations, mode="generative", dropped=dropped)
 
     def _gather(self, question: str, filters: Filters | None) -> tuple[list[tuple[str, float, Scored | None]], dict[str, Any], list[Pick]]:
-        retrieved = self.searcher.retrieve(question, 6, filters or Filters())
+        f = filters or Filters()
+        retrieved = self.searcher.retrieve(question, 6, f)
         ranked = [r for _, _, r in retrieved if r is not None]
-        rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved])
+        rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved], f)
         texts = {cid: row["text"] for cid, row in rows.items()}
         asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
-        unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t)]
+        unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t, f)]
         unknown_year = any(re.fullmatch(r"(19|20)\d\d", t) for t in unknown)
         picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown),
                        unknown_year=unknown_year, needs_number=wants_number(question))

@@ -13,6 +13,7 @@ from typing import Any
 
 from kb.errors import KBError
 from kb.search import MODES
+from kb.store import MARKINGS
 
 EXAMPLES = """examples:
   kb ingest corpus/
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="add or update documents (files or folders)", epilog="example: kb ingest corpus/ new-report.pdf")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--prune", action="store_true", help="also remove documents whose files were deleted from these folders")
+    s.add_argument("--marking", choices=MARKINGS, help="protective marking for these files (raises, never lowers, what a document prints)")
     s.add_argument("--json", action="store_true", help="one JSON line per file")
 
     s = sub.add_parser("search", help="search passages", epilog='example: kb search "MAPPA training" --k 5 --kind pcc_response')
@@ -77,7 +79,25 @@ def _parser() -> argparse.ArgumentParser:
     t = us.add_parser("add", help="add a user (or change a user's role and password); the password is asked for, or read from standard input")
     t.add_argument("name")
     t.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
-    us.add_parser("list", help="names and roles")
+    t.add_argument("--clearance", choices=MARKINGS, default=MARKINGS[0],
+                   help=f"the highest protective marking the user may read (default {MARKINGS[0]})")
+    us.add_parser("list", help="names, roles and clearances")
+
+    s = sub.add_parser("mark", help="set a document's protective marking", epilog="example: kb mark tasking-review.pdf OFFICIAL-SENSITIVE")
+    s.add_argument("name", help="file name (as in kb docs)")
+    s.add_argument("marking", choices=MARKINGS)
+
+    s = sub.add_parser("audit", help="who searched, asked, changed or exported what, newest first", epilog="example: kb audit --user 'Jane Davies'")
+    s.add_argument("--user", help="only this user")
+    s.add_argument("--action", help="only this action (search, ask, register change, export register, ingest, delete, backup, ...)")
+    s.add_argument("--limit", type=int, default=100, help="how many entries (default 100)")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("backup", help="write the whole data home to a .zip (documents, vectors, register, FOI, users, audit, uploads)",
+                       epilog="example: kb backup backups/kb-2026-11-23.zip")
+    s.add_argument("file")
+    s = sub.add_parser("restore", help="restore a backup into an empty data home", epilog="example: KB_HOME=data-restored kb restore kb-2026-11-23.zip")
+    s.add_argument("file")
 
     s = sub.add_parser("draft", help="a cited section 55 response draft for a published report",
                        epilog="example: kb draft hmicfrs-report.pdf --published 2026-11-15 --docx draft.docx")
@@ -191,7 +211,7 @@ def _ingest(kb: Any, args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[:40])
         bar.refresh()
 
-    reports = kb.ingest(args.paths, progress=progress)
+    reports = kb.ingest(args.paths, progress=progress, marking=args.marking)
     if bar is not None:
         bar.close()
     if args.prune:
@@ -404,11 +424,33 @@ def main(argv: list[str] | None = None) -> int:
                         raise KBError("the two passwords differ")
                 else:
                     password = sys.stdin.readline().rstrip("\n")
-                kb.users.add(args.name, args.role, password)
-                print(f"{args.name} can now log in as {args.role}")
+                kb.users.add(args.name, args.role, password, clearance=args.clearance)
+                print(f"{args.name} can now log in as {args.role}, cleared for {args.clearance}")
                 return 0
             for u in kb.users.list():
-                print(f"{u['name']:<30} {u['role']:<8} added {u['created_at']}")
+                print(f"{u['name']:<30} {u['role']:<8} {u['clearance']:<20} added {u['created_at']}")
+            return 0
+        if args.command == "mark":
+            doc = kb.document_named(args.name)
+            kb.store.set_marking(doc["id"], args.marking)
+            kb._audit("mark", f"{args.name}: {doc['marking']} -> {args.marking}")
+            print(f"{args.name} is now {args.marking}")
+            return 0
+        if args.command == "audit":
+            _emit(kb.audit_log(args.limit, args.user, args.action), args.json,
+                  lambda e: f"{e['at']}  {e['user']:<24} {e['action']:<16} {e['detail'][:100]}", "the audit log is empty")
+            return 0
+        if args.command == "backup":
+            m = kb.backup(args.file)
+            c = m["counts"]
+            print(f"backed up {c['documents']} documents, {c['chunks']} passages, {c['vectors']} vectors, {c['recommendations']} recommendations "
+                  f"({c['rec_history']} history entries), {c['foi_records']} FOI records and {c['users']} users to {args.file}")
+            return 0
+        if args.command == "restore":
+            m = kb.restore(args.file)
+            c = m["counts"]
+            print(f"restored {c['documents']} documents, {c['vectors']} vectors, {c['recommendations']} recommendations and {c['users']} users "
+                  f"from a backup made {m['created_at']} into {kb.config.home}")
             return 0
         if args.command == "docs":
             _emit(kb.documents(), args.json,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.answer import Answerer
-from kb.errors import KBError, NotFoundError
+from kb.errors import KBError
 from kb.store import Filters
 
 S55_DAYS = 56
@@ -125,10 +125,7 @@ def clock(published: date, lead_days: int = 14, today: date | None = None) -> tu
 
 def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, today: date | None = None) -> Draft:
     """Draft the response to report ``doc`` (a file name in the index)."""
-    docs = kb.store.documents_named(doc)
-    if not docs:
-        raise NotFoundError(f"no document called '{doc}' (see: kb docs)")
-    row = docs[0]
+    row = kb.document_named(doc)
     when = published or row["date"]
     if not when:
         raise KBError(f"the publication date of '{doc}' is not in the document: give it (--published YYYY-MM-DD)")
@@ -138,7 +135,7 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
         raise KBError("dates are written YYYY-MM-DD (e.g. 2026-11-15)") from None
     due, cc_due, left = clock(pub, lead_days, today)
     answerer = Answerer(kb.searcher, kb.store)
-    others = tuple(d["name"] for d in kb.store.documents() if d["name"] != row["name"] and d["kind"] in ("pcc_response", "force_response"))
+    others = tuple(d["name"] for d in kb.documents() if d["name"] != row["name"] and d["kind"] in ("pcc_response", "force_response"))
     sources: list[Source] = []
     items = []
     # what earlier reports *asked* is not what the force *said*: recommendation texts are never quoted as statements
@@ -170,8 +167,9 @@ def _norm(text: str) -> str:
 
 def _statements(kb: Any, answerer: Answerer, question: str, docs: tuple[str, ...], asked: list[str], most: int = 2) -> list[Any]:
     """The best verified sentences that earlier responses *said* about a question (one per passage)."""
-    retrieved = kb.searcher.retrieve(question, 8, Filters(docs=docs))
-    rows = kb.store.chunks_by_ids([cid for cid, _, _ in retrieved])
+    filters = Filters(docs=docs, markings=kb.markings)
+    retrieved = kb.searcher.retrieve(question, 8, filters)
+    rows = kb.store.chunks_by_ids([cid for cid, _, _ in retrieved], filters)
     candidates = []
     for _, _, scored in retrieved:
         if scored is None or scored.chunk_id not in rows:
@@ -204,7 +202,7 @@ def _register_evidence(kb: Any, answerer: Answerer, related: list[dict[str, Any]
             continue
         row = kb.tracker.find(r["ref"], r["doc"])
         quote, chunk_id = row["status_evidence"], row["status_chunk"]
-        chunk = kb.store.chunks_by_ids([chunk_id]).get(chunk_id) if quote and chunk_id else None
+        chunk = kb.store.chunks_by_ids([chunk_id], Filters(markings=kb.markings)).get(chunk_id) if quote and chunk_id else None
         if chunk is None or quote not in chunk["text"]:
             continue
         start = chunk["text"].index(quote)

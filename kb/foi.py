@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.foi import FoiRecord
 from kb.errors import KBError
-from kb.store import Store
+from kb.store import Filters, Store
 
 WORKING_DAYS = 20
 PUBLIC_INTEREST_EXTRA = 20  # guidance: the total should not exceed 40 working days
@@ -98,16 +98,17 @@ def differences(precedents: list[Precedent]) -> list[str]:
 class FOI:
     """Reading FOI records and finding precedents."""
 
-    def __init__(self, store: Store, embed: Callable[[list[str]], list[list[float]]]) -> None:
+    def __init__(self, store: Store, embed: Callable[[list[str]], list[list[float]]], markings: tuple[str, ...] = ()) -> None:
         self.store = store
         self.embed = embed  # the facade's cached embedding: stored questions are embedded once, not per request
+        self.where, self.params = Filters(markings=markings).where()  # the reader sees only the markings they are cleared for
 
     def records(self) -> list[dict[str, Any]]:
         """Every disclosure: the DESIGN.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
         out = []
         for r in self.store.db.execute(
-                """SELECT f.*, d.name, d.title FROM foi_records f JOIN documents d ON d.id = f.doc_id
-                   ORDER BY COALESCE(f.disclosed, d.date, '') DESC, d.name"""):
+                f"""SELECT f.*, d.name, d.title FROM foi_records f JOIN documents d ON d.id = f.doc_id WHERE {self.where}
+                   ORDER BY COALESCE(f.disclosed, d.date, '') DESC, d.name""", self.params):
             questions = [{"n": q["n"], "question": q["question"], "answer": q["answer"], "exemptions": json.loads(q["exemptions"]), "page": q["page"]}
                          for q in self.store.db.execute("SELECT * FROM foi_questions WHERE doc_id = ? ORDER BY n", (r["doc_id"],))]
             out.append({"doc": r["name"], "reference": r["reference"], "received": r["received"], "disclosed": r["disclosed"],
@@ -121,8 +122,8 @@ class FOI:
         if not asked:
             raise KBError("paste the text of the request")
         rows = self.store.db.execute(
-            """SELECT q.*, f.reference, f.disclosed, d.name, d.title, d.date FROM foi_questions q
-               JOIN foi_records f ON f.doc_id = q.doc_id JOIN documents d ON d.id = q.doc_id""").fetchall()
+            f"""SELECT q.*, f.reference, f.disclosed, d.name, d.title, d.date FROM foi_questions q
+               JOIN foi_records f ON f.doc_id = q.doc_id JOIN documents d ON d.id = q.doc_id WHERE {self.where}""", self.params).fetchall()
         if not rows:
             return {"questions": [QuestionMatches(q) for q in asked], "documents": []}
         # each earlier question is compared twice: alone (is it the same question?) and with its answer (does it answer ours?)

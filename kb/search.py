@@ -124,9 +124,11 @@ class Searcher:
         dense = [i for i, _ in self.dense(query, n, filters, vector)]
         fused = rrf([lexical, dense], self.rrf_k)
         if not rerank or self.sentence_vectors is None or not fused:
-            return [(i, sc, None) for i, sc in fused[:k]]
+            allowed = self.store.chunks_by_ids([i for i, _ in fused[: k * 2]], filters)
+            plain: list[tuple[str, float, Scored | None]] = [(i, sc, None) for i, sc in fused[: k * 2] if i in allowed]
+            return plain[:k]
         head = fused[: max(k, self.rerank_depth)]
-        rows = self.store.chunks_by_ids([i for i, _ in head])
+        rows = self.store.chunks_by_ids([i for i, _ in head], filters)
         head = [(i, sc) for i, sc in head if i in rows]
         candidates = [Candidate(i, rows[i]["text"], rows[i]["kind"], sc) for i, sc in head]
         sims = self.sentence_vectors.similarities(vector, [(c.chunk_id, c.text) for c in candidates])
@@ -152,11 +154,12 @@ class Searcher:
             scored = [(i, sc) for i, sc, _ in self.retrieve(query, k, f, glossary=glossary, rerank=rerank)]
         else:
             scored = getattr(self, mode)(query, k, f)[:k]
-        return self.hits(query, scored)
+        return self.hits(query, scored, f)
 
-    def hits(self, query: str, scored: list[tuple[str, float]]) -> list[Hit]:
-        """Hits with their chunk and document fields, in the given order."""
-        rows = self.store.chunks_by_ids([i for i, _ in scored])
+    def hits(self, query: str, scored: list[tuple[str, float]], filters: Filters | None = None) -> list[Hit]:
+        """Hits with their chunk and document fields, in the given order; a chunk outside the filters
+        (a reader's markings above all) is never returned, whatever produced it."""
+        rows = self.store.chunks_by_ids([i for i, _ in scored], filters)
         hits: list[Hit] = []
         for chunk_id, sc in scored:
             row = rows.get(chunk_id)

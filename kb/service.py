@@ -6,6 +6,8 @@ lazily (the model loads on the first ingest or dense query, not at start-up).
 
 from __future__ import annotations
 
+import copy
+import getpass
 import json
 import logging
 from collections.abc import Iterable
@@ -25,7 +27,7 @@ from kb.foi import due as foi_due
 from kb.glossary import Glossary
 from kb.rerank import SentenceVectors
 from kb.search import Hit, Searcher
-from kb.store import Filters, Store
+from kb.store import MARKINGS, Filters, Store, markings_up_to
 from kb.tracker import Tracker
 from kb.users import Users
 from kb.vectors import VectorIndex
@@ -42,6 +44,47 @@ class KB:
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
         self._sentences: SentenceVectors | None = None
+        self._vector_cache: dict[str, list[float]] = {}
+        self.user: str | None = None  # None: the console (trusted, every marking)
+        self.markings: tuple[str, ...] = ()  # the markings this reader may see (empty: all)
+
+    # --- who is reading ---------------------------------------------------------------------
+    def as_user(self, name: str | None) -> KB:
+        """This knowledge base as one app user sees it: their clearance limits every read (search,
+        answers, citations, the register, FOI precedents, drafts, exports, documents) and what they do
+        is audited under their name. Shares the store, vectors and model with this object."""
+        self.vectors, self.embedder  # noqa: B018  (open once here, not once per view)
+        if self._sentences is None:
+            self._sentences = SentenceVectors(self.embedder)
+        view = copy.copy(self)
+        view.user = name
+        view.markings = () if name is None or not self.users.any() else markings_up_to(self.users.clearance(name))
+        return view
+
+    def _require(self, as_user: str | None, action: str) -> None:
+        """Refuse what the user's role does not allow (the given user, else this view's)."""
+        self.users.require(as_user if as_user is not None else self.user, action)
+
+    def _audit(self, action: str, detail: str = "") -> None:
+        """Write who did what to the audit log."""
+        self.store.audit(self.user or f"console ({_os_user()})", action, detail)
+
+    def audit_log(self, limit: int = 500, user: str | None = None, action: str | None = None, as_user: str | None = None) -> list[dict[str, Any]]:
+        """The newest audit entries (admins only in the app)."""
+        self._require(as_user, "admin")
+        return self.store.audit_rows(limit, user, action)
+
+    def visible(self, doc: Any) -> bool:
+        """Whether this reader may see a document (a row with a 'marking')."""
+        return not self.markings or doc["marking"] in self.markings
+
+    def document_named(self, name: str) -> Any:
+        """The document called ``name`` if this reader may see it; NotFoundError otherwise (the same
+        message either way, so a restricted document's existence is not revealed)."""
+        docs = [d for d in self.store.documents_named(name) if self.visible(d)]
+        if not docs:
+            raise NotFoundError(f"no document called '{name}' (see: kb docs)")
+        return docs[0]
 
     @property
     def vectors(self) -> VectorIndex:
@@ -68,7 +111,7 @@ class KB:
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
         return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k,
-                        glossary=Glossary.from_rows(self.store.glossary()), sentence_vectors=self._sentences)
+                        glossary=Glossary.from_rows(self.store.glossary(self.markings)), sentence_vectors=self._sentences)
 
     def ask(self, question: str, kinds: Iterable[str] = (), docs: Iterable[str] = (), written: bool | None = None) -> Answer:
         """A cited answer: quoted sentences with [n] citations, or an abstention with the closest documents.
@@ -81,8 +124,9 @@ class KB:
         if not question.strip():
             raise KBError("ask a question")
         self.pipeline.check_model()
+        self._audit("ask", question)
         answerer = Answerer(self.searcher, self.store)
-        filters = Filters(kinds=tuple(kinds), docs=tuple(docs))
+        filters = Filters(kinds=tuple(kinds), docs=tuple(docs), markings=self.markings)
         if self.config.llm_url and written is not False:
             from kb.llm import LLMError, LocalOpenAICompatible
 
@@ -95,16 +139,35 @@ class KB:
                 return answer
         return answerer.ask(question, filters)
 
+    # --- backups ----------------------------------------------------------------------------------
+    def backup(self, path: str | Path, as_user: str | None = None) -> dict[str, Any]:
+        """Write the whole data home (documents, chunks, vectors, register and history, FOI, users, audit, uploads) to a .zip."""
+        from kb.backup import backup
+
+        self._require(as_user, "admin")
+        manifest = backup(self.config, self.store, self.vectors, path)
+        self._audit("backup", f"{Path(path).name}: {json.dumps(manifest['counts'])}")
+        return manifest
+
+    def restore(self, path: str | Path) -> dict[str, Any]:
+        """Restore a backup into this (empty) data home; refuses one that holds anything."""
+        from kb.backup import restore
+
+        manifest = restore(self.config, path, lambda: self.vectors)
+        self._audit("restore", f"{Path(path).name} (made {manifest['created_at']})")
+        return manifest
+
     # --- FOI -----------------------------------------------------------------------------------
     def foi_records(self) -> list[dict[str, Any]]:
         """Every FOI disclosure: reference, dates, questions with answers, exemptions, outcome."""
-        return FOI(self.store, self.cached_embed).records()
+        return FOI(self.store, self.cached_embed, self.markings).records()
 
     def foi_similar(self, request: str, k: int = 3) -> dict[str, Any]:
         """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
         if not self.store.counts()["documents"]:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
-        return FOI(self.store, self.cached_embed).similar(request, k)
+        self._audit("foi precedents", request)
+        return FOI(self.store, self.cached_embed, self.markings).similar(request, k)
 
     @staticmethod
     def foi_due(received: str, clarified: str | None = None, today: date | None = None, extended: bool = False) -> Clock:
@@ -115,16 +178,20 @@ class KB:
         """A cited section 55 response draft for a report in the index."""
         if not self.store.counts()["documents"]:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
+        self._audit("draft", doc)
         return build_draft(self, doc, published, lead_days, today)
 
     def glossary(self) -> list[tuple[str, str, int]]:
         """The corpus's acronyms: (acronym, expansion, number of documents that spell it so)."""
-        return self.store.glossary()
+        return self.store.glossary(self.markings)
 
     # --- ingest ---------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileReport]:
-        """Ingest files and folders; returns a report per file (failures included)."""
-        return self.pipeline.ingest(paths, progress)
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, marking: str | None = None) -> list[FileReport]:
+        """Ingest files and folders; returns a report per file (failures included). ``marking`` raises the
+        protective marking of every file above what it prints (OFFICIAL-SENSITIVE, say)."""
+        reports = self.pipeline.ingest(paths, progress, marking=marking)
+        self._audit("ingest", ", ".join(f"{r.name}: {r.status}" for r in reports)[:2000])
+        return reports
 
     def ensure_corpus(self, progress: Progress | None = None) -> list[FileReport]:
         """Ingest the configured corpus folder when the data home holds no documents yet."""
@@ -138,30 +205,39 @@ class KB:
         """The app's users."""
         return Users(self.store)
 
-    def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None, as_user: str | None = None) -> list[FileReport]:
+    def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None, as_user: str | None = None,
+                  marking: str | None = None) -> list[FileReport]:
         """Copy uploaded files (original name, temporary path) into the data home's uploads/ and ingest them.
 
         Names are reduced to a safe file name, so an upload can never write outside uploads/.
         """
         import shutil
 
-        self.users.require(as_user, "upload")
+        self._require(as_user, "upload")
+        if marking is not None and marking not in MARKINGS:
+            raise KBError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
+        if marking and self.markings and marking not in self.markings:
+            raise KBError(f"you are not cleared for {marking}: you could not read what you upload")
         folder = self.config.home / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         targets = []
         for name, temp in files:
-            safe = safe_name(name)
-            target = folder / safe
-            shutil.copyfile(temp, target)
+            target = upload_target(folder, name, temp)
+            if not target.exists():  # else: the same file, uploaded again under the same name
+                try:
+                    with open(temp, "rb") as src, open(target, "xb") as dst:  # "x": never through a link, never over a file
+                        shutil.copyfileobj(src, dst)
+                except OSError as exc:
+                    raise DocumentError(f"could not save the upload '{safe_name(name)}': {exc.strerror or exc}") from exc
             targets.append(target)
-        return self.ingest(targets, progress)
+        return self.ingest(targets, progress, marking=marking)
 
     def reingest(self, name: str, as_user: str | None = None) -> list[FileReport]:
         """Read a document again from its file (after a program update, say); people's confirmed statuses stay."""
-        self.users.require(as_user, "upload")
-        docs = self.store.documents_named(name)
-        if not docs:
-            raise NotFoundError(f"no document called '{name}'")
+        self._require(as_user, "upload")
+        self.document_named(name)
+        docs = [d for d in self.store.documents_named(name) if self.visible(d)]
+        self._audit("read again", name)
         missing = [d["path"] for d in docs if not Path(d["path"]).exists()]
         if missing:
             raise DocumentError(f"the file behind '{name}' is no longer at {missing[0]}: add it again")
@@ -169,19 +245,19 @@ class KB:
 
     def page_text(self, name: str, page: int | None) -> tuple[str, int]:
         """A document's text (one page of it, for PDFs) and the offset where that text starts in the source."""
-        docs = self.store.documents_named(name)
-        if not docs:
-            raise NotFoundError(f"no document called '{name}'")
-        source = self.store.source_text(docs[0]["id"])
+        doc = self.document_named(name)
+        source = self.store.source_text(doc["id"])
         if page:
-            row = self.store.db.execute("SELECT start, end FROM pages WHERE doc_id = ? AND number = ?", (docs[0]["id"], page)).fetchone()
+            row = self.store.db.execute("SELECT start, end FROM pages WHERE doc_id = ? AND number = ?", (doc["id"], page)).fetchone()
             if row:
                 return source[row["start"]:row["end"]], int(row["start"])
         return source, 0
 
     def delete(self, name: str, as_user: str | None = None) -> list[str]:
         """Remove a document (by file name or path) with its chunks and vectors."""
-        self.users.require(as_user, "delete")
+        self._require(as_user, "delete")
+        self.document_named(name)
+        self._audit("delete", name)
         return self.pipeline.delete(name)
 
     def prune(self, folders: Iterable[str | Path]) -> list[str]:
@@ -193,6 +269,8 @@ class KB:
         """Every document with its metadata, newest first."""
         out = []
         for d in self.store.documents():
+            if not self.visible(d):
+                continue
             row = {k: d[k] for k in d.keys() if k != "meta"}  # noqa: SIM118 (iterating a sqlite3.Row yields values)
             row["warnings"] = json.loads(d["warnings"])
             out.append(row)
@@ -213,14 +291,15 @@ class KB:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if mode != "lexical":
             self.pipeline.check_model()
-        filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to))
+        filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to), markings=self.markings)
+        self._audit("search", query)
         return self.searcher.search(query, k=k, mode=mode, filters=filters, glossary=glossary, rerank=rerank)
 
     # --- the recommendation register --------------------------------------------------------
     @property
     def tracker(self) -> Tracker:
         """The register."""
-        return Tracker(self.store)
+        return Tracker(self.store, self.markings)
 
     def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
         """Register rows, filtered; ``today`` fixes the date overdue is judged against."""
@@ -232,9 +311,12 @@ class KB:
         """A person's change to a recommendation (recorded in its history with their name).
 
         ``as_user`` is the logged-in user of the app: their role must allow editing."""
-        self.users.require(as_user, "edit")
-        return self.tracker.set(ref, doc, by, status=status, owner=owner, due=due, note=note, ordinal=ordinal, parent=parent,
-                                expected_version=expected_version)
+        self._require(as_user, "edit")
+        row = self.tracker.set(ref, doc, by, status=status, owner=owner, due=due, note=note, ordinal=ordinal, parent=parent,
+                               expected_version=expected_version)
+        changed = {k: v for k, v in (("status", status), ("owner", owner), ("due", due), ("note", note)) if v is not None}
+        self._audit("register change", f"{doc} {ref}: {json.dumps(changed, ensure_ascii=False)}")
+        return row
 
     def recommendation_history(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> dict[str, Any]:
         """A recommendation's history (every change) and timeline (what each document said)."""
@@ -255,7 +337,7 @@ class KB:
 
     def cached_embed(self, texts: list[str]) -> list[list[float]]:
         """Vectors of texts compared again and again (recommendations, earlier FOI questions), cached for the life of this object."""
-        cache: dict[str, list[float]] = self.__dict__.setdefault("_vector_cache", {})
+        cache = self._vector_cache
         missing = [t for t in dict.fromkeys(texts) if t not in cache]
         for text, vector in zip(missing, self.embedder.embed(missing)):
             cache[text] = vector
@@ -263,23 +345,66 @@ class KB:
 
     def export_recommendations(self, path: str | Path, today: date | None = None) -> int:
         """Write the register to .csv or .xlsx; returns the number of rows."""
+        self._audit("export register", Path(path).name)
         return self.tracker.export(path, today=today)
 
     def source_text(self, name: str) -> str:
         """The extracted text of a document."""
-        docs = self.store.documents_named(name)
-        if not docs:
-            raise DocumentError(f"no document called '{name}'")
-        return self.store.source_text(docs[0]["id"])
+        return self.store.source_text(self.document_named(name)["id"])
 
 
-def safe_name(name: str) -> str:
-    """A file name with no folders and no characters that could escape or confuse a folder."""
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def safe_name(name: str, limit: int = 120) -> str:
+    """A plain file name for an upload, which cannot escape or confuse a folder: the last part of any
+    path (``/`` or ``\\``), only letters, digits, spaces and ``._-()`` (anything else, NUL and line
+    breaks included, becomes ``_``), no leading dot, at most ``limit`` bytes with the extension kept;
+    "upload" when nothing is left."""
     import re as _re
+    import unicodedata
 
-    base = Path(str(name).replace("\\", "/")).name
+    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
     base = _re.sub(r"[^\w.\- ()]", "_", base).strip(" .") or "upload"
-    return base[:150]
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = base, ""
+    else:
+        ext = "." + ext
+    stem = stem.encode()[: limit - len(ext.encode())].decode("utf-8", "ignore").rstrip(" .") or "upload"
+    return stem + ext
+
+
+def upload_target(folder: Path, name: str, temp: str | Path) -> Path:
+    """Where an upload called ``name`` (its content at ``temp``) is kept in ``folder``.
+
+    The name is reduced by ``safe_name``; a name with no known extension takes the uploaded file's
+    ("../../etc/passwd" from a .txt becomes "passwd.txt"). A different file already there is never
+    replaced: the new one gets " (2)", " (3)"... The same content under the same name is the file
+    already there.
+    """
+    import filecmp
+    import os
+
+    from ingest import FORMATS
+
+    safe = safe_name(name)
+    own = Path(str(temp)).suffix.lower()
+    if Path(safe).suffix.lower() not in FORMATS and own in FORMATS:
+        safe = safe_name(safe + own)
+    stem, ext = (safe[: -len(Path(safe).suffix)], Path(safe).suffix) if Path(safe).suffix else (safe, "")
+    target, n = folder / safe, 2
+    while os.path.lexists(target):  # lexists: a dangling link counts as taken
+        if target.is_file() and not target.is_symlink() and filecmp.cmp(target, temp, shallow=False):
+            return target
+        target, n = folder / f"{stem} ({n}){ext}", n + 1
+    if target.parent != folder or target.name in ("", ".", ".."):  # cannot happen after safe_name; checked all the same
+        raise DocumentError(f"refused an upload name that leaves the uploads folder: {safe}")
+    return target
 
 
 def _iso(value: str | None) -> str | None:

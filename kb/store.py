@@ -197,7 +197,37 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 7: protective markings on documents, clearances on users, and the audit log (append-only)
+    """
+    ALTER TABLE documents ADD COLUMN marking TEXT NOT NULL DEFAULT 'OFFICIAL';
+    CREATE INDEX documents_marking ON documents(marking);
+    ALTER TABLE users ADD COLUMN clearance TEXT NOT NULL DEFAULT 'OFFICIAL';
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_at ON audit(at);
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
 ]
+
+# Protective markings, lowest first: a user cleared to one sees it and every marking below it.
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+
+
+def markings_up_to(clearance: str | None) -> tuple[str, ...]:
+    """The markings a clearance may see (None: every marking, as for the console)."""
+    if clearance is None:
+        return MARKINGS
+    if clearance not in MARKINGS:
+        return MARKINGS[:1]
+    return MARKINGS[: MARKINGS.index(clearance) + 1]
 
 
 def statements(sql: str) -> list[str]:
@@ -220,16 +250,22 @@ def now() -> str:
 
 @dataclass
 class Filters:
-    """Search filters: document kinds, one or more document names, and a date range (ISO)."""
+    """Search filters: document kinds, one or more document names, a date range (ISO), and the
+    protective markings the reader may see (empty: all; access control rides on every query)."""
 
     kinds: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    markings: tuple[str, ...] = ()
 
     def active(self) -> bool:
         """True when any filter is set."""
-        return bool(self.kinds or self.docs or self.date_from or self.date_to)
+        return bool(self.kinds or self.docs or self.date_from or self.date_to or self.restricted())
+
+    def restricted(self) -> bool:
+        """True when the reader may not see every marking."""
+        return bool(self.markings) and set(MARKINGS) - set(self.markings) != set()
 
     def where(self) -> tuple[str, list[Any]]:
         """A SQL condition on the documents table (alias d) and its parameters."""
@@ -247,6 +283,9 @@ class Filters:
         if self.date_to:
             parts.append("d.date <= ?")
             params.append(self.date_to)
+        if self.restricted():
+            parts.append(f"d.marking IN ({','.join('?' * len(self.markings))})")
+            params.extend(self.markings)
         return " AND ".join(parts), params
 
 
@@ -368,8 +407,9 @@ class Store:
             if old:
                 old_ids = self._delete(tx, old[0])
             cols = ["path", "name", "content_hash", "format", "kind", "title", "date", "date_text", "force",
-                    "foi_reference", "report", "pages", "chunks", "bytes", "warnings", "meta", "ingested_at"]
+                    "foi_reference", "report", "pages", "chunks", "bytes", "warnings", "meta", "ingested_at", "marking"]
             values = [doc.get(c) for c in cols]
+            values[-1] = values[-1] or MARKINGS[0]
             cur = tx.execute(f"INSERT INTO documents ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", values)
             doc_id = int(cur.lastrowid or 0)
             tx.execute("INSERT INTO doc_text VALUES (?, ?)", (doc_id, source))
@@ -406,10 +446,12 @@ class Store:
                 also(tx)
             return ids
 
-    def glossary(self) -> list[tuple[str, str, int]]:
-        """(acronym, expansion, number of documents) across the corpus, commonest expansion first."""
+    def glossary(self, markings: tuple[str, ...] = ()) -> list[tuple[str, str, int]]:
+        """(acronym, expansion, number of documents) across the documents a reader may see, commonest expansion first."""
+        where, params = Filters(markings=markings).where()
         return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT acronym, expansion, COUNT(*) AS n FROM glossary GROUP BY acronym, lower(expansion) ORDER BY acronym, n DESC, expansion")]
+            f"""SELECT g.acronym, g.expansion, COUNT(*) AS n FROM glossary g JOIN documents d ON d.id = g.doc_id WHERE {where}
+                GROUP BY g.acronym, lower(g.expansion) ORDER BY g.acronym, n DESC, g.expansion""", params)]
 
     def source_text(self, doc_id: int) -> str:
         """The full extracted text of a document (chunk offsets point into it)."""
@@ -421,15 +463,16 @@ class Store:
         """Every chunk id in the database."""
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
 
-    def chunks_by_ids(self, ids: list[str]) -> dict[str, sqlite3.Row]:
-        """Chunk rows joined with their document, keyed by chunk id."""
+    def chunks_by_ids(self, ids: list[str], filters: Filters | None = None) -> dict[str, sqlite3.Row]:
+        """Chunk rows joined with their document, keyed by chunk id; with filters, only the chunks that pass them."""
         out: dict[str, sqlite3.Row] = {}
+        where, params = (filters or Filters()).where()
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.db.execute(
-                f"""SELECT c.*, d.name AS doc, d.title, d.kind, d.date, d.path
-                    FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))})""",
-                part,
+                f"""SELECT c.*, d.name AS doc, d.title, d.kind, d.date, d.path, d.marking
+                    FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))}) AND {where}""",
+                [*part, *params],
             )
             out.update({r["id"]: r for r in rows})
         return out
@@ -442,6 +485,13 @@ class Store:
     def chunk_ids_of(self, doc_id: int) -> list[str]:
         """The chunk ids of one document."""
         return [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]
+
+    def set_marking(self, doc_id: int, marking: str) -> None:
+        """Change a document's protective marking."""
+        if marking not in MARKINGS:
+            raise StoreError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
+        with self.transaction() as tx:
+            tx.execute("UPDATE documents SET marking = ? WHERE id = ?", (marking, doc_id))
 
     def move_document(self, doc_id: int, path: str, name: str) -> None:
         """Record that a document's file now lives at another path (content unchanged)."""
@@ -462,12 +512,32 @@ class Store:
             log.warning("lexical query failed for %r: %s", match, exc)
             return []
 
-    def term_count(self, term: str) -> int:
-        """How many passages use a word (stemmed as the index stems it)."""
+    def term_count(self, term: str, filters: Filters | None = None) -> int:
+        """How many passages (that pass the filters) use a word, stemmed as the index stems it."""
         words = re.findall(r"\w+", term.lower())
         if not words:
             return 0
-        return int(self.db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", ('"' + " ".join(words) + '"',)).fetchone()[0])
+        match = '"' + " ".join(words) + '"'
+        f = filters or Filters()
+        if not f.restricted():
+            return int(self.db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)).fetchone()[0])
+        where, params = Filters(markings=f.markings).where()
+        return int(self.db.execute(f"""SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
+                                       JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND {where}""", [match, *params]).fetchone()[0])
+
+    # --- the audit log ----------------------------------------------------------------------
+    def audit(self, user: str, action: str, detail: str = "") -> None:
+        """Record who did what, now (append-only: the table refuses updates and deletes)."""
+        self.db.execute("INSERT INTO audit (at, user, action, detail) VALUES (?, ?, ?, ?)", (now(), user, action, detail[:2000]))
+
+    def audit_rows(self, limit: int = 500, user: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
+        """The newest audit entries first, optionally for one user or action."""
+        sql, params = "SELECT at, user, action, detail FROM audit WHERE 1=1", list[Any]()
+        if user:
+            sql, params = sql + " AND user = ?", [*params, user]
+        if action:
+            sql, params = sql + " AND action = ?", [*params, action]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])]
 
     # --- vector journal (crash safety) -------------------------------------------------
     def journal_add(self, ids: Iterable[str]) -> None:

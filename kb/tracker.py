@@ -19,7 +19,7 @@ from typing import Any
 
 from ingest.status import STATUSES
 from kb.errors import KBError, NotFoundError
-from kb.store import Store, now
+from kb.store import Filters, Store, now
 
 CLOSED = ("complete", "not_applicable", "superseded")
 EXTRACTION = "extraction"
@@ -119,6 +119,21 @@ def _history(tx: sqlite3.Connection, key: str, by: str, field: str, old: Any, ne
                (key, now(), by, field, None if old is None else str(old), None if new is None else str(new), why))
 
 
+def _conflict(tx: sqlite3.Connection, row: sqlite3.Row) -> ConflictError:
+    """The refusal of a stale save, naming who changed the row last and when.
+
+    The newest history entry says who (a person, or a document read by an ingest); a save
+    that changed no field leaves no entry, so then only the time of the last change is known.
+    """
+    last = tx.execute("SELECT by, at FROM rec_history WHERE rec_key = ? ORDER BY id DESC LIMIT 1", (row["key"],)).fetchone()
+    who, when = "someone else", row["updated_at"]
+    if last is not None and last["at"] >= (row["updated_at"] or ""):
+        who, when = last["by"], last["at"]
+        if who == EXTRACTION:  # no document named: the reader may not be cleared to see it
+            who = "a newly ingested document"
+    return ConflictError(f"changed by {who} at {when}: reload and try again")
+
+
 def _iso(value: str | None, what: str) -> str | None:
     if value in (None, ""):
         return None
@@ -131,8 +146,44 @@ def _iso(value: str | None, what: str) -> str | None:
 class Tracker:
     """Reading and changing the register."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, markings: tuple[str, ...] = ()) -> None:
         self.store = store
+        self.markings = markings  # the reader's protective markings (empty: all)
+        self._hidden: set[str] | None = None
+
+    @property
+    def hidden(self) -> set[str]:
+        """Names of the documents this reader may not see (nothing they say reaches the reader)."""
+        if self._hidden is None:
+            filters = Filters(markings=self.markings)
+            if not filters.restricted():
+                self._hidden = set()
+            else:
+                allowed = {r[0] for r in self.store.db.execute(f"SELECT d.name FROM documents d WHERE {filters.where()[0]}", filters.where()[1])}
+                self._hidden = {r[0] for r in self.store.db.execute("SELECT name FROM documents")} - allowed
+        return self._hidden
+
+    def _visible(self, r: sqlite3.Row) -> sqlite3.Row | dict[str, Any] | None:
+        """A register row as this reader may see it: None when it comes from a hidden document; evidence
+        from a hidden document replaced by the newest statement of a visible one (or removed)."""
+        hidden = self.hidden
+        if not hidden:
+            return r
+        row = dict(r)
+        if r["doc"] in hidden:  # a hidden (newer) document restated it: show it as the visible documents state it
+            seen = self.statements(r["key"])
+            if not seen:
+                return None
+            row.update(doc=seen[0]["doc"], doc_date=seen[0]["doc_date"], response="", chunk_id=None, page=None)
+        if r["status_doc"] not in hidden:
+            return row
+        row.update(status_evidence="", status_doc=None, status_chunk=None, status_page=None)
+        if r["status_source"] == "extracted":
+            seen = [s for s in self.statements(r["key"])]
+            row["status"] = seen[0]["status"] if seen else "unknown"
+            if seen:
+                row.update(status_evidence=seen[0]["quote"], status_doc=seen[0]["doc"], status_chunk=seen[0]["chunk_id"], status_page=seen[0]["page"])
+        return row
 
     def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
         """Register rows (the DESIGN.md JSON fields and more), in document and printed order."""
@@ -148,7 +199,10 @@ class Tracker:
         sql += " ORDER BY report, doc, seq"
         today = today or date.today()
         out = []
-        for r in self.store.db.execute(sql, params):
+        for found in self.store.db.execute(sql, params).fetchall():
+            r = self._visible(found)
+            if r is None:
+                continue
             row = self._row(r, today)
             if overdue and not row["overdue"]:
                 continue
@@ -156,7 +210,7 @@ class Tracker:
         return out
 
     @staticmethod
-    def _row(r: sqlite3.Row, today: date) -> dict[str, Any]:
+    def _row(r: sqlite3.Row | dict[str, Any], today: date) -> dict[str, Any]:
         effective = r["due"] or r["deadline"]
         late = bool(effective) and date.fromisoformat(effective) < today and r["status"] not in CLOSED
         return {
@@ -175,6 +229,7 @@ class Tracker:
         rows = self.store.db.execute(
             "SELECT * FROM recommendations WHERE ref = ? AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?)) ORDER BY seq",
             (ref, doc, doc)).fetchall()
+        rows = [r for r in rows if self._visible(r) is not None and doc not in self.hidden]
         if ordinal is not None:
             rows = [r for r in rows if r["ordinal"] == ordinal]
         if parent is not None:
@@ -198,7 +253,7 @@ class Tracker:
             row = self.find(ref, doc, ordinal, parent)
             row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
             if expected_version is not None and row["version"] != expected_version:
-                raise ConflictError(f"changed by {row['status_by'] or 'someone else'} at {row['status_at'] or row['updated_at']}: reload and try again")
+                raise _conflict(tx, row)
             at, key = now(), row["key"]
             changes = {"owner": owner, "due": due, "note": note}
             for field, value in changes.items():
@@ -213,16 +268,26 @@ class Tracker:
                            (status, key))
             tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (at, key))
             fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (key,)).fetchone()
-        return self._row(fresh, date.today())
+        shown = self._visible(fresh)
+        return self._row(shown if shown is not None else fresh, date.today())
 
     def history(self, key: str) -> list[dict[str, Any]]:
-        """Every change to a recommendation, oldest first."""
-        return [dict(r) for r in self.store.db.execute("SELECT at, by, field, old, new, why FROM rec_history WHERE rec_key = ? ORDER BY id", (key,))]
+        """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
+        rows = [dict(r) for r in self.store.db.execute("SELECT at, by, field, old, new, why FROM rec_history WHERE rec_key = ? ORDER BY id", (key,))]
+        hidden = self.hidden
+        if not hidden:
+            return rows
+        def from_hidden(why: str) -> bool:
+            return any(why.startswith(f"proposed from {d}: ") or why == f"no response found in {d}" for d in hidden)
+
+        return [r for r in rows if not (r["by"] == EXTRACTION and from_hidden(r["why"] or ""))]
 
     def statements(self, key: str) -> list[dict[str, Any]]:
-        """What each document said about a recommendation, newest document first, with any pending proposal."""
+        """What each (visible) document said about a recommendation, newest document first, with any pending proposal."""
+        hidden = self.hidden
         return [dict(r) for r in self.store.db.execute(
-            "SELECT doc, doc_date, status, quote, chunk_id, page, proposal FROM rec_statements WHERE rec_key = ? ORDER BY COALESCE(doc_date, '') DESC, id DESC", (key,))]
+            "SELECT doc, doc_date, status, quote, chunk_id, page, proposal FROM rec_statements WHERE rec_key = ? ORDER BY COALESCE(doc_date, '') DESC, id DESC", (key,))
+            if r["doc"] not in hidden]
 
     def export(self, path: str | Path, today: date | None = None) -> int:
         """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""

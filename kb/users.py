@@ -10,7 +10,7 @@ import os
 import re
 
 from kb.errors import KBError
-from kb.store import Store, now
+from kb.store import MARKINGS, Store, now
 
 ROLES = ("viewer", "editor", "admin")
 CAN = {"read": ROLES, "edit": ("editor", "admin"), "upload": ("editor", "admin"), "delete": ("editor", "admin"), "admin": ("admin",)}
@@ -35,21 +35,24 @@ class Users:
         """True when at least one user exists (multi-user mode)."""
         return bool(self.store.db.execute("SELECT 1 FROM users LIMIT 1").fetchone())
 
-    def add(self, name: str, role: str, password: str) -> None:
-        """Add a user, or change an existing user's role and password."""
+    def add(self, name: str, role: str, password: str, clearance: str = MARKINGS[0]) -> None:
+        """Add a user, or change an existing user's role, password and clearance (the highest
+        protective marking they may read)."""
         name = name.strip()
         if not re.fullmatch(r"[\w.@' -]{2,64}", name):
             raise KBError("a user name is 2 to 64 letters, digits, spaces or . @ ' -")
         if role not in ROLES:
             raise KBError(f"role must be one of {', '.join(ROLES)}")
+        if clearance not in MARKINGS:
+            raise KBError(f"clearance must be one of {', '.join(MARKINGS)}")
         if len(password) < 8:
             raise KBError("a password needs at least 8 characters")
         salt = os.urandom(16)
         with self.store.transaction() as tx:
-            tx.execute("""INSERT INTO users (name, role, salt, hash, n, r, p, created_at) VALUES (?,?,?,?,?,?,?,?)
+            tx.execute("""INSERT INTO users (name, role, salt, hash, n, r, p, created_at, clearance) VALUES (?,?,?,?,?,?,?,?,?)
                           ON CONFLICT(name) DO UPDATE SET role=excluded.role, salt=excluded.salt, hash=excluded.hash,
-                          n=excluded.n, r=excluded.r, p=excluded.p""",
-                       (name, role, salt, _hash(password, salt), _N, _R, _P, now()))
+                          n=excluded.n, r=excluded.r, p=excluded.p, clearance=excluded.clearance""",
+                       (name, role, salt, _hash(password, salt), _N, _R, _P, now(), clearance))
 
     def check(self, name: str, password: str) -> bool:
         """True when the password is right (constant-time comparison)."""
@@ -64,9 +67,15 @@ class Users:
         row = self.store.db.execute("SELECT role FROM users WHERE name = ?", ((name or "").strip(),)).fetchone()
         return row["role"] if row else None
 
+    def clearance(self, name: str | None) -> str:
+        """A user's clearance; an unknown user is cleared for the lowest marking only."""
+        row = self.store.db.execute("SELECT clearance FROM users WHERE name = ?", ((name or "").strip(),)).fetchone()
+        return row["clearance"] if row else MARKINGS[0]
+
     def list(self) -> list[dict[str, str]]:
-        """Names and roles (never hashes)."""
-        return [{"name": r["name"], "role": r["role"], "created_at": r["created_at"]} for r in self.store.db.execute("SELECT * FROM users ORDER BY name")]
+        """Names, roles and clearances (never hashes)."""
+        return [{"name": r["name"], "role": r["role"], "clearance": r["clearance"], "created_at": r["created_at"]}
+                for r in self.store.db.execute("SELECT * FROM users ORDER BY name")]
 
     def require(self, user: str | None, action: str) -> None:
         """Refuse an action the user's role does not allow. ``user=None`` is the console (trusted);

@@ -25,7 +25,7 @@ def test_passwords_are_hashed_and_checked(fresh_kb: KB) -> None:
     assert not users.check("Jane Davies", "wrong password") and not users.check("Nobody", "correct horse battery")
     raw = fresh_kb.store.db.execute("SELECT * FROM users").fetchone()
     assert b"correct horse" not in bytes(raw["hash"]) and "correct horse" not in str(dict(raw))
-    assert users.role("Jane Davies") == "editor" and users.list() == [{"name": "Jane Davies", "role": "editor", "created_at": raw["created_at"]}]
+    assert users.role("Jane Davies") == "editor" and users.list() == [{"name": "Jane Davies", "role": "editor", "clearance": "OFFICIAL", "created_at": raw["created_at"]}]
     with pytest.raises(KBError, match="8 characters"):
         users.add("Short", "viewer", "abc")
     with pytest.raises(KBError, match="role"):

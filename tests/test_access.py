@@ -1,0 +1,241 @@
+"""Access control and the audit log: a reader without clearance never sees a restricted document or
+anything derived from it (search, answers, citations, the register, FOI precedents, drafts, exports,
+documents), enforced in the query layer; every answer, search and register change is audited."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CORPUS
+
+from kb.embed import Embedder
+from kb.errors import KBError, NotFoundError
+from kb.service import KB
+from kb.store import MARKINGS
+from kb.users import PermissionDeniedError
+
+ROOT = Path(__file__).resolve().parent
+SECRET_WORDS = ("nightjar", "kestrel", "covert tasking", "nott")  # only ever printed in restricted documents
+
+RESTRICTED_RESPONSE = """OFFICIAL-SENSITIVE
+Force response to the HMICFRS inspection of public protection in Anyshire
+
+Date: 1 December 2026
+
+Recommendation 1
+By 31 May 2027, forces should make sure a dedicated officer monitors offenders subject to civil orders, including stalking protection orders, and reviews breaches promptly.
+
+Response: This recommendation is complete. Operation Nightjar now assigns a dedicated officer to every stalking protection order, and the Nightjar Offender Tasking Team (NOTT) reviews each breach within 24 hours.
+
+OFFICIAL-SENSITIVE
+"""
+
+RESTRICTED_REPORT = """Protective marking: OFFICIAL-SENSITIVE
+HMICFRS inspection of covert tasking in Anyshire
+
+Published 20 November 2026
+
+Recommendations
+
+Recommendation 1
+By 30 April 2027, the force should make sure covert tasking of informants under Operation Nightjar is authorised by a superintendent.
+
+Recommendation 2
+By 30 April 2027, the force should review the Nightjar tasking records every quarter.
+"""
+
+RESTRICTED_FOI = """OFFICIAL - SENSITIVE
+Freedom of Information Act 2000 - Disclosure Log
+Our ref: FOI 1310/2025
+Date received: 03/03/2025
+Date of response: 28/03/2025
+
+Q1 Does the force use a risk tool to choose which domestic abuse perpetrators are managed as high harm?
+A1 Yes. Nightjar analysts choose perpetrators for high-harm management with the Kestrel matrix.
+"""
+
+UPLOADED = """Kestrel protocol for victim contact
+
+Kestrel officers call every stalking victim within 48 hours of a report and record the call.
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KB:
+    """The corpus, the draft test report, three restricted documents (marking printed) and one marked at upload."""
+    root = tmp_path_factory.mktemp("access")
+    docs = root / "docs"
+    shutil.copytree(CORPUS, docs)
+    shutil.copy(ROOT / "data" / "draft" / "hmicfrs-test-report-2026.md", docs)
+    (docs / "force-response-anyshire-public-protection-2026.txt").write_text(RESTRICTED_RESPONSE)
+    (docs / "hmicfrs-covert-tasking-anyshire-2026.txt").write_text(RESTRICTED_REPORT)
+    (docs / "foi-1310-2025-risk-tool.txt").write_text(RESTRICTED_FOI)
+    knowledge = KB(home=str(root / "home"), embedder=embedder)
+    reports = knowledge.ingest([docs])
+    assert all(r.status == "added" for r in reports), [(r.name, r.error) for r in reports]
+    upload = root / "kestrel.txt"
+    upload.write_text(UPLOADED)
+    (added,) = knowledge.add_files([("kestrel-protocol.txt", str(upload))], marking="OFFICIAL-SENSITIVE")
+    assert added.status == "added" and added.marking == "OFFICIAL-SENSITIVE"
+    users = knowledge.users
+    users.add("Olive Hart", "viewer", "password-olive")  # OFFICIAL clearance (the default)
+    users.add("Sam Reid", "viewer", "password-sam", clearance="OFFICIAL-SENSITIVE")
+    users.add("Ed Jones", "editor", "password-ed")
+    users.add("Ada Khan", "admin", "password-ada", clearance="OFFICIAL-SENSITIVE")
+    return knowledge
+
+
+def leaks(value: Any) -> list[str]:
+    """The restricted words found anywhere in a result (dataclasses, dicts, lists, strings)."""
+    def strip(v: Any) -> Any:  # what the reader typed is not a leak
+        if is_dataclass(v) and not isinstance(v, type):
+            v = asdict(v)
+        if isinstance(v, dict):
+            return {k: strip(x) for k, x in v.items() if k not in ("query", "question")}
+        if isinstance(v, list | tuple):
+            return [strip(x) for x in v]
+        return v
+
+    text = json.dumps(strip(value), default=str).lower()
+    return [w for w in SECRET_WORDS if w in text]
+
+
+def test_markings_are_read_from_the_text_or_set_at_upload(kb: KB) -> None:
+    marked = {d["name"]: d["marking"] for d in kb.documents()}
+    assert marked["force-response-anyshire-public-protection-2026.txt"] == "OFFICIAL-SENSITIVE"
+    assert marked["hmicfrs-covert-tasking-anyshire-2026.txt"] == "OFFICIAL-SENSITIVE"
+    assert marked["foi-1310-2025-risk-tool.txt"] == "OFFICIAL-SENSITIVE"
+    assert marked["kestrel-protocol.txt"] == "OFFICIAL-SENSITIVE"
+    assert marked["hmicfrs-test-report-2026.md"] == "OFFICIAL"
+    assert sum(m == "OFFICIAL" for m in marked.values()) == 6
+
+
+def test_search_every_mode_hides_restricted_documents(kb: KB) -> None:
+    olive, sam = kb.as_user("Olive Hart"), kb.as_user("Sam Reid")
+    for mode in ("lexical", "dense", "hybrid"):
+        hits = olive.search("Operation Nightjar Kestrel covert tasking", k=20, mode=mode)
+        assert hits and not leaks(hits), (mode, leaks(hits))
+        assert {h.doc for h in sam.search("Operation Nightjar Kestrel covert tasking", k=20, mode=mode)} & {
+            "hmicfrs-covert-tasking-anyshire-2026.txt", "kestrel-protocol.txt", "force-response-anyshire-public-protection-2026.txt"}
+    # naming a restricted document as a filter does not open it
+    assert olive.search("Nightjar", docs=["hmicfrs-covert-tasking-anyshire-2026.txt"], mode="hybrid") == []
+    assert olive.search("Nightjar", mode="lexical") == []
+
+
+def test_answers_and_citations_never_come_from_restricted_documents(kb: KB) -> None:
+    question = "Who reviews breaches of stalking protection orders?"
+    seen = kb.as_user("Olive Hart").ask(question)
+    assert not leaks(seen), leaks(seen)
+    assert all(c.doc != "force-response-anyshire-public-protection-2026.txt" for c in seen.citations)
+    cleared = kb.as_user("Sam Reid").ask("What does Operation Nightjar do for stalking protection orders?")
+    assert any("Nightjar" in c.quote for c in cleared.citations), cleared.answer
+
+
+def test_register_history_statements_and_export(kb: KB, tmp_path: Path) -> None:
+    olive, sam = kb.as_user("Olive Hart"), kb.as_user("Sam Reid")
+    rows = olive.recommendations()
+    assert rows and not leaks(rows)
+    assert not [r for r in rows if "covert" in (r["report"] or "").lower()]
+    assert [r for r in sam.recommendations() if "covert" in (r["report"] or "").lower()]
+    # the visible report's recommendation 1: its status evidence came from the restricted response
+    full = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "1")
+    assert full["evidence_doc"] == "force-response-anyshire-public-protection-2026.txt" and full["status"] == "complete"
+    shown = next(r for r in olive.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "1")
+    assert shown["evidence_doc"] != full["evidence_doc"] and shown["status"] != "complete"
+    history = olive.recommendation_history("1", "hmicfrs-test-report-2026.md")
+    restricted = "force-response-anyshire-public-protection-2026.txt"
+    assert not leaks(history) and history["statements"] and restricted not in json.dumps(history)
+    assert restricted in {s["doc"] for s in sam.recommendation_history("1", "hmicfrs-test-report-2026.md")["statements"]}
+    with pytest.raises(NotFoundError):
+        olive.recommendation_history("1", "hmicfrs-covert-tasking-anyshire-2026.txt")
+    for name in ("register.csv", "register.xlsx"):
+        olive.export_recommendations(tmp_path / f"olive-{name}")
+        sam.export_recommendations(tmp_path / f"sam-{name}")
+    assert "nightjar" not in (tmp_path / "olive-register.csv").read_text(encoding="utf-8-sig").lower()
+    assert "nightjar" in (tmp_path / "sam-register.csv").read_text(encoding="utf-8-sig").lower()
+    from openpyxl import load_workbook
+
+    cells = " ".join(str(c.value) for row in load_workbook(tmp_path / "olive-register.xlsx").active.iter_rows() for c in row).lower()
+    assert "nightjar" not in cells and "stalking" in cells
+
+
+def test_foi_records_and_precedents(kb: KB) -> None:
+    olive, sam = kb.as_user("Olive Hart"), kb.as_user("Sam Reid")
+    assert not leaks(olive.foi_records()) and leaks(sam.foi_records())
+    request = "Does the force use a risk tool to choose which domestic abuse perpetrators are managed as high harm?"
+    found = olive.foi_similar(request)
+    assert found["documents"] and not leaks(found)
+    assert "foi-1310-2025-risk-tool.txt" in [d["doc"] for d in sam.foi_similar(request)["documents"]]
+
+
+def test_drafts_documents_text_and_glossary(kb: KB) -> None:
+    olive, sam = kb.as_user("Olive Hart"), kb.as_user("Sam Reid")
+    draft = olive.draft("hmicfrs-test-report-2026.md")
+    assert draft.recommendations and not leaks(draft.to_json()) and "nightjar" not in draft.to_markdown().lower()
+    with pytest.raises(NotFoundError) as hidden:
+        olive.draft("hmicfrs-covert-tasking-anyshire-2026.txt")
+    with pytest.raises(NotFoundError) as missing:
+        olive.draft("no-such-report.txt")
+    assert str(hidden.value).replace("hmicfrs-covert-tasking-anyshire-2026.txt", "X") == str(missing.value).replace("no-such-report.txt", "X")
+    assert sam.draft("hmicfrs-covert-tasking-anyshire-2026.txt").recommendations
+    names = {d["name"] for d in olive.documents()}
+    assert "kestrel-protocol.txt" not in names and "hmicfrs-test-report-2026.md" in names and len(names) == 6
+    for read in (lambda: olive.page_text("kestrel-protocol.txt", None), lambda: olive.source_text("kestrel-protocol.txt"),
+                 lambda: kb.as_user("Ed Jones").reingest("kestrel-protocol.txt")):
+        with pytest.raises(NotFoundError):
+            read()
+    assert "Kestrel" in sam.source_text("kestrel-protocol.txt")
+    assert "NOTT" in {a for a, _, _ in kb.glossary()} and "NOTT" not in {a for a, _, _ in olive.glossary()}
+
+
+def test_edits_uploads_and_deletes_respect_clearance(kb: KB, tmp_path: Path) -> None:
+    ed = kb.as_user("Ed Jones")
+    with pytest.raises(NotFoundError):
+        ed.set_recommendation("1", "hmicfrs-covert-tasking-anyshire-2026.txt", by="Ed Jones", status="in_progress")
+    with pytest.raises(NotFoundError):
+        ed.delete("kestrel-protocol.txt")
+    assert "kestrel-protocol.txt" in {d["name"] for d in kb.documents()}
+    sample = tmp_path / "x.txt"
+    sample.write_text("A note on custody.")
+    with pytest.raises(KBError, match="not cleared for OFFICIAL-SENSITIVE"):
+        ed.add_files([("x.txt", str(sample))], marking="OFFICIAL-SENSITIVE")
+    with pytest.raises(KBError, match="unknown protective marking"):
+        kb.add_files([("x.txt", str(sample))], marking="SECRET")
+    # a marking given at upload raises a printed one, never lowers it
+    printed = kb.store.documents_named("force-response-anyshire-public-protection-2026.txt")[0]["path"]
+    (again,) = kb.ingest([printed], marking="OFFICIAL")
+    assert again.status == "unchanged" and again.marking == "OFFICIAL-SENSITIVE"
+
+
+def test_audit_log_records_who_did_what_and_only_admins_read_it(kb: KB) -> None:
+    kb.as_user("Olive Hart").search("stalking protection orders", mode="lexical")
+    kb.as_user("Olive Hart").ask("How many stalking protection orders were applied for?")
+    rec = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "2")
+    kb.as_user("Ed Jones").set_recommendation("2", "hmicfrs-test-report-2026.md", by="Ed Jones", owner="DCI Evans",
+                                                expected_version=rec["version"])
+    with pytest.raises(PermissionDeniedError):
+        kb.as_user("Olive Hart").audit_log()
+    log = kb.as_user("Ada Khan").audit_log()
+    assert any(e["user"] == "Olive Hart" and e["action"] == "search" and e["detail"] == "stalking protection orders" for e in log)
+    assert any(e["user"] == "Olive Hart" and e["action"] == "ask" for e in log)
+    assert any(e["user"] == "Ed Jones" and e["action"] == "register change" and "DCI Evans" in e["detail"] for e in log)
+    assert all(e["at"] for e in log)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        kb.store.db.execute("DELETE FROM audit")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        kb.store.db.execute("UPDATE audit SET user = 'nobody'")
+
+
+def test_clearances_are_checked(kb: KB) -> None:
+    with pytest.raises(KBError, match="clearance must be one of"):
+        kb.users.add("Tim Cole", "viewer", "password-tim", clearance="SECRET")
+    assert kb.users.clearance("Sam Reid") == MARKINGS[-1] and kb.users.clearance("nobody at all") == MARKINGS[0]
+    # an unknown name in multi-user mode sees the lowest marking only; the console sees everything
+    assert not leaks(kb.as_user("nobody at all").search("Nightjar", mode="lexical"))
+    assert leaks(kb.search("Nightjar", mode="lexical"))
