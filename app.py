@@ -36,13 +36,39 @@ def get_kb() -> KB:
     return _state["kb"]
 
 
+def kb_for(request: gr.Request | None) -> KB:
+    """The knowledge base as the logged-in user sees it: their clearance limits what every read
+    returns, and what they do is audited under their name (single-user mode sees everything)."""
+    return get_kb().as_user(user_of(request))
+
+
+# Markdown marks that could make a link, an image, an autolink, a table, code or LaTeX out of a
+# document's text; "_" only where it could start or end emphasis (not inside "not_started").
+_MD_MARKS = re.compile(r"[\\`*\[\]|~$:@]|(?<![^\W_])_|_(?![^\W_])|(?<=www)\.")
+_MD_LINE_START = re.compile(r"(?m)^([ \t]*)([-+#=]|\d+[.)])")  # a heading, a list or a rule
+
+
+def md_text(value: object) -> str:
+    """Any text (a document's, a user's) for a gr.Markdown, shown exactly as written: HTML-escaped,
+    and every Markdown mark backslash-escaped, so nothing in it becomes markup, a link or an image."""
+    text = html.escape("" if value is None else str(value), quote=False)
+    text = _MD_MARKS.sub(lambda m: "\\" + m.group(0), text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1] if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
+
+
+def user_error(exc: Exception) -> gr.Error:
+    """The message a user sees for an expected failure. Gradio shows an error's message as HTML, so
+    it is escaped: a message that repeats what was typed (a date, a file name) shows it as text."""
+    return gr.Error(html.escape(str(exc), quote=False))
+
+
 def highlight(text: str, query: str) -> str:
     """HTML-escaped text with the query's terms marked."""
-    escaped = html.escape(text)
+    escaped = html.escape(text, quote=False)
     words = sorted({t for t in terms(query) if len(t) > 2}, key=len, reverse=True)
     if not words:
         return escaped
-    pattern = re.compile(r"\b(" + "|".join(re.escape(html.escape(w)) for w in words) + r")\w*", re.I)
+    pattern = re.compile(r"(?<!&)\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.I)  # never inside &amp; &lt; &gt;
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
@@ -64,14 +90,14 @@ def render_hits(hits: list[Hit], query: str) -> str:
     return "\n".join(cards)
 
 
-def do_search(query: str, mode: str, k: float, kinds: list[str], docs: list[str], date_from: str, date_to: str) -> str:
+def do_search(query: str, mode: str, k: float, kinds: list[str], docs: list[str], date_from: str, date_to: str, request: gr.Request | None = None) -> str:
     """Search handler: returns the results as HTML, or raises a message the user sees."""
     if not (query or "").strip():
         raise gr.Error("Type something to search for.")
     try:
-        hits = get_kb().search(query, k=int(k), mode=mode, kinds=kinds or (), docs=docs or (), date_from=date_from or None, date_to=date_to or None)
+        hits = kb_for(request).search(query, k=int(k), mode=mode, kinds=kinds or (), docs=docs or (), date_from=date_from or None, date_to=date_to or None)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     return render_hits(hits, query)
 
 
@@ -105,43 +131,43 @@ def in_context(passage: str, quote: str) -> str:
     return html.escape(passage[:i]) + f"<mark>{html.escape(quote)}</mark>" + html.escape(passage[i + len(quote):])
 
 
-def do_ask(question: str) -> tuple[str, Any, list[dict[str, Any]]]:
+def do_ask(question: str, request: gr.Request | None = None) -> tuple[str, Any, list[dict[str, Any]]]:
     """Ask handler: a cited answer (and the sources it cites, for the document viewer), or a message the user sees."""
     if not (question or "").strip():
         raise gr.Error("Type a question.")
     try:
-        a = get_kb().ask(question)
+        a = kb_for(request).ask(question)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     sources = [{"n": c.n, "doc": c.doc, "page": c.page, "start": c.start, "end": c.end, "label": f"[{c.n}] {c.doc}" + (f", page {c.page}" if c.page else "")}
                for c in a.citations]
     choices: list[str] = [str(s["label"]) for s in sources]
     return render_answer(a), gr.Dropdown(choices=choices, value=choices[0] if choices else None), sources
 
 
-def do_open(label: str, sources: list[dict[str, Any]]) -> str:
+def do_open(label: str, sources: list[dict[str, Any]], request: gr.Request | None = None) -> str:
     """The whole document (or the cited page of a PDF) with the cited passage highlighted."""
     source = next((s for s in sources or [] if s["label"] == label), None)
     if source is None:
         raise gr.Error("Ask a question first, then choose one of its sources.")
     try:
-        text, offset = get_kb().page_text(source["doc"], source["page"])
+        text, offset = kb_for(request).page_text(source["doc"], source["page"])
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     s, e = max(0, source["start"] - offset), max(0, source["end"] - offset)
     where = f"page {source['page']}" if source["page"] else "the whole document"
     return (f"<p><b>{html.escape(source['doc'])}</b>, {where}</p><div style='white-space:pre-wrap;max-height:600px;overflow:auto;"
             f"border:1px solid #ccc;padding:8px'>{html.escape(text[:s])}<mark id='cited'>{html.escape(text[s:e])}</mark>{html.escape(text[e:])}</div>")
 
 
-def do_foi_similar(request: str) -> str:
+def do_foi_similar(text: str, request: gr.Request | None = None) -> str:
     """FOI handler: earlier disclosures for a pasted request, per question, with differences flagged."""
-    if not (request or "").strip():
+    if not (text or "").strip():
         raise gr.Error("Paste the text of the request.")
     try:
-        result = get_kb().foi_similar(request)
+        result = kb_for(request).foi_similar(text)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     out = []
     for i, q in enumerate(result["questions"], start=1):
         out.append(f"<h4>Question {i}: {html.escape(q.question)}</h4>")
@@ -167,7 +193,7 @@ def do_foi_due(received: str, clarified: str, extended: bool) -> str:
     try:
         c = get_kb().foi_due(received.strip(), (clarified or "").strip() or None, extended=extended)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     restart = f" The clock restarted on **{c.clock_starts}** when the clarification arrived." if c.clock_starts != c.received else ""
     holidays = f" Bank holidays skipped: {', '.join(c.skipped_holidays)}." if c.skipped_holidays else ""
     return (f"**Due {c.due}**: {c.status} (today {c.today}).{restart} With the public-interest extension: {c.public_interest_due}.{holidays}")
@@ -182,13 +208,13 @@ def _short(text: str | None, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
-def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "") -> tuple[Any, list[dict[str, Any]]]:
+def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "", request: gr.Request | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """The register as a table (and the rows behind it, for selection); ``words`` must all appear in
     the report, theme, owner, addressee or text."""
     try:
-        rows = get_kb().recommendations(status=None if status_filter in ("", "all", None) else status_filter, overdue=bool(overdue), doc=doc or None)
+        rows = kb_for(request).recommendations(status=None if status_filter in ("", "all", None) else status_filter, overdue=bool(overdue), doc=doc or None)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     wanted = (words or "").lower().split()
     if wanted:
         rows = [r for r in rows if all(w in " ".join(str(r[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted)]
@@ -204,27 +230,28 @@ def rec_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple[str, di
     return rec_details_at(rows, evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index)
 
 
-def rec_details_at(rows: list[dict[str, Any]], index: int | None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
     """The details of row ``index`` of the shown register (see rec_details)."""
     if not rows or index is None or index >= len(rows):
         return "", None, "", "", "", ""
     r = rows[index]
-    h = get_kb().recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
-    lines = [f"### {html.escape(r['report'] or '')}: {'part ' + html.escape(r['ref']) + ' of ' + html.escape(r['parent']) if r['parent'] else 'Recommendation ' + html.escape(r['ref'])}",
-             f"**Status:** {r['status']} ({r['status_source']}{' by ' + html.escape(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
-             f" · **Deadline:** {r['deadline'] or 'none stated'}{' (' + html.escape(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
-             + (f" · **Overdue by {r['days_overdue']} days**" if r["overdue"] else ""),
-             f"**Addressee:** {html.escape(r['addressee'] or '-')} · **Theme:** {html.escape(r['theme'] or '-')} · **Owner:** {html.escape(r['owner'] or '-')}",
-             f"\n**Recommendation:** {html.escape(r['text'])}",
-             f"\n**Evidence for the status:** \u201c{html.escape(r['status_evidence'] or 'no response found')}\u201d ({html.escape(r['evidence_doc'] or '-')})",
-             f"\n**Response:** {html.escape(_short(r['response'], 1200))}", "\n**What each document said:**"]
+    h = kb_for(request).recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
+    e_ = md_text  # every value below comes from a document or a person: shown as text, never as Markdown
+    lines = [f"### {e_(r['report'] or '')}: {'part ' + e_(r['ref']) + ' of ' + e_(r['parent']) if r['parent'] else 'Recommendation ' + e_(r['ref'])}",
+             f"**Status:** {e_(r['status'])} ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
+             f" · **Deadline:** {e_(r['deadline'] or 'none stated')}{' (' + e_(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
+             + (f" · **Overdue by {e_(r['days_overdue'])} days**" if r["overdue"] else ""),
+             f"**Addressee:** {e_(r['addressee'] or '-')} · **Theme:** {e_(r['theme'] or '-')} · **Owner:** {e_(r['owner'] or '-')}",
+             f"\n**Recommendation:** {e_(r['text'])}",
+             f"\n**Evidence for the status:** \u201c{e_(r['status_evidence'] or 'no response found')}\u201d ({e_(r['evidence_doc'] or '-')})",
+             f"\n**Response:** {e_(_short(r['response'], 1200))}", "\n**What each document said:**"]
     for s in h["statements"]:
-        flag = f" — **proposed update ({s['proposal']})**" if s["proposal"] != "none" else ""
-        lines.append(f"- {s['doc_date'] or 'undated'} {html.escape(s['doc'])}: {s['status']}{flag}")
+        flag = f" — **proposed update ({e_(s['proposal'])})**" if s["proposal"] != "none" else ""
+        lines.append(f"- {e_(s['doc_date'] or 'undated')} {e_(s['doc'])}: {e_(s['status'])}{flag}")
     lines.append("\n**History:**")
     for e in h["history"]:
-        lines.append(f"- {e['at']} {html.escape(e['by'])}: {e['field']} {html.escape(e['old'] or '-')} \u2192 {html.escape(e['new'] or '-')}"
-                     + (f" ({html.escape(e['why'][:200])})" if e["why"] else ""))
+        lines.append(f"- {e_(e['at'])} {e_(e['by'])}: {e_(e['field'])} {e_(e['old'] or '-')} \u2192 {e_(e['new'] or '-')}"
+                     + (f" ({e_(e['why'][:200])})" if e["why"] else ""))
     return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
 
 
@@ -233,13 +260,13 @@ def user_of(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) or None
 
 
-def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
     """After a save: the same recommendation's details, fresh (its new status and history)."""
     if not selected:
         return "", None, "", "", "", ""
     index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
     if index is None:  # it left the filtered view (an overdue one just completed): look in the whole register
-        rows = get_kb().recommendations()
+        rows = kb_for(request).recommendations()
         index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
     return rec_details_at(rows, index)
 
@@ -254,32 +281,32 @@ def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due
     if not name:
         raise gr.Error("Type your name: every change is recorded with it.")
     try:
-        row = get_kb().set_recommendation(selected["ref"], selected["doc"], name, status=status_value or None, owner=owner or None,
+        row = kb_for(request).set_recommendation(selected["ref"], selected["doc"], name, status=status_value or None, owner=owner or None,
                                           due=due_date or None, note=note or None, ordinal=selected["ordinal"], parent=selected["parent"],
                                           expected_version=selected["version"], as_user=user)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
-    return f"Saved: {row['ref']} is now **{row['status']}** (confirmed by {html.escape(name)})."
+        raise user_error(exc) from exc
+    return f"Saved: {md_text(row['ref'])} is now **{md_text(row['status'])}** (confirmed by {md_text(name)})."
 
 
-def rec_export(kind: str) -> str:
+def rec_export(kind: str, request: gr.Request | None = None) -> str:
     """Write the register to a file for download."""
     import tempfile
 
     path = Path(tempfile.mkdtemp(prefix="register-")) / f"recommendations.{'xlsx' if kind == 'Excel' else 'csv'}"
     try:
-        get_kb().export_recommendations(path)
+        kb_for(request).export_recommendations(path)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     return str(path)
 
 
-def rec_chart() -> Any:
+def rec_chart(request: gr.Request | None = None) -> Any:
     """Statuses per report, for the dashboard chart."""
     import pandas as pd
 
     counts: dict[tuple[str, str], int] = {}
-    for r in get_kb().recommendations():
+    for r in kb_for(request).recommendations():
         if r["parent"]:
             continue  # parts are counted through their recommendation
         key = (_short(r["report"], 40), r["status"])
@@ -288,15 +315,27 @@ def rec_chart() -> Any:
                         columns=["report", "status", "recommendations"])
 
 
-def docs_table() -> Any:
+def docs_table(request: gr.Request | None = None) -> Any:
     """The document list."""
     import pandas as pd
 
-    return pd.DataFrame([[d["name"], KIND_LABELS.get(d["kind"], d["kind"]), d["date"] or "", d["pages"], d["chunks"], _short(d["title"], 90)]
-                         for d in get_kb().documents()], columns=["File", "Kind", "Date", "Pages", "Passages", "Title"])
+    return pd.DataFrame([[d["name"], d["marking"], KIND_LABELS.get(d["kind"], d["kind"]), d["date"] or "", d["pages"], d["chunks"], _short(d["title"], 90)]
+                         for d in kb_for(request).documents()], columns=["File", "Marking", "Kind", "Date", "Pages", "Passages", "Title"])
 
 
-def do_upload(files: list[Any] | None, request: gr.Request | None = None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+def audit_table(who: str = "", action: str = "", request: gr.Request | None = None) -> Any:
+    """The audit log, newest first (admins only; in single-user mode, the local user)."""
+    import pandas as pd
+
+    try:
+        rows = kb_for(request).audit_log(500, (who or "").strip() or None, (action or "").strip() or None)
+    except KBError as exc:
+        raise user_error(exc) from exc
+    return pd.DataFrame([[e["at"], e["user"], e["action"], _short(e["detail"], 160)] for e in rows], columns=["When (UTC)", "Who", "Action", "What"])
+
+
+def do_upload(files: list[Any] | None, marking: str | None = None, request: gr.Request | None = None,
+              progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
     """Add uploaded files with a progress bar; a line per file (passages, recommendations, warnings or the reason it failed)."""
     if not files:
         raise gr.Error("Choose one or more files first (PDF, DOCX, HTML, TXT or MD).")
@@ -306,17 +345,17 @@ def do_upload(files: list[Any] | None, request: gr.Request | None = None, progre
         pairs.append((getattr(f, "orig_name", None) or Path(path).name, path))
     progress(0, desc="Reading documents")
     try:
-        reports = get_kb().add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"),
-                                     as_user=user_of(request))
+        reports = kb_for(request).add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"),
+                                            as_user=user_of(request), marking=marking or None)
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
     lines = []
     for r in reports:
         if r.status == "failed":
-            lines.append(f"- **{html.escape(r.name)}**: not added. {html.escape(r.error)}")
+            lines.append(f"- **{md_text(r.name)}**: not added. {md_text(r.error)}")
         else:
-            extra = "".join(f"<br>&nbsp;&nbsp;warning: {html.escape(w)}" for w in r.warnings)
-            lines.append(f"- **{html.escape(r.name)}**: {r.status}, {KIND_LABELS.get(r.kind, r.kind)}, {r.chunks} passages, "
+            extra = "".join(f"<br>&nbsp;&nbsp;warning: {md_text(w)}" for w in r.warnings)
+            lines.append(f"- **{md_text(r.name)}**: {r.status}, {r.marking or 'OFFICIAL'}, {KIND_LABELS.get(r.kind, r.kind)}, {r.chunks} passages, "
                          f"{r.recommendations} recommendations{extra}")
     return "\n".join(lines)
 
@@ -326,11 +365,11 @@ def do_reingest(name: str, request: gr.Request | None = None) -> str:
     if not name:
         raise gr.Error("Choose a document to read again.")
     try:
-        reports = get_kb().reingest(name, as_user=user_of(request))
+        reports = kb_for(request).reingest(name, as_user=user_of(request))
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
-    return "; ".join(f"{html.escape(r.name)}: read again, {r.chunks} passages, {r.recommendations} recommendations" if r.status != "failed"
-                     else f"{html.escape(r.name)}: {html.escape(r.error)}" for r in reports)
+        raise user_error(exc) from exc
+    return "; ".join(f"{md_text(r.name)}: read again, {r.chunks} passages, {r.recommendations} recommendations" if r.status != "failed"
+                     else f"{md_text(r.name)}: {md_text(r.error)}" for r in reports)
 
 
 def do_delete(name: str, request: gr.Request | None = None) -> str:
@@ -338,24 +377,33 @@ def do_delete(name: str, request: gr.Request | None = None) -> str:
     if not name:
         raise gr.Error("Choose a document to remove.")
     try:
-        removed = get_kb().delete(name, as_user=user_of(request))
+        removed = kb_for(request).delete(name, as_user=user_of(request))
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
-    return f"Removed {html.escape(name)} ({len(removed)} file{'s' if len(removed) != 1 else ''})."
+        raise user_error(exc) from exc
+    return f"Removed {md_text(name)} ({len(removed)} file{'s' if len(removed) != 1 else ''})."
 
 
-def do_draft(doc: str, published: str) -> tuple[str, str]:
+def do_draft(doc: str, published: str, request: gr.Request | None = None) -> tuple[str, str]:
     """Draft handler: the s.55 draft as Markdown, and a Word file to download."""
     if not doc:
         raise gr.Error("Choose the report to respond to.")
     import tempfile
 
     try:
-        d = get_kb().draft(doc, (published or "").strip() or None)
+        d = kb_for(request).draft(doc, (published or "").strip() or None)
         path = d.to_docx(Path(tempfile.mkdtemp(prefix="draft-")) / f"draft-response-{Path(doc).stem}.docx")
     except KBError as exc:
-        raise gr.Error(str(exc)) from exc
-    return d.to_markdown(), str(path)
+        raise user_error(exc) from exc
+    return markdown_draft(d), str(path)
+
+
+def markdown_draft(d: Any) -> str:
+    """A draft as Markdown, every text in it from a document shown as written (see md_text)."""
+    from dataclasses import replace
+
+    items = [replace(i, ref=md_text(i.ref), text=md_text(i.text), draft=md_text(i.draft)) for i in d.recommendations]
+    sources = [replace(s, title=md_text(s.title), doc=md_text(s.doc), quote=md_text(s.quote), date=s.date and md_text(s.date)) for s in d.sources]
+    return str(replace(d, report=md_text(d.report), recommendations=items, sources=sources).to_markdown())
 
 
 def status(request: gr.Request | None = None) -> str:
@@ -364,7 +412,8 @@ def status(request: gr.Request | None = None) -> str:
     s = knowledge.store.counts()
     user = user_of(request)
     if user:
-        who = f"Logged in as **{html.escape(user)}** ({knowledge.users.role(user)})."
+        who = (f"Logged in as **{md_text(user)}** ({md_text(knowledge.users.role(user))}, "
+               f"cleared for {md_text(knowledge.users.clearance(user))}).")
     else:
         who = "Single-user mode: this app is served on this computer only (127.0.0.1)."
     return f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. {who}"
@@ -385,9 +434,9 @@ def launch_options(knowledge: KB) -> dict[str, Any]:
     return {"server_name": "127.0.0.1", "server_port": knowledge.config.port}
 
 
-def doc_choices() -> gr.Dropdown:
+def doc_choices(request: gr.Request | None = None) -> gr.Dropdown:
     """The document filter's choices, read when the page loads."""
-    return gr.Dropdown(choices=[d["name"] for d in get_kb().documents()])
+    return gr.Dropdown(choices=[d["name"] for d in kb_for(request).documents()])
 
 
 def build() -> gr.Blocks:
@@ -485,6 +534,8 @@ def build() -> gr.Blocks:
             draft_button.click(do_draft, [draft_doc, draft_published], [draft_view, draft_file])
         with gr.Tab("Documents"):
             uploads = gr.File(label="Add documents (PDF, DOCX, HTML, TXT, MD)", file_count="multiple", elem_id="uploads")
+            upload_marking = gr.Radio(["OFFICIAL", "OFFICIAL-SENSITIVE"], value="OFFICIAL", label="Protective marking",
+                                      info="A marking printed on the document is kept if it is higher.", elem_id="upload-marking")
             upload_button = gr.Button("Add to the knowledge base", variant="primary", elem_id="upload-button")
             upload_result = gr.Markdown(elem_id="upload-result")
             doc_list = gr.Dataframe(interactive=False, wrap=True, elem_id="doc-list")
@@ -494,8 +545,17 @@ def build() -> gr.Blocks:
                 delete_button = gr.Button("Remove", variant="stop")
             delete_result = gr.Markdown()
             reingest_button.click(do_reingest, doc_to_delete, delete_result).then(docs_table, None, doc_list)
-            upload_button.click(do_upload, uploads, upload_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
+            upload_button.click(do_upload, [uploads, upload_marking], upload_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
             delete_button.click(do_delete, doc_to_delete, delete_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
+        with gr.Tab("Audit"):
+            gr.Markdown("Who searched, asked, changed or exported what (admins only).")
+            with gr.Row():
+                audit_who = gr.Textbox(label="User", scale=2)
+                audit_action = gr.Dropdown(["", "search", "ask", "foi precedents", "draft", "register change", "export register", "ingest",
+                                            "delete", "read again", "backup", "restore", "mark"], value="", label="Action", scale=2)
+                audit_button = gr.Button("Show", scale=1)
+            audit_grid = gr.Dataframe(interactive=False, wrap=True, elem_id="audit-log")
+            audit_button.click(audit_table, [audit_who, audit_action], audit_grid)
         inputs = [query, mode, k, kinds, docs, date_from, date_to]
         button.click(do_search, inputs, results)
         query.submit(do_search, inputs, results)

@@ -36,6 +36,7 @@ class Config:
     rrf_k: int = _f(60, "Reciprocal rank fusion constant: higher flattens the weight of top ranks.")
     chroma_host: str = _f("", "Chroma server host for a team deployment; empty uses the embedded store in the data home.")
     chroma_port: int = _f(8000, "Chroma server port (with chroma_host).")
+    chroma_collection: str = _f("kb_chunks", "Chroma collection of this knowledge base: one per knowledge base sharing a server.")
     llm_url: str = _f("", "OpenAI-compatible LLM server for written answers (e.g. http://127.0.0.1:11434/v1); empty: quoted answers only.")
     llm_model: str = _f("local", "The model name to ask the LLM server for.")
     llm_timeout: int = _f(120, "Seconds to wait for the LLM server.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from kb.config import Config
@@ -17,6 +19,10 @@ from kb.errors import StoreError
 log = logging.getLogger(__name__)
 
 COLLECTION = "kb_chunks"
+# A Chroma server that accepts connections but never answers would otherwise hang the app:
+# chromadb's HTTP client waits forever.
+CONNECT_TIMEOUT = 5.0  # seconds to reach the server and get its heartbeat
+REQUEST_TIMEOUT = 120.0  # seconds for any later request (a large batch of vectors)
 
 
 class VectorIndex:
@@ -25,36 +31,65 @@ class VectorIndex:
     def __init__(self, config: Config) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self.where = f"the Chroma server at {config.chroma_host}:{config.chroma_port}" if config.chroma_host else str(config.chroma_path)
         try:
             if config.chroma_host:
+                _probe(config.chroma_host, config.chroma_port)
                 self.client = chromadb.HttpClient(host=config.chroma_host, port=config.chroma_port, settings=settings)
+                _limit_waits(self.client)
             else:
                 config.chroma_path.mkdir(parents=True, exist_ok=True)
                 self.client = chromadb.PersistentClient(path=str(config.chroma_path), settings=settings)
             # embedding_function=None: Chroma must never embed (its default fetches a model)
-            self.collection = self.client.get_or_create_collection(COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            self.collection = self.client.get_or_create_collection(config.chroma_collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            batch = int(self.client.get_max_batch_size())
+        except StoreError:
+            raise
         except Exception as exc:  # chromadb raises many types for an unreachable server or bad folder
-            where = f"the Chroma server at {config.chroma_host}:{config.chroma_port}" if config.chroma_host else str(config.chroma_path)
-            raise StoreError(f"cannot open the vector store ({where}): {exc}") from exc
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+            raise StoreError(f"cannot open the vector store ({self.where}): {exc}") from exc
+        space = _space(self.collection)
+        if space != "cosine":  # get_or_create keeps an existing collection's settings: scores would be silently wrong
+            raise StoreError(f"the vector collection '{config.chroma_collection}' in {self.where} measures '{space}' distance, not cosine; "
+                             f"it was not made by this app: use another Chroma server (or data home) for the knowledge base")
+        self.store = _batched_store(self.collection, batch)
+
+    @contextmanager
+    def connection_errors(self) -> Iterator[None]:
+        """Turn a Chroma server that stopped answering (or refused a request) into a StoreError naming it.
+
+        For the methods that talk to the server after it was opened: without this, a server that
+        went away shows the user a raw ``httpx.ConnectError``.
+        """
+        import httpx
+        from chromadb.errors import ChromaError
+
+        try:
+            yield
+        except httpx.TimeoutException as exc:
+            raise StoreError(f"{self.where} did not answer within {REQUEST_TIMEOUT:g} seconds; check that it is running and not overloaded, then try again") from exc
+        except httpx.TransportError as exc:
+            raise StoreError(f"lost the connection to {self.where} ({exc}); check that it is still running, then try again") from exc
+        except ChromaError as exc:
+            raise StoreError(f"the vector store ({self.where}) refused the request: {exc}") from exc
 
     def count(self) -> int:
         """Number of vectors stored."""
-        return int(self.collection.count())
+        with self.connection_errors():
+            return int(self.collection.count())
 
     def ids(self) -> set[str]:
         """Every vector id (for orphan checks)."""
         out: set[str] = set()
         offset, page = 0, 5000
-        while True:
-            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
-            out.update(got)
-            if len(got) < page:
-                return out
-            offset += page
+        with self.connection_errors():
+            while True:
+                got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+                out.update(got)
+                if len(got) < page:
+                    return out
+                offset += page
 
     def upsert(self, ids: list[str], embeddings: list[list[float]], texts: list[str], metadatas: list[dict[str, Any]]) -> None:
         """Write vectors by id, replacing any with the same id."""
@@ -64,12 +99,14 @@ class VectorIndex:
             return
         self.delete(ids)
         nodes: list[BaseNode] = [TextNode(id_=i, text=t, embedding=e, metadata=m) for i, e, t, m in zip(ids, embeddings, texts, metadatas, strict=False)]
-        self.store.add(nodes)
+        with self.connection_errors():
+            self.store.add(nodes)
 
     def delete(self, ids: list[str]) -> None:
         """Remove vectors by id; unknown ids are ignored."""
-        for i in range(0, len(ids), 5000):
-            self.store.delete_nodes(node_ids=ids[i:i + 5000])
+        with self.connection_errors():
+            for i in range(0, len(ids), 5000):
+                self.store.delete_nodes(node_ids=ids[i:i + 5000])
 
     def query(self, embedding: list[float], k: int, doc_keys: list[int] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk id, cosine similarity), optionally only within some documents."""
@@ -81,6 +118,73 @@ class VectorIndex:
         kwargs: dict[str, Any] = {}
         if doc_keys is not None:
             kwargs["where"] = {"doc_key": {"$in": doc_keys}}
-        res = self.store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=min(k, n)), **kwargs)
+        with self.connection_errors():
+            res = self.store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=min(k, n)), **kwargs)
         # llama-index reports exp(-distance); Chroma's cosine distance is 1 - similarity
         return [(i, 1.0 + math.log(s) if s > 0 else -1.0) for i, s in zip(res.ids or [], res.similarities or [], strict=False)]
+
+    def get(self, ids: list[str], page: int = 2000) -> dict[str, tuple[list[float], dict[str, Any]]]:
+        """Stored vectors with their metadata, by id (for backups); unknown ids are left out."""
+        out: dict[str, tuple[list[float], dict[str, Any]]] = {}
+        with self.connection_errors():
+            for i in range(0, len(ids), page):
+                got = self.collection.get(ids=ids[i:i + page], include=["embeddings", "metadatas"])
+                embeddings = got["embeddings"] if got["embeddings"] is not None else []
+                for vid, emb, meta in zip(got["ids"], embeddings, got["metadatas"] or [], strict=False):
+                    out[vid] = ([float(x) for x in emb], dict(meta or {}))
+        return out
+
+
+def _probe(host: str, port: int) -> None:
+    """Raise StoreError, naming host:port and what to do, unless a Chroma server answers its heartbeat there."""
+    import httpx
+
+    where = f"{host}:{port}"
+    url_host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    try:
+        reply = httpx.get(f"http://{url_host}:{port}/api/v2/heartbeat", timeout=CONNECT_TIMEOUT)
+    except httpx.TimeoutException:
+        raise StoreError(f"the Chroma server at {where} did not answer within {CONNECT_TIMEOUT:g} seconds; "
+                         "check that it is running and not overloaded (KB_CHROMA_HOST, KB_CHROMA_PORT)") from None
+    except httpx.HTTPError as exc:
+        raise StoreError(f"no Chroma server answers at {where} ({exc}); start it with `chroma run --path FOLDER --host {host} --port {port}`, "
+                         "or check KB_CHROMA_HOST and KB_CHROMA_PORT (leave KB_CHROMA_HOST empty to keep vectors in the data home)") from None
+    if reply.status_code != 200 or "heartbeat" not in reply.text:
+        raise StoreError(f"something answers at {where}, but not a Chroma server this app can use (HTTP {reply.status_code} for its heartbeat); "
+                         "check KB_CHROMA_PORT, and that the server runs Chroma 1.x (`chroma run`)")
+
+
+def _limit_waits(client: Any) -> None:
+    """Give the HTTP client's requests a time limit (chromadb sets none and offers no setting for it)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT)
+    else:
+        log.warning("could not set a time limit on the Chroma client's requests (chromadb changed); a hung server may block")
+
+
+def _space(collection: Any) -> str:
+    """The distance a collection measures: 'cosine', 'l2' or 'ip'."""
+    hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
+    return str(hnsw.get("space") or (collection.metadata or {}).get("hnsw:space") or "l2")
+
+
+def _batched_store(collection: Any, batch: int) -> Any:
+    """A ChromaVectorStore whose writes are split into batches the Chroma client accepts.
+
+    llama-index sends up to 41,665 vectors in one call, but Chroma (embedded or server) refuses
+    more than ``client.get_max_batch_size()`` (5,461 in chromadb 1.5): a long document would fail.
+    """
+    from llama_index.core.schema import BaseNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    class BatchedChromaVectorStore(ChromaVectorStore):
+        def add(self, nodes: Sequence[BaseNode], **add_kwargs: Any) -> list[str]:
+            ids: list[str] = []
+            for start in range(0, len(nodes), batch):
+                ids.extend(super().add(list(nodes[start:start + batch]), **add_kwargs))
+            return ids
+
+    return BatchedChromaVectorStore(chroma_collection=collection)  # type: ignore[call-arg]  # mypy misses ChromaVectorStore's own __init__

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -239,3 +240,35 @@ def test_clearances_are_checked(kb: KB) -> None:
     # an unknown name in multi-user mode sees the lowest marking only; the console sees everything
     assert not leaks(kb.as_user("nobody at all").search("Nightjar", mode="lexical"))
     assert leaks(kb.search("Nightjar", mode="lexical"))
+
+
+def test_app_handlers_apply_the_logged_in_users_clearance(kb: KB) -> None:
+    import gradio as gr
+
+    import app
+
+    saved = dict(app._state)
+    app._state["kb"] = kb
+    olive, sam, ada = (SimpleNamespace(username=n) for n in ("Olive Hart", "Sam Reid", "Ada Khan"))
+    try:
+        outputs = [
+            app.do_search("informants tasked and authorised by a superintendent; victims called within 48 hours", "hybrid", 10, [], [], "", "", olive),
+            app.do_ask("Who reviews breaches of stalking protection orders?", olive)[0],
+            app.do_foi_similar("Does the force use a risk tool to choose which domestic abuse perpetrators are managed as high harm?", olive),
+            app.rec_table("all", False, "", "", olive)[1],
+            app.docs_table(olive).to_json(),
+            app.do_draft("hmicfrs-test-report-2026.md", "", olive)[0],
+            app.rec_chart(olive).to_json(),
+        ]
+        assert not leaks(outputs), leaks(outputs)
+        assert "nightjar" in app.do_search("Operation Nightjar", "lexical", 10, [], [], "", "", sam).lower()
+        with pytest.raises(gr.Error):
+            app.do_draft("hmicfrs-covert-tasking-anyshire-2026.txt", "", olive)
+        with pytest.raises(gr.Error, match="may not manage users"):
+            app.audit_table("", "", olive)
+        log = app.audit_table("Olive Hart", "search", ada)
+        assert len(log) >= 1 and set(log["Who"]) == {"Olive Hart"}
+        assert "cleared for OFFICIAL-SENSITIVE" in app.status(sam)
+    finally:
+        app._state.clear()
+        app._state.update(saved)
