@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pdfmake import make_pdf
 
-from ingest.load import LoadError, html_to_text, load
+from ingest import ocr
+from ingest.load import LoadError, _page_warnings, decode_text, html_to_text, load, sniff
 
 
 def test_pdf_pages_numbers_labels_and_missing_text_layer(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_corrupt_and_empty_and_unsupported_files(tmp_path: Path) -> None:
         load(empty)
     odd = tmp_path / "sheet.xyz"
     odd.write_text("x")
-    with pytest.raises(LoadError, match="unsupported file type"):
+    with pytest.raises(LoadError, match="files of type '.xyz' cannot be ingested"):
         load(odd)
     fake = tmp_path / "fake.docx"
     fake.write_text("not a zip")
@@ -61,6 +62,65 @@ def test_text_encodings(tmp_path: Path) -> None:
     g = tmp_path / "u.md"
     g.write_bytes("\ufeff# Title\n\nBody".encode())
     assert load(g).text == "# Title\n\nBody"
+
+
+def test_text_encodings_without_a_marker() -> None:
+    # UTF-16 without a byte-order mark (every other byte zero), and UTF-8 with one stray Windows-1252 pound sign
+    assert decode_text("Caf\u00e9 \u00a35".encode("utf-16-le")) == ("Caf\u00e9 \u00a35", [])
+    assert decode_text("\u00a3".encode("utf-16-be") + "10 r\u00e9sum\u00e9".encode("utf-16-be"))[0] == "\u00a310 r\u00e9sum\u00e9"
+    text, warnings = decode_text("r\u00e9sum\u00e9 ".encode() + b"\xa3" + b"5 \x93quoted\x94")
+    assert text == "r\u00e9sum\u00e9 \u00a35 \u201cquoted\u201d"
+    assert warnings and "Windows-1252" in warnings[0]
+
+
+def test_sniff_names_what_a_file_really_holds() -> None:
+    assert sniff(b"%PDF-1.7\n...")[0] == "pdf"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))[1].startswith("an old-style Office file")
+    assert sniff(b"\x89PNG\r\n\x1a\n" + bytes(100))[1] == "a PNG image"
+    assert sniff(b"PK\x03\x04 cut short")[1].startswith("an incomplete or damaged zip")
+    assert sniff(b"  <!doctype html><title>x</title>")[:2] == ("text", "a web page (HTML)")
+    assert sniff("Plain words, \u00a3 and \u201cquotes\u201d".encode("cp1252"))[:2] == ("text", "plain text")
+    assert sniff(bytes(range(256)))[0] == "other"
+
+
+def test_old_word_file_named_docx_and_image_named_pdf(tmp_path: Path) -> None:
+    doc = tmp_path / "minutes.docx"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(LoadError, match="minutes.docx: not a valid DOCX file: it holds an old-style Office file .*save it as .docx or PDF"):
+        load(doc)
+    img = tmp_path / "scan.pdf"
+    img.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(600))
+    with pytest.raises(LoadError, match="scan.pdf: not a readable PDF: the file holds a PNG image.*print it to PDF"):
+        load(img)
+
+
+def test_page_warnings_name_each_page_and_group_runs() -> None:
+    notes = [None, ("ocr", ""), ("ocr", ""), ("no_ocr", ""), None, ("failed", "it took too long"), ("blank", "")]
+    assert _page_warnings(notes) == [
+        "pages 2-3 had no text layer: their text was read by OCR (check quotes against the original)",
+        f"page 4 has no text layer (a scan?) and OCR is not installed ({ocr.INSTALL}): it cannot be searched",
+        "page 6 has no text layer and OCR failed (it took too long): it cannot be searched",
+        "page 7 has no text layer and no images: it is blank or holds only drawings",
+    ]
+
+
+def test_ocr_helpers() -> None:
+    from PIL import Image
+
+    assert ocr.tidy("Line one  \nLine two\n\n\n\nEnd\f") == "Line one\nLine two\n\nEnd"
+    a4_at_150 = Image.new("L", (1240, 1754), 255)
+    assert ocr.resolution(a4_at_150, 595.2) == 150  # its width across an A4 page
+    tiny = Image.new("L", (100, 100), 255)
+    assert ocr.resolution(tiny, 595.2) == 70  # never below tesseract's floor
+
+
+@pytest.mark.skipif(not ocr.available(), reason="tesseract is not installed (apt install tesseract-ocr)")
+def test_ocr_failure_is_a_plain_error() -> None:
+    from PIL import Image
+
+    with pytest.raises(ocr.OcrError, match="tesseract failed: .*xx"):
+        ocr.read_image(Image.new("L", (200, 200), 255), 150, lang="xx")
+    assert ocr.read_image(Image.new("L", (400, 400), 255), 150) == ""  # a blank image holds no text
 
 
 def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
