@@ -18,7 +18,8 @@ from kb.store import Filters, Store
 from kb.vectors import VectorIndex
 
 MODES = ("hybrid", "lexical", "dense")
-OVERFETCH = 4  # filtered dense search: neighbours fetched per result wanted, before falling back to Chroma's filter
+OVERFETCH = 3  # filtered dense search: neighbours fetched per passing result wanted (over the passing share)
+MAX_FETCH = 3000  # beyond this (a very narrow filter), Chroma filters by document instead
 
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "them", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your"]
@@ -103,18 +104,24 @@ class Searcher:
     def dense(self, query: str, k: int, filters: Filters, vector: list[float] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by cosine similarity of the query vector.
 
-        With filters, the nearest ``OVERFETCH`` x k vectors are fetched unfiltered and checked against
-        SQLite (one indexed query), which is far cheaper than Chroma's metadata filter on a large index;
-        only when too few pass (a narrow filter) is Chroma asked to filter by document.
+        With filters, enough nearest vectors to hold ``OVERFETCH`` x k passing ones (judged by the share
+        of passages that pass) are fetched unfiltered and checked against SQLite, which is far cheaper
+        than Chroma's metadata filter on a large index; only for a narrow filter, or when too few pass,
+        is Chroma asked to filter by document.
         """
         vector = vector or self.embedder.embed_query(query)
         if not filters.active():
             return self.vectors.query(vector, k)
-        near = self.vectors.query(vector, k * OVERFETCH)
-        passing = self.store.chunks_by_ids([i for i, _ in near], filters)
-        kept = [(i, sc) for i, sc in near if i in passing]
-        if len(kept) >= k or len(near) < k * OVERFETCH:  # enough, or the whole index was seen
-            return kept[:k]
+        share = self.store.share_passing(filters)  # of all passages, how many pass (one indexed count)
+        if share == 0:
+            return []
+        fetch = int(k * OVERFETCH / share) + 1
+        if fetch <= MAX_FETCH:
+            near = self.vectors.query(vector, fetch)
+            passing = self.store.chunks_by_ids([i for i, _ in near], filters)
+            kept = [(i, sc) for i, sc in near if i in passing]
+            if len(kept) >= k or len(near) < fetch:  # enough, or the whole index was seen
+                return kept[:k]
         from kb.pipeline import doc_key
 
         keys = [doc_key(h) for h in self.store.doc_hashes(filters)]

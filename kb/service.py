@@ -45,6 +45,7 @@ class KB:
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
         self._sentences: SentenceVectors | None = None
         self._vector_cache: dict[str, list[float]] = {}
+        self._glossaries: dict[Any, Glossary] = {}  # shared by views: one per (markings, documents version)
         self.user: str | None = None  # None: the console (trusted, every marking)
         self.markings: tuple[str, ...] = ()  # the markings this reader may see (empty: all)
 
@@ -111,7 +112,17 @@ class KB:
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
         return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k,
-                        glossary=Glossary.from_rows(self.store.glossary(self.markings)), sentence_vectors=self._sentences)
+                        glossary=self._glossary(), sentence_vectors=self._sentences)
+
+    def _glossary(self) -> Glossary:
+        """The glossary of the documents this reader may see, rebuilt only when the documents change."""
+        key = (self.markings, self.store.documents_version())
+        cache: dict[Any, Glossary] = self._glossaries
+        if key not in cache:
+            if len(cache) > 8:
+                cache.clear()
+            cache[key] = Glossary.from_rows(self.store.glossary(self.markings))
+        return cache[key]
 
     def ask(self, question: str, kinds: Iterable[str] = (), docs: Iterable[str] = (), written: bool | None = None) -> Answer:
         """A cited answer: quoted sentences with [n] citations, or an abstention with the closest documents.
@@ -119,7 +130,7 @@ class KB:
         With an LLM configured (``llm_url``) the answer is written by it and verified sentence by
         sentence (``written=False`` asks for quotes only); if the server fails, quotes are given instead.
         """
-        if not self.store.counts()["documents"]:
+        if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if not question.strip():
             raise KBError("ask a question")
@@ -164,7 +175,7 @@ class KB:
 
     def foi_similar(self, request: str, k: int = 3) -> dict[str, Any]:
         """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
-        if not self.store.counts()["documents"]:
+        if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         self._audit("foi precedents", request)
         return FOI(self.store, self.cached_embed, self.markings).similar(request, k)
@@ -176,7 +187,7 @@ class KB:
 
     def draft(self, doc: str, published: str | None = None, lead_days: int = 14, today: date | None = None) -> Draft:
         """A cited section 55 response draft for a report in the index."""
-        if not self.store.counts()["documents"]:
+        if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         self._audit("draft", doc)
         return build_draft(self, doc, published, lead_days, today)
@@ -195,7 +206,7 @@ class KB:
 
     def ensure_corpus(self, progress: Progress | None = None) -> list[FileReport]:
         """Ingest the configured corpus folder when the data home holds no documents yet."""
-        if self.store.counts()["documents"] or not self.config.corpus.is_dir():
+        if not self.store.empty() or not self.config.corpus.is_dir():
             return []
         log.info("the data home is empty: ingesting %s", self.config.corpus)
         return self.ingest([self.config.corpus], progress)
@@ -285,9 +296,11 @@ class KB:
         return counts
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
-               date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = True) -> list[Hit]:
-        """Search the indexed chunks; see ``kb.search.MODES``."""
-        if not self.store.counts()["documents"]:
+               date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = False) -> list[Hit]:
+        """Search the indexed chunks; see ``kb.search.MODES``. Hybrid is glossary expansion and fusion;
+        ``rerank`` adds the sentence-level reranker that ``ask`` always uses (it embeds the sentences of
+        passages not seen before: several hundred milliseconds a query on a large archive)."""
+        if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if mode != "lexical":
             self.pipeline.check_model()

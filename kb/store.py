@@ -389,6 +389,16 @@ class Store:
         """Every document, newest date first."""
         return self.db.execute("SELECT * FROM documents ORDER BY COALESCE(date, '') DESC, name").fetchall()
 
+    def empty(self) -> bool:
+        """True when no document is stored (cheap, unlike counts())."""
+        return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+
+    def documents_version(self) -> tuple[int, int, str, int]:
+        """Changes whenever a document is added, replaced, removed or re-marked (for caches derived from documents)."""
+        row = self.db.execute("""SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(ingested_at), ''),
+                                 COALESCE(SUM(marking != 'OFFICIAL'), 0) FROM documents""").fetchone()
+        return int(row[0]), int(row[1]), str(row[2]), int(row[3])
+
     def counts(self) -> dict[str, int]:
         """Numbers of documents and chunks."""
         row = self.db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks), (SELECT COUNT(*) FROM chunks_fts)").fetchone()
@@ -476,6 +486,13 @@ class Store:
             )
             out.update({r["id"]: r for r in rows})
         return out
+
+    def share_passing(self, filters: Filters) -> float:
+        """The share of all passages whose documents pass the filters (0 to 1)."""
+        where, params = filters.where()
+        row = self.db.execute(f"""SELECT COALESCE(SUM(CASE WHEN {where} THEN d.chunks ELSE 0 END), 0), COALESCE(SUM(d.chunks), 0)
+                                  FROM documents d""", params).fetchone()
+        return float(row[0]) / row[1] if row[1] else 0.0
 
     def doc_hashes(self, filters: Filters) -> list[str]:
         """Content hashes of the documents that pass the filters."""
