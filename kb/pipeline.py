@@ -3,8 +3,11 @@
 Order of writes (crash safety): the vector ids about to change are journalled in SQLite,
 vectors are upserted by deterministic id, the SQLite transaction that swaps the document's
 rows commits, then stale vectors are deleted and the journal cleared. A kill at any point
-leaves SQLite consistent; the next run deletes vectors the journal names that SQLite does
-not hold.
+leaves SQLite consistent; the next run (ingest or delete) deletes vectors the journal names
+that SQLite does not hold, and embeds again passages SQLite holds whose vectors were lost.
+A lock file in the data home keeps that recovery from taking another live ingest's vectors
+(the other process, or thread, is mid-write) for a dead one's; tests/test_crash.py kills
+ingests with SIGKILL to check all of this.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +25,8 @@ from typing import Any
 from ingest import FORMATS, LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
 from kb.embed import Embedder
-from kb.errors import DocumentError, ModelMismatchError, NotFoundError
-from kb.store import Store, now, to_json_list
+from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
+from kb.store import MARKINGS, Store, now, to_json_list
 from kb import foi, tracker
 from kb.vectors import VectorIndex
 
@@ -48,10 +52,16 @@ class FileReport:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     error: str = ""
+    marking: str = ""  # the protective marking the document is stored under
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready dict."""
         return asdict(self)
+
+
+def higher_marking(*markings: str | None) -> str:
+    """The most restrictive of some markings (unknown or empty ones count as OFFICIAL)."""
+    return max((m for m in markings if m in MARKINGS), key=MARKINGS.index, default=MARKINGS[0])
 
 
 @dataclass
@@ -105,6 +115,33 @@ def doc_key(doc_hash: str) -> int:
     return int(doc_hash[:12], 16)
 
 
+def vector_meta(doc_hash: str, name: str, kind: str) -> dict[str, Any]:
+    """The metadata stored with each of a document's vectors."""
+    return {"doc_key": doc_key(doc_hash), "doc": name, "kind": kind}
+
+
+@contextmanager
+def vector_lock(home: Path, exclusive: bool) -> Iterator[None]:
+    """Hold the data home's vector lock: shared while a file's vectors are written or removed
+    (journal to clean-up), exclusive while the journal is recovered.
+
+    So a recovery never mistakes the journal entries of an ingest still running, in another
+    process or thread, for those of one that was killed. The kernel releases the lock of a
+    killed process. Without fcntl (Windows) there is no lock: run one ingest at a time.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with (home / "ingest.lock").open("a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileReport]]:
     """Files to ingest from files and folders (folders recursively, supported types only).
 
@@ -136,6 +173,7 @@ class Pipeline:
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
+        self.marking: str | None = None  # the marking given at upload for this run, if any
 
     def check_model(self) -> None:
         """Refuse to mix vectors from two models."""
@@ -147,25 +185,56 @@ class Pipeline:
             )
 
     def recover(self) -> int:
-        """Delete vectors left behind by an ingest that was killed; returns how many."""
-        pending = self.store.journal()
-        if not pending:
-            return 0
-        live = self.store.chunk_ids()
-        orphans = [i for i in pending if i not in live]
-        self.vectors.delete(orphans)
-        self.store.journal_clear()
-        if orphans:
-            log.info("removed %d vectors left by an interrupted ingest", len(orphans))
-        return len(orphans)
+        """Mend what an ingest or delete that was killed left in the vector index; returns how many vectors changed.
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, force: bool = False) -> list[FileReport]:
+        Journalled vectors SQLite does not hold are deleted (the kill came before the commit, or
+        before a replaced version's vectors were removed). Journalled passages SQLite holds but
+        Chroma lacks (a re-read killed between removing its vectors and adding them again) are
+        embedded again.
+        """
+        with vector_lock(self.store.path.parent, exclusive=True):
+            pending = self.store.journal()
+            if not pending:
+                return 0
+            live = self.store.chunk_ids()
+            orphans = [i for i in pending if i not in live]
+            self.vectors.delete(orphans)
+            stored = [i for i in pending if i in live]
+            have = self.vectors.ids() if stored else set()
+            lost = [i for i in stored if i not in have]
+            self._reembed(lost)
+            self.store.journal_clear()
+        if orphans or lost:
+            log.warning("an earlier ingest was interrupted: removed %d stray vectors, embedded %d passages again", len(orphans), len(lost))
+        return len(orphans) + len(lost)
+
+    def _reembed(self, ids: list[str]) -> None:
+        """Embed stored passages again and write their vectors, as ``_store`` does."""
+        rows: list[Any] = []
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows += self.store.db.execute(
+                f"""SELECT c.id, c.text, c.section, c.ref, c.context, d.title, d.name, d.kind, d.content_hash
+                    FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))})""", part).fetchall()
+        if not rows:
+            return
+        texts = [self.embedded_text(r["title"], r["section"], r["ref"], r["context"], r["text"]) for r in rows]
+        vectors = self.embedder.embed(texts, batch_size=self.config.embed_batch)
+        self.vectors.upsert([r["id"] for r in rows], vectors, [r["text"] for r in rows],
+                            [vector_meta(r["content_hash"], r["name"], r["kind"]) for r in rows])
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, force: bool = False,
+               marking: str | None = None) -> list[FileReport]:
         """Ingest files and folders; one report per file, failures included (never raised).
 
         Files are parsed one by one, and their chunks embedded together in model calls of
         several files at once (small files would otherwise waste the model's batches); each
-        file is then stored in its own transaction.
+        file is then stored in its own transaction. ``marking`` (set at upload) raises, never
+        lowers, the protective marking printed on a document.
         """
+        if marking is not None and marking not in MARKINGS:
+            raise DocumentError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
+        self.marking = marking
         self.check_model()
         self.recover()
         files, reports = expand(paths)
@@ -201,12 +270,17 @@ class Pipeline:
         try:
             size = path.stat().st_size
             if size > self.config.max_file_mb * 1024 * 1024:
-                raise DocumentError(f"{path.name}: {size / 1048576:.0f} MB is over the {self.config.max_file_mb} MB limit (KB_MAX_FILE_MB)")
+                raise DocumentError(f"{path.name}: the file is {size / 1048576:.1f} MB, over the {self.config.max_file_mb} MB limit, so it was not read; "
+                                    f"split it into smaller files or raise the limit (KB_MAX_FILE_MB)")
             digest = content_hash(path)
             existing = self.store.document_by_path(resolved)
             if existing is not None and existing["content_hash"] == digest and not force:
                 report.status, report.title, report.kind = "unchanged", existing["title"], existing["kind"]
                 report.pages, report.chunks = existing["pages"], existing["chunks"]
+                report.marking = higher_marking(existing["marking"], self.marking)
+                if report.marking != existing["marking"]:
+                    self.store.set_marking(existing["id"], report.marking)
+                    report.warnings.append(f"protective marking raised to {report.marking}")
                 return report
             same = [d for d in self.store.documents_by_hash(digest) if d["path"] != resolved]
             if same and existing is None:
@@ -220,15 +294,15 @@ class Pipeline:
                 return report
             u = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens)
             report.status = "updated" if existing is not None else "added"
-            texts = []
-            for c in u.chunks:
-                ctx = self.context(u.meta.title, c.section, c.ref, c.context)
-                texts.append(f"{ctx}\n{c.text}" if ctx else c.text)
+            texts = [self.embedded_text(u.meta.title, c.section, c.ref, c.context, c.text) for c in u.chunks]
             return _Pending(u, resolved, size, report, texts, time.perf_counter() - t0)
         except (LoadError, DocumentError) as exc:
             report.error = str(exc)
         except OSError as exc:
-            report.error = f"{path.name}: {exc.strerror or exc}"
+            report.error = f"{path.name}: could not be read ({exc.strerror or exc}); check that the file exists and that you may open it"
+        except Exception as exc:  # a bug in a later stage must fail this file, not the whole batch
+            log.exception("ingest failed: %s", path)
+            report.error = f"{path.name}: could not be ingested because of an unexpected error ({exc.__class__.__name__}: {exc}); please report it"
         report.seconds = round(time.perf_counter() - t0, 3)
         return report
 
@@ -246,8 +320,9 @@ class Pipeline:
             mine = vectors[pos:pos + len(p.texts)]
             pos += len(p.texts)
             try:
-                self._store(p.understood, p.path, p.size, p.report, mine)
-            except OSError as exc:  # disk full, permissions: this file fails, the others go on
+                with vector_lock(self.store.path.parent, exclusive=False):
+                    self._store(p.understood, p.path, p.size, p.report, mine)
+            except (OSError, StoreError) as exc:  # disk full, permissions, a busy database: this file fails, the others go on
                 p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
             p.report.seconds = round(p.seconds + embed_s * len(p.texts) / total + time.perf_counter() - t1, 3)
 
@@ -258,15 +333,14 @@ class Pipeline:
         existing = self.store.document_by_path(path)
         old_ids = [r for r in self.store.chunk_ids_of(existing["id"])] if existing is not None else []
         self.store.journal_add(ids + old_ids)
-        key = doc_key(u.content_hash)
-        self.vectors.upsert(ids, vectors, [c.text for c in u.chunks],
-                            [{"doc_key": key, "doc": u.source.name, "kind": meta.kind} for _ in u.chunks])
+        self.vectors.upsert(ids, vectors, [c.text for c in u.chunks], [vector_meta(u.content_hash, u.source.name, meta.kind) for _ in u.chunks])
         record = {
             "path": path, "name": u.source.name, "content_hash": u.content_hash, "format": u.source.format,
             "kind": meta.kind, "title": meta.title, "date": meta.date, "date_text": meta.date_text, "force": meta.force,
             "foi_reference": meta.foi_reference, "report": meta.report, "pages": len(u.source.pages),
             "chunks": len(u.chunks), "bytes": size, "warnings": to_json_list(warnings),
             "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(), "glossary": u.glossary,
+            "marking": higher_marking(meta.marking, self.marking),
         }
         chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context")}}
                   for i, c in zip(ids, u.chunks, strict=False)]
@@ -289,6 +363,12 @@ class Pipeline:
         report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(vectors)
         report.recommendations = len(extracted)
         report.warnings.extend(warnings)
+        report.marking = str(record["marking"])
+
+    def embedded_text(self, title: str, section: str, ref: str | None, context: str, text: str) -> str:
+        """What is embedded for a chunk: its context prefix, then its text."""
+        ctx = self.context(title, section, ref, context)
+        return f"{ctx}\n{text}" if ctx else text
 
     def context(self, title: str, section: str, ref: str | None, context: str = "") -> str:
         """The short prefix embedded with a chunk, most specific first, within a small budget.
@@ -307,18 +387,24 @@ class Pipeline:
         return self.embedder.truncate(" | ".join(p for p in parts if p), CONTEXT_TOKENS)
 
     def delete(self, name: str) -> list[str]:
-        """Remove every document called ``name`` (file name or path); returns the paths removed."""
+        """Remove every document called ``name`` (file name or path); returns the paths removed.
+
+        Same write order as an ingest: journal, SQLite commit, vectors, journal cleared; what a
+        killed delete (or ingest) left behind is mended first.
+        """
+        self.recover()
         docs = self.store.documents_named(name)
         if not docs:
             raise NotFoundError(f"no document called '{name}' (see: kb docs)")
         removed = []
         for d in docs:
-            ids = self.store.chunk_ids_of(d["id"])
-            self.store.journal_add(ids)
-            name = d["name"]
-            self.store.delete_document(d["id"], also=lambda tx: tracker.forget_document(tx, name))  # noqa: B023 (called at once)
-            self.vectors.delete(ids)
-            self.store.journal_clear(ids)
+            with vector_lock(self.store.path.parent, exclusive=False):
+                ids = self.store.chunk_ids_of(d["id"])
+                self.store.journal_add(ids)
+                name = d["name"]
+                self.store.delete_document(d["id"], also=lambda tx: tracker.forget_document(tx, name))  # noqa: B023 (called at once)
+                self.vectors.delete(ids)
+                self.store.journal_clear(ids)
             removed.append(d["path"])
         return removed
 

@@ -267,6 +267,7 @@ class KB:
     def delete(self, name: str, as_user: str | None = None) -> list[str]:
         """Remove a document (by file name or path) with its chunks and vectors."""
         self._require(as_user, "delete")
+        self.pipeline.recover()  # a delete killed half-way left its vectors journalled: remove them now
         self.document_named(name)
         self._audit("delete", name)
         return self.pipeline.delete(name)

@@ -322,13 +322,20 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the database is busy ({exc}): another ingest, restore or backup may be writing; try again in a minute") from exc
         try:
             yield db
-        except BaseException:
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # disk full, I/O error, a lock held too long
             db.execute("ROLLBACK")
+            raise StoreError(f"could not write to the database {self.path} ({exc}): nothing was changed; check the free disk space") from exc
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
 
     def close(self) -> None:
         """Close this thread's connection."""
