@@ -15,7 +15,8 @@ from ingest.records import Block, Chunk, Clean, Source
 
 TokenCounter = Callable[[str], int]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'”’)]?\s+(?=[\"“'(\-•A-Z0-9])|\n+")
+# the split is the space after a sentence's end (and its closing quote or bracket, which stays with it)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?;:])|(?<=[.!?;:][\"'”’)]))\s+(?=[\"“'(\-•A-Z0-9])|\n+")
 
 
 def word_count(text: str) -> int:
@@ -52,15 +53,33 @@ def _words(text: str, start: int, end: int, count: TokenCounter, limit: int) -> 
         while j < len(words) and count(text[start + words[i][0]:start + words[j][1]]) <= limit:
             j += 1
         if j == i + 1 and count(text[start + words[i][0]:start + words[i][1]]) > limit:
-            # a single "word" longer than the limit (a URL, a table row): cut it by characters
-            s, e = start + words[i][0], start + words[i][1]
-            step = max(16, limit * 2)
-            for k in range(s, e, step):
-                yield k, min(e, k + step)
+            # a single "word" longer than the limit (a URL, a table row, text without spaces)
+            yield from _cut(text, start + words[i][0], start + words[i][1], count, limit)
             i += 1
             continue
         yield start + words[i][0], start + words[j - 1][1]
         i = j
+
+
+def _cut(text: str, start: int, end: int, count: TokenCounter, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut one over-long word into the longest pieces the counter allows (one character at least).
+
+    Characters are not tokens: a run of punctuation or CJK text is a word-piece per character,
+    so the cut is found by counting, not by a fixed number of characters.
+    """
+    while start < end:
+        if count(text[start:end]) <= limit:
+            yield start, end
+            return
+        lo, hi = start + 1, end - 1  # the answer lies in [lo, hi]; lo is the fallback
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count(text[start:mid]) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        yield start, lo
+        start = lo
 
 
 def _units(text: str, start: int, end: int, count: TokenCounter, limit: int) -> Iterator[tuple[int, int]]:
@@ -77,18 +96,20 @@ def _units(text: str, start: int, end: int, count: TokenCounter, limit: int) -> 
 
 
 def _pack(text: str, units: list[tuple[int, int]], count: TokenCounter, limit: int) -> list[tuple[int, int, int]]:
-    """Greedily join consecutive units while the joined text stays under the limit.
+    """Greedily join consecutive units while the joined text stays under the limit; returns (start, end, tokens).
 
-    Word-piece counts add up across whitespace (the tokenizer splits on it first), so each
-    unit is counted once and the sums decide; returns (start, end, tokens).
+    The joined text is counted as a whole rather than by adding up its units: counts do not
+    add up exactly (``word_count`` rounds, and the pieces of a cut word have no space between
+    them), so a sum could split a block that fits or pass a chunk that does not.
     """
     packed: list[tuple[int, int, int]] = []
     for u in units:
-        n = count(text[u[0]:u[1]])
-        if packed and packed[-1][2] + n <= limit:
-            packed[-1] = (packed[-1][0], u[1], packed[-1][2] + n)
-        else:
-            packed.append((u[0], u[1], n))
+        if packed:
+            joined = count(text[packed[-1][0]:u[1]])
+            if joined <= limit:
+                packed[-1] = (packed[-1][0], u[1], joined)
+                continue
+        packed.append((u[0], u[1], count(text[u[0]:u[1]])))
     return packed
 
 

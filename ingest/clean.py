@@ -38,6 +38,7 @@ _PAGE_NUMBER = re.compile(r"^(page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _SEPARATOR = re.compile(r"^[\W_]{1,80}$")
 _MARKUP_CHARS = re.compile(r"[*_#>`\\]+")
+_RULE = re.compile(r"^(?:[*_]\s*){3,}$")
 
 
 def _bare(line: str) -> str:
@@ -52,7 +53,8 @@ def line_reason(line: str) -> str | None:
     """Why a single line is furniture, or None when it is content. Pure, position-free rules."""
     bare = _bare(line)
     if not bare:
-        return None
+        # a markdown rule ("***", "___", "* * *") is a separator; a blank line is content
+        return "separator" if _RULE.match(line.strip()) else None
     if len(bare) < 300 and _REQUESTER.match(bare):
         return "requester details (FOI is applicant-blind)"
     if len(bare) < 400:
@@ -122,7 +124,7 @@ def _repeated_furniture(source: Source) -> dict[tuple[int, int], str]:
 Edit = tuple[re.Pattern[str], int | None, str]  # pattern, group to keep (or None), text to insert
 
 _INLINE: list[Edit] = [
-    (re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"), None, "[email removed]"),
+    (re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"), None, "[email-removed]"),  # one word: a chunk boundary never falls inside it
     (re.compile(r"</?(sup|sub|b|i|strong|em|u|span|br)\b[^>]*>", re.I), None, ""),
     (re.compile(r"\[([^\]\n]+)\]\((https?://|www\.|mailto:)[^)\s]*\)"), 1, ""),
     (re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+"), None, ""),
@@ -130,7 +132,7 @@ _INLINE: list[Edit] = [
     (re.compile(r"[\u00a0\u2007\u202f\t]"), None, " "),
     (re.compile(r"(?m)^ +| +$"), None, ""),
     (re.compile(r" {2,}"), None, " "),
-    (re.compile(r"\n{3,}"), None, "\n\n"),
+    (re.compile(r"(\n\n)\n+"), 1, ""),  # keep the first two, so each newline keeps its own offset
 ]
 
 

@@ -76,7 +76,7 @@ def find_dates(text: str) -> list[tuple[int, str, str]]:
 
 
 def _month(name: str) -> int:
-    key = name.lower().rstrip(".")
+    key = name.casefold().rstrip(".")
     return MONTHS.get(key) or MONTHS[key[:3]]
 
 

@@ -18,9 +18,11 @@ from ingest.status import propose
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE
 
 _PART = re.compile(r"^(?:[-•]\s*)?(?P<letter>[A-Z])[.)]\s+(?P<text>\S.*)$")
+# a named force ("Dyfed-Powys Police"): words joined by spaces only, since a hyphen is already part of a
+# word; letting a hyphen also join words made the match take exponential time on "a-b-c-d-..."
 _ACTOR = re.compile(
     r"^(?:if [^,]{3,80},\s*)?(?P<who>the probation service, police forces and prisons|police forces|forces|chief constables|chief officers|"
-    r"the force|[A-Z][\w'-]+(?:[- ][A-Z][\w'-]+)* police|hmcts|officers|the npcc(?: lead)?|the home office|the college of policing|"
+    r"the force|[A-Z][\w'-]+(?: [A-Z][\w'-]+)* police|hmcts|officers|the npcc(?: lead)?|the home office|the college of policing|"
     r"the probation service|pccs|police and crime commissioners|the national crime agency|the cps)\s+(?:should|must|need to|are to)\b",
     re.I,
 )
@@ -33,7 +35,7 @@ _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Non-blank (start, end) lines of text[start:end], trimmed; blank lines as (-1, -1) separators."""
+    """Non-blank (start, end) lines of text[start:end], trimmed; blank (or markup-only) lines as (-1, -1) separators."""
     out, pos = [], start
     for line in text[start:end].split("\n"):
         s, e = pos, pos + len(line)
@@ -42,7 +44,8 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        out.append((s, e) if e > s else (-1, -1))
+        # a line of nothing but markup ("*" left of a bold marker) is as good as blank
+        out.append((s, e) if text[s:e].strip(" *-•") else (-1, -1))
     return out
 
 
@@ -73,14 +76,18 @@ def deadline_of(text: str, report_date: str | None) -> tuple[str | None, str | N
         base = date.fromisoformat(report_date)
         if m.group("now"):
             return base.isoformat(), printed
-        n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n").lower()]
-        unit = m.group("unit").lower()
-        if unit.startswith("week"):
-            return (base + timedelta(weeks=n)).isoformat(), printed
-        months = n * (12 if unit.startswith("year") else 1)
-        y, mo = divmod(base.month - 1 + months, 12)
-        day = min(base.day, 28)
-        return date(base.year + y, mo + 1, day).isoformat(), printed
+        # casefold: under re.I "ſix" matches "six" but does not lower-case to it
+        n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n").casefold()]
+        unit = m.group("unit").casefold()
+        try:
+            if unit.startswith("week"):
+                return (base + timedelta(weeks=n)).isoformat(), printed
+            months = n * (12 if unit.startswith("year") else 1)
+            y, mo = divmod(base.month - 1 + months, 12)
+            day = min(base.day, 28)
+            return date(base.year + y, mo + 1, day).isoformat(), printed
+        except (OverflowError, ValueError):  # "within 99999 weeks", or past the year 9999: no real date
+            return None, printed
     return None, None
 
 

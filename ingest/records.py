@@ -83,6 +83,7 @@ class Meta:
     foi_reference: str | None = None
     report: str | None = None  # the report a response answers, from its title
     dates: list[str] = field(default_factory=list)  # every ISO date found
+    marking: str = "OFFICIAL"  # the protective marking printed on the document (OFFICIAL if none)
 
 
 @dataclass
