@@ -523,15 +523,35 @@ class Store:
             tx.execute("UPDATE documents SET path = ?, name = ? WHERE id = ?", (path, name, doc_id))
 
     def lexical(self, match: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """Top-k chunk ids for an FTS5 MATCH expression, best first, with bm25 scores (higher is better)."""
+        """Top-k chunk ids for an FTS5 MATCH expression, best first, with bm25 scores (higher is better).
+
+        The full-text index ranks on its own first (no join per matching row, which on a large
+        archive is most of the cost); with filters it ranks enough rows for the passing share of
+        passages, and joins the whole match only when too few of those pass."""
         if not match:
             return []
-        where, params = (filters or Filters()).where()
-        sql = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
-                  FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
-                  WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC LIMIT ?"""
+        f = filters or Filters()
+        where, params = f.where()
+        fetch = k
+        if f.active():
+            share = self.share_passing(f)
+            if share == 0:
+                return []
+            fetch = min(int(k * 3 / share) + 1, 5000)
+        ranked = """SELECT rowid, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
+                     ORDER BY score DESC LIMIT ?"""
+        quick = f"""SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id
+                    WHERE {where} ORDER BY f.score DESC, c.id LIMIT ?"""
+        full = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
+                   FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+                   WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC, c.id LIMIT ?"""
         try:
-            return [(r[0], float(r[1])) for r in self.db.execute(sql, [match, *params, k])]
+            rows = [(r[0], float(r[1])) for r in self.db.execute(quick, [match, fetch, *params, k])]
+            if len(rows) < k and f.active():
+                seen = int(self.db.execute(f"SELECT COUNT(*) FROM ({ranked})", [match, fetch]).fetchone()[0])
+                if seen >= fetch:  # the ranked rows ran out before enough passed: rank the whole match
+                    rows = [(r[0], float(r[1])) for r in self.db.execute(full, [match, *params, k])]
+            return rows
         except sqlite3.OperationalError as exc:  # defensive: the query builder escapes input
             log.warning("lexical query failed for %r: %s", match, exc)
             return []
