@@ -8,7 +8,7 @@ PIPQ    := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" |
 SHELL   := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: run test lint evals evals-recs bench clean-data install
+.PHONY: run test lint evals evals-recs bench bench-scale bench-quick clean-data install
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found): install python3.11 or run: make PY=/path/to/python3.11"; exit 1; }
@@ -45,6 +45,12 @@ evals-recs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.speed
+
+bench-scale: $(STAMP)
+	$(BIN)/python -m evals.bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m evals.bench --quick
 
 clean-data:
 	rm -rf data
