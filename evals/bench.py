@@ -399,10 +399,10 @@ def app_figures(home: Path, qs: list[str], log: Any) -> dict[str, Any]:
 
 # --- profile ----------------------------------------------------------------------------------
 def profile(home: Path, qs: list[str], top: int = 25) -> dict[str, str]:
-    """cProfile of filtered hybrid search and of ask over the queries; the top functions by own and total time."""
+    """cProfile of hybrid search (plain and filtered) and of ask over the queries; the top functions by own and total time."""
     shared = Embedder()
     out = {}
-    for name in ("hybrid_filtered", "ask"):
+    for name in ("hybrid", "hybrid_filtered", "ask"):
         fn = modes(KB(home=str(home), embedder=shared, llm_url=""))[name]
         fn("warm up " + qs[0])
         prof = cProfile.Profile()
