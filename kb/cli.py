@@ -431,9 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{u['name']:<30} {u['role']:<8} {u['clearance']:<20} added {u['created_at']}")
             return 0
         if args.command == "mark":
-            doc = kb.document_named(args.name)
-            kb.store.set_marking(doc["id"], args.marking)
-            kb._audit("mark", f"{args.name}: {doc['marking']} -> {args.marking}")
+            kb.mark(args.name, args.marking)
             print(f"{args.name} is now {args.marking}")
             return 0
         if args.command == "audit":

@@ -243,6 +243,14 @@ class KB:
             targets.append(target)
         return self.ingest(targets, progress, marking=marking)
 
+    def mark(self, name: str, marking: str, as_user: str | None = None) -> str:
+        """Set a document's protective marking (admins only in the app); returns the marking it had."""
+        self._require(as_user, "admin")
+        doc = self.document_named(name)
+        self.store.set_marking(doc["id"], marking)
+        self._audit("mark", f"{name}: {doc['marking']} -> {marking}")
+        return str(doc["marking"])
+
     def reingest(self, name: str, as_user: str | None = None) -> list[FileReport]:
         """Read a document again from its file (after a program update, say); people's confirmed statuses stay."""
         self._require(as_user, "upload")
