@@ -71,6 +71,17 @@ def login(browser: Any, url: str, user: str, password: str) -> Any:
     return page
 
 
+def choose(page: Any, elem_id: str, value: str) -> None:
+    """Pick a dropdown option by clicking it (typing then Enter raced the list's filtering on a loaded
+    CI machine and picked the highlighted option instead), then check the box shows it."""
+    box = page.locator(f"#{elem_id} input")
+    box.click()
+    box.fill(value)
+    page.locator(f'#{elem_id} [data-testid="dropdown-option"]', has_text=value).first.click()
+    page.wait_for_function(
+        "([id, v]) => document.querySelector('#' + id + ' input').value === v", arg=[elem_id, value], timeout=10000)
+
+
 def shot(page: Any, name: str) -> None:
     OUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
@@ -119,10 +130,7 @@ def test_editor_filters_overdue_and_changes_a_status(served: tuple[str, KB], bro
     assert page.locator("#rec-table [role=row][data-index]").count() > 0
     page.locator('#rec-table [data-testid="cell-0-2"]').click()
     page.wait_for_selector("#rec-details h3", timeout=30000)
-    status_box = page.locator("#rec-new-status input")
-    status_box.click()
-    status_box.fill("complete")
-    page.keyboard.press("Enter")
+    choose(page, "rec-new-status", "complete")
     page.locator("#rec-by textarea, #rec-by input").first.fill("ignored when logged in")
     page.click("#rec-save")
     page.wait_for_selector("#rec-saved :text('Saved')", timeout=30000)

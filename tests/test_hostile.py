@@ -618,10 +618,7 @@ def test_no_script_runs_in_the_browser(served_hostile: str, browser_kit: Any, ho
             assert page.locator("#rec-details a, #rec-details img").count() == 0
 
             page.get_by_role("tab", name="Draft s.55").click()
-            pick = page.locator("#draft-doc input")
-            pick.click()
-            pick.fill(REPORT)
-            page.keyboard.press("Enter")
+            kit.choose(page, "draft-doc", REPORT)
             page.click("#draft-button")
             page.wait_for_selector("#draft-view :text('Recommendation 1')", timeout=90000)
             assert "<script>window." in page.locator("#draft-view").inner_text()
