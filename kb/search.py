@@ -18,8 +18,8 @@ from kb.store import Filters, Store
 from kb.vectors import VectorIndex
 
 MODES = ("hybrid", "lexical", "dense")
-OVERFETCH = 3  # filtered dense search: neighbours fetched per passing result wanted (over the passing share)
-MAX_FETCH = 3000  # beyond this (a very narrow filter), Chroma filters by document instead
+OVERFETCH = 3  # broadly filtered dense search: neighbours fetched per passing result wanted (over the passing share)
+MAX_FETCH = 3000  # beyond this, the passing ids (or Chroma's filter by document) restrict the search instead
 
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "them", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your"]
@@ -104,24 +104,28 @@ class Searcher:
     def dense(self, query: str, k: int, filters: Filters, vector: list[float] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by cosine similarity of the query vector.
 
-        With filters, enough nearest vectors to hold ``OVERFETCH`` x k passing ones (judged by the share
-        of passages that pass) are fetched unfiltered and checked against SQLite, which is far cheaper
-        than Chroma's metadata filter on a large index; only for a narrow filter, or when too few pass,
-        is Chroma asked to filter by document.
+        With filters, Chroma's own metadata filter (a scan, ~75 ms at 100k passages here) is avoided:
+        a narrow filter's passing chunk ids (cached per filter) restrict the search exactly; a broad
+        one fetches ``OVERFETCH`` x k / share nearest vectors unfiltered and keeps those that pass.
+        Only a filter too broad to list yet too narrow to over-fetch falls back to Chroma's filter.
         """
         vector = vector or self.embedder.embed_query(query)
         if not filters.active():
             return self.vectors.query(vector, k)
-        share = self.store.share_passing(filters)  # of all passages, how many pass (one indexed count)
-        if share == 0:
+        p = self.store.passing(filters)
+        if p.count == 0:
             return []
-        fetch = int(k * OVERFETCH / share) + 1
+        if p.ids is not None and p.share < 0.5:
+            return self.vectors.query(vector, k, ids=list(p.ids))
+        fetch = int(k * OVERFETCH / p.share) + 1
         if fetch <= MAX_FETCH:
             near = self.vectors.query(vector, fetch)
-            passing = self.store.chunks_by_ids([i for i, _ in near], filters)
-            kept = [(i, sc) for i, sc in near if i in passing]
+            allowed = p.ids if p.ids is not None else self.store.passing_ids([i for i, _ in near], filters)
+            kept = [(i, sc) for i, sc in near if i in allowed]
             if len(kept) >= k or len(near) < fetch:  # enough, or the whole index was seen
                 return kept[:k]
+        if p.ids is not None:
+            return self.vectors.query(vector, k, ids=list(p.ids))
         from kb.pipeline import doc_key
 
         keys = [doc_key(h) for h in self.store.doc_hashes(filters)]

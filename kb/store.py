@@ -215,6 +215,18 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # 8: a counter that every change to the documents table raises (the key of caches derived from
+    # documents, such as a filter's passing passages: one indexed read instead of a scan per query).
+    # It starts at random, so a restored or swapped database file never repeats another's number.
+    """
+    INSERT OR IGNORE INTO settings (key, value) VALUES ('documents_version', CAST(abs(random() % 1000000000000) AS TEXT));
+    CREATE TRIGGER documents_version_insert AFTER INSERT ON documents
+        BEGIN UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_version'; END;
+    CREATE TRIGGER documents_version_update AFTER UPDATE ON documents
+        BEGIN UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_version'; END;
+    CREATE TRIGGER documents_version_delete AFTER DELETE ON documents
+        BEGIN UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_version'; END;
+    """,
 ]
 
 # Protective markings, lowest first: a user cleared to one sees it and every marking below it.
@@ -289,6 +301,32 @@ class Filters:
         return " AND ".join(parts), params
 
 
+MAX_PASSING_IDS = 20000  # a filter passing more passages than this is checked per result instead of listed
+MAX_RANGES = 8  # passing passages in at most this many runs of rowids are searched run by run
+
+
+@dataclass(frozen=True)
+class Passing:
+    """The passages a filter lets through: their share of all passages and, when there are few
+    enough, their chunk ids and (when they lie in a few runs, as one document's do) their rowid runs."""
+
+    share: float
+    count: int
+    ids: frozenset[str] | None = None
+    ranges: tuple[tuple[int, int], ...] = ()
+
+
+def runs(rowids: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as (first, last) runs of consecutive values."""
+    out: list[tuple[int, int]] = []
+    for r in rowids:
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
 class Store:
     """The SQLite database of a data home."""
 
@@ -299,6 +337,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the data home {self.path.parent}: {exc.strerror}") from exc
         self._local = threading.local()
+        self._passing: dict[tuple[Any, ...], Passing] = {}
         self._migrate()
 
     # --- connections and transactions -------------------------------------------------
@@ -400,11 +439,11 @@ class Store:
         """True when no document is stored (cheap, unlike counts())."""
         return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
 
-    def documents_version(self) -> tuple[int, int, str, int]:
-        """Changes whenever a document is added, replaced, removed or re-marked (for caches derived from documents)."""
-        row = self.db.execute("""SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(ingested_at), ''),
-                                 COALESCE(SUM(marking != 'OFFICIAL'), 0) FROM documents""").fetchone()
-        return int(row[0]), int(row[1]), str(row[2]), int(row[3])
+    def documents_version(self) -> int:
+        """Changes whenever a document is added, replaced, removed, moved or re-marked, by any process
+        (triggers keep it): the key of caches derived from documents."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'documents_version'").fetchone()
+        return int(row[0]) if row else 0
 
     def counts(self) -> dict[str, int]:
         """Numbers of documents and chunks."""
@@ -494,12 +533,39 @@ class Store:
             out.update({r["id"]: r for r in rows})
         return out
 
-    def share_passing(self, filters: Filters) -> float:
-        """The share of all passages whose documents pass the filters (0 to 1)."""
+    def passing(self, filters: Filters) -> Passing:
+        """What passes a filter (cached until the documents change): the share of all passages, and
+        their ids when at most ``MAX_PASSING_IDS`` pass, read document by document through the index."""
+        key = (tuple(filters.kinds), tuple(filters.docs), filters.date_from, filters.date_to, tuple(filters.markings), self.documents_version())
+        cached = self._passing.get(key)
+        if cached is not None:
+            return cached
         where, params = filters.where()
         row = self.db.execute(f"""SELECT COALESCE(SUM(CASE WHEN {where} THEN d.chunks ELSE 0 END), 0), COALESCE(SUM(d.chunks), 0)
                                   FROM documents d""", params).fetchone()
-        return float(row[0]) / row[1] if row[1] else 0.0
+        count, total = int(row[0]), int(row[1])
+        found = Passing(share=count / total if total else 0.0, count=count)
+        if count <= MAX_PASSING_IDS:
+            rows = self.db.execute(f"""SELECT c.rowid, c.id FROM documents d CROSS JOIN chunks c INDEXED BY chunks_doc ON c.doc_id = d.id
+                                       WHERE {where} ORDER BY c.rowid""", params).fetchall()
+            spans = runs([r[0] for r in rows])
+            found = Passing(share=found.share, count=len(rows), ids=frozenset(r[1] for r in rows),
+                            ranges=tuple(spans) if len(spans) <= MAX_RANGES else ())
+        if len(self._passing) >= 32:
+            self._passing.clear()
+        self._passing[key] = found
+        return found
+
+    def passing_ids(self, ids: list[str], filters: Filters) -> set[str]:
+        """Which of some chunk ids pass the filters (ids only: no passage text is read)."""
+        where, params = filters.where()
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out.update(r[0] for r in self.db.execute(
+                f"""SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))}) AND {where}""",
+                [*part, *params]))
+        return out
 
     def doc_hashes(self, filters: Filters) -> list[str]:
         """Content hashes of the documents that pass the filters."""
@@ -525,36 +591,46 @@ class Store:
     def lexical(self, match: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Top-k chunk ids for an FTS5 MATCH expression, best first, with bm25 scores (higher is better).
 
-        The full-text index ranks on its own first (no join per matching row, which on a large
-        archive is most of the cost); with filters it ranks enough rows for the passing share of
-        passages, and joins the whole match only when too few of those pass."""
+        bm25 is the cost on a large archive, so each filter is searched the way that scores the
+        fewest rows: unfiltered, the full-text index ranks alone and only the top k are joined; a
+        filter whose passages lie in a few runs of rowids (a document or a few) is searched run by
+        run inside the index; a narrow filter joins first, so only passing rows are scored; a broad
+        one (a reader's markings) ranks enough rows for its share and joins the whole match only
+        when too few of those pass."""
         if not match:
             return []
         f = filters or Filters()
-        where, params = f.where()
-        fetch = k
-        if f.active():
-            share = self.share_passing(f)
-            if share == 0:
-                return []
-            fetch = min(int(k * 3 / share) + 1, 5000)
         ranked = """SELECT rowid, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
                      ORDER BY score DESC LIMIT ?"""
-        quick = f"""SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id
-                    WHERE {where} ORDER BY f.score DESC, c.id LIMIT ?"""
-        full = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
-                   FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
-                   WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC, c.id LIMIT ?"""
         try:
-            rows = [(r[0], float(r[1])) for r in self.db.execute(quick, [match, fetch, *params, k])]
-            if len(rows) < k and f.active():
-                seen = int(self.db.execute(f"SELECT COUNT(*) FROM ({ranked})", [match, fetch]).fetchone()[0])
-                if seen >= fetch:  # the ranked rows ran out before enough passed: rank the whole match
-                    rows = [(r[0], float(r[1])) for r in self.db.execute(full, [match, *params, k])]
+            if not f.active():
+                return self._scored(f"SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score DESC, c.id", [match, k])
+            p = self.passing(f)
+            if p.count == 0:
+                return []
+            if p.ranges:
+                within = """SELECT c.id, f.score FROM (SELECT rowid, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts
+                            WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score DESC LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid"""
+                rows = [r for lo, hi in p.ranges for r in self._scored(within, [match, lo, hi, k])]
+                return sorted(rows, key=lambda r: (-r[1], r[0]))[:k]
+            where, params = f.where()
+            full = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
+                       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+                       WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC, c.id LIMIT ?"""
+            if p.share < 0.5:
+                return self._scored(full, [match, *params, k])
+            fetch = min(int(k * 3 / p.share) + 1, 5000)
+            rows = self._scored(f"""SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id
+                                    WHERE {where} ORDER BY f.score DESC, c.id LIMIT ?""", [match, fetch, *params, k])
+            if len(rows) < k and int(self.db.execute(f"SELECT COUNT(*) FROM ({ranked})", [match, fetch]).fetchone()[0]) >= fetch:
+                rows = self._scored(full, [match, *params, k])  # the ranked rows ran out before enough passed
             return rows
         except sqlite3.OperationalError as exc:  # defensive: the query builder escapes input
             log.warning("lexical query failed for %r: %s", match, exc)
             return []
+
+    def _scored(self, sql: str, params: list[Any]) -> list[tuple[str, float]]:
+        return [(r[0], float(r[1])) for r in self.db.execute(sql, params)]
 
     def term_count(self, term: str, filters: Filters | None = None) -> int:
         """How many passages (that pass the filters) use a word, stemmed as the index stems it."""

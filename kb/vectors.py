@@ -107,22 +107,24 @@ class VectorIndex:
             for i in range(0, len(ids), 5000):
                 self.store.delete_nodes(node_ids=ids[i:i + 5000])
 
-    def query(self, embedding: list[float], k: int, doc_keys: list[int] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, cosine similarity), optionally only within some documents.
+    def query(self, embedding: list[float], k: int, doc_keys: list[int] | None = None, ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity), optionally only among some chunk ids or within some documents.
 
         Queries the collection directly for ids and distances only: llama-index's query builds a
-        node (parsing its stored JSON) for every result, which dominated a 1,000-neighbour search."""
-        n = self.count()
-        if n == 0 or k <= 0 or (doc_keys is not None and not doc_keys):
+        node (parsing its stored JSON) for every result, which dominated a 1,000-neighbour search.
+        Asking for more results than there are vectors is fine (Chroma returns what it has)."""
+        if k <= 0 or (doc_keys is not None and not doc_keys) or (ids is not None and not ids):
             return []
         kwargs: dict[str, Any] = {}
         if doc_keys is not None:
             kwargs["where"] = {"doc_key": {"$in": doc_keys}}
+        if ids is not None:
+            kwargs["ids"] = ids
         with self.connection_errors():
             query: list[Any] = [embedding]
-            res = self.collection.query(query_embeddings=query, n_results=min(k, n), include=["distances"], **kwargs)
-        ids, distances = (res.get("ids") or [[]])[0], (res.get("distances") or [[]])[0]
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]  # cosine distance is 1 - similarity
+            res = self.collection.query(query_embeddings=query, n_results=k, include=["distances"], **kwargs)
+        found, distances = (res.get("ids") or [[]])[0], (res.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(found, distances, strict=False)]  # cosine distance is 1 - similarity
 
     def get(self, ids: list[str], page: int = 2000) -> dict[str, tuple[list[float], dict[str, Any]]]:
         """Stored vectors with their metadata, by id (for backups); unknown ids are left out."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import CSA, FOI, IOM, MAPPA, STALKING
 
+from kb import store as store_module
 from kb.errors import EmptyIndexError, KBError
+from kb.pipeline import doc_key
 from kb.search import fts_query, rrf, terms
 from kb.service import KB
+from kb.store import Filters, Store, runs
 
 KNOWN = [
     ("which tool is used to prioritise online child abuse referrals", CSA, "KIRAT"),
@@ -85,3 +88,71 @@ def test_query_builder_and_fusion_are_pure() -> None:
     fused = rrf([["a", "b", "c"], ["c", "a"]], k=60)
     assert [i for i, _ in fused] == ["a", "c", "b"]
     assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+
+
+STRATEGY_FILTERS = [
+    Filters(kinds=("foi_disclosure",)), Filters(docs=(MAPPA,)), Filters(docs=(MAPPA, FOI)), Filters(date_from="2026-01-01"),
+    Filters(date_to="2023-12-31"), Filters(kinds=("pcc_response", "force_response", "foi_disclosure", "other")),
+    Filters(markings=("OFFICIAL",)), Filters(kinds=("inspection_report",)),
+]
+
+
+@pytest.mark.parametrize("max_ids,max_ranges", [(20000, 8), (20000, 0), (0, 0)], ids=["runs of rowids", "listed ids", "per-result checks"])
+def test_every_filter_strategy_ranks_as_the_plain_filtered_query(corpus_kb: KB, monkeypatch: pytest.MonkeyPatch, max_ids: int, max_ranges: int) -> None:
+    """Filtered search takes a shortcut by the filter's size (rowid runs, listed ids, over-fetch and check);
+    each must give exactly what the plain query does: a join filtered in SQL, and Chroma's own filter."""
+    monkeypatch.setattr(store_module, "MAX_PASSING_IDS", max_ids)
+    monkeypatch.setattr(store_module, "MAX_RANGES", max_ranges)
+    corpus_kb.store._passing.clear()
+    q = "offender management, MAPPA and the response to the recommendation"
+    vector = corpus_kb.embedder.embed_query(q)
+    for f in STRATEGY_FILTERS:
+        where, params = f.where()
+        expected = [(r[0], r[1]) for r in corpus_kb.store.db.execute(
+            f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
+                JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC, c.id LIMIT 10""", [fts_query(q), *params])]
+        got = corpus_kb.searcher.lexical(q, 10, f)
+        assert [i for i, _ in got] == [i for i, _ in expected], f
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected])
+        keys = [doc_key(h) for h in corpus_kb.store.doc_hashes(f)]
+        plain = corpus_kb.vectors.query(vector, 10, keys)
+        dense = corpus_kb.searcher.dense(q, 10, f, vector)
+        assert [i for i, _ in dense] == [i for i, _ in plain], f
+        assert (not expected and not plain) == (f.kinds == ("inspection_report",))
+    assert corpus_kb.store._passing, "the filters' passing passages were not cached"
+    corpus_kb.store._passing.clear()
+
+
+def test_what_passes_a_filter_follows_every_change_to_the_documents(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The cached passing passages are keyed by a version the documents table's triggers raise, so an
+    ingest, a re-marking and a delete (by this process or another) are seen at once."""
+    from conftest import CORPUS
+
+    knowledge = KB(home=str(tmp_path / "home"), embedder=embedder)
+    knowledge.ingest([CORPUS / MAPPA])
+    responses = Filters(kinds=("pcc_response",))
+    first = knowledge.store.passing(responses)
+    assert first.count > 0 and first.share == 1.0 and first.ids and len(first.ranges) == 1
+    v0 = knowledge.store.documents_version()
+    knowledge.ingest([CORPUS / CSA, CORPUS / FOI])
+    assert knowledge.store.documents_version() != v0
+    both = knowledge.store.passing(responses)
+    assert both.count > first.count and 0 < both.share < 1 and first.ids < both.ids
+    assert {h.doc for h in knowledge.search("recommendation response", k=20, kinds=["pcc_response"])} == {MAPPA, CSA}
+    cleared = Filters(kinds=("pcc_response",), markings=("OFFICIAL",))
+    before = knowledge.store.passing(cleared).count
+    knowledge.mark(CSA, "OFFICIAL-SENSITIVE")
+    assert knowledge.store.passing(cleared).count == first.count < before
+    other = Store(knowledge.store.path)  # another process's connection
+    v1 = knowledge.store.documents_version()
+    other.db.execute("UPDATE documents SET kind = 'other' WHERE name = ?", (MAPPA,))
+    assert knowledge.store.documents_version() != v1
+    assert knowledge.store.passing(responses).count == both.count - first.count
+    knowledge.delete(CSA)
+    assert knowledge.store.passing(responses).count == 0 and knowledge.search("recommendation", kinds=["pcc_response"]) == []
+
+
+def test_runs_of_rowids() -> None:
+    assert runs([]) == []
+    assert runs([3]) == [(3, 3)]
+    assert runs([1, 2, 3, 7, 8, 10]) == [(1, 3), (7, 8), (10, 10)]
