@@ -31,6 +31,7 @@ class Config:
     model_path: str = _f("", "Local sentence-transformers folder; empty means the packaged all-MiniLM-L6-v2.")
     chunk_tokens: int = _f(200, "Largest chunk in model word-pieces (the model reads 256, less room for the title prefix).")
     embed_batch: int = _f(32, "Chunks embedded per model call during ingest.")
+    embed_group: int = _f(512, "Chunks of several files embedded and written together during ingest (larger groups pad less).")
     max_file_mb: int = _f(200, "Files larger than this (MB) are refused before they are read.")
     candidates: int = _f(50, "Candidates each signal (lexical, dense) passes to fusion in hybrid search.")
     rrf_k: int = _f(60, "Reciprocal rank fusion constant: higher flattens the weight of top ranks.")
@@ -58,7 +59,7 @@ class Config:
         limit = MODEL_MAX_TOKENS - CONTEXT_TOKENS - 2
         if not 32 <= self.chunk_tokens <= limit:
             raise ConfigError(f"chunk_tokens must be between 32 and {limit} (the model reads {MODEL_MAX_TOKENS} word-pieces); got {self.chunk_tokens}")
-        for name in ("embed_batch", "max_file_mb", "candidates", "rrf_k", "llm_timeout"):
+        for name in ("embed_batch", "embed_group", "max_file_mb", "candidates", "rrf_k", "llm_timeout"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1; got {getattr(self, name)}")
         for name in ("port", "chroma_port"):

@@ -59,6 +59,18 @@ class FileReport:
         return asdict(self)
 
 
+def duplicate_of(report: FileReport, other: str, existing: Any) -> FileReport:
+    """A file skipped because its content is another file's; a stored file keeps its earlier version (nothing is lost unasked)."""
+    report.status = "duplicate"
+    if existing is None:
+        report.warnings.append(f"same content as {other}, already ingested: skipped")
+    else:
+        report.title, report.kind, report.chunks = existing["title"], existing["kind"], existing["chunks"]
+        report.warnings.append(f"now has the same content as {other}, which is ingested: its earlier version stays in the index "
+                               f"until you remove it (kb delete {report.name}) or change the file")
+    return report
+
+
 def higher_marking(*markings: str | None) -> str:
     """The most restrictive of some markings (unknown or empty ones count as OFFICIAL)."""
     return max((m for m in markings if m in MARKINGS), key=MARKINGS.index, default=MARKINGS[0])
@@ -243,10 +255,13 @@ class Pipeline:
             if progress:
                 progress(i, len(files), f.name)
             item = self.prepare(f, force=force)
+            twin = next((p for p in pending if isinstance(item, _Pending) and p.understood.content_hash == item.understood.content_hash), None)
+            if twin is not None and isinstance(item, _Pending):  # the same content twice in this batch, not yet stored
+                item = duplicate_of(item.report, twin.report.name, self.store.document_by_path(item.path))
             reports.append(item.report if isinstance(item, _Pending) else item)
             if isinstance(item, _Pending):
                 pending.append(item)
-                if sum(len(p.texts) for p in pending) >= 4 * self.config.embed_batch:
+                if sum(len(p.texts) for p in pending) >= self.config.embed_group:
                     self._flush(pending)
                     pending = []
         self._flush(pending)
@@ -292,6 +307,8 @@ class Pipeline:
                 report.status = "duplicate"
                 report.warnings.append(f"same content as {same[0]['name']}, already ingested: skipped")
                 return report
+            if same:  # a stored file now holds what another stored file holds (the same passages twice would clash)
+                return duplicate_of(report, same[0]["name"], existing)
             u = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens)
             report.status = "updated" if existing is not None else "added"
             texts = [self.embedded_text(u.meta.title, c.section, c.ref, c.context, c.text) for c in u.chunks]
@@ -307,33 +324,52 @@ class Pipeline:
         return report
 
     def _flush(self, pending: list[_Pending]) -> None:
-        """Embed the chunks of several prepared files in one go, then store each file."""
+        """Embed the chunks of several prepared files in one go, write their vectors in one go (a
+        Chroma write per file cost 3x as much here), then store each file in its own transaction.
+
+        Write order as for one file: every id that may change is journalled, vectors are written,
+        each file's SQLite transaction commits, then stale vectors are deleted and the journal cleared.
+        """
         if not pending:
             return
         t0 = time.perf_counter()
         vectors = self.embedder.embed([t for p in pending for t in p.texts], batch_size=self.config.embed_batch)
         total = max(1, len(vectors))
         embed_s = time.perf_counter() - t0
-        pos = 0
-        for p in pending:
+        with vector_lock(self.store.path.parent, exclusive=False):
             t1 = time.perf_counter()
-            mine = vectors[pos:pos + len(p.texts)]
-            pos += len(p.texts)
+            plans: list[tuple[_Pending, list[str], list[str], list[list[float]]]] = []
+            pos = 0
+            for p in pending:
+                ids = [chunk_id(p.understood.content_hash, c.start, c.end) for c in p.understood.chunks]
+                existing = self.store.document_by_path(p.path)
+                old_ids = self.store.chunk_ids_of(existing["id"]) if existing is not None else []
+                plans.append((p, ids, old_ids, vectors[pos:pos + len(p.texts)]))
+                pos += len(p.texts)
             try:
-                with vector_lock(self.store.path.parent, exclusive=False):
-                    self._store(p.understood, p.path, p.size, p.report, mine)
-            except (OSError, StoreError) as exc:  # disk full, permissions, a busy database: this file fails, the others go on
-                p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
-            p.report.seconds = round(p.seconds + embed_s * len(p.texts) / total + time.perf_counter() - t1, 3)
+                self.store.journal_add([i for _, ids, old, _ in plans for i in ids + old])
+                self.vectors.upsert([i for _, ids, _, _ in plans for i in ids], vectors,
+                                    [c.text for p, _, _, _ in plans for c in p.understood.chunks],
+                                    [vector_meta(p.understood.content_hash, p.understood.source.name, p.understood.meta.kind)
+                                     for p, _, _, _ in plans for _ in p.understood.chunks])
+            except (OSError, StoreError) as exc:  # disk full, a busy database, a vector store gone: none of these files is stored
+                for p in pending:
+                    p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
+                return
+            shared_s = time.perf_counter() - t1
+            for p, ids, old_ids, mine in plans:
+                t2 = time.perf_counter()
+                try:
+                    self._store(p, ids, old_ids, mine)
+                except (OSError, StoreError) as exc:  # this file fails (its vectors are journalled: the next run removes them), the others go on
+                    p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
+                p.report.seconds = round(p.seconds + (embed_s + shared_s) * len(p.texts) / total + time.perf_counter() - t2, 3)
 
-    def _store(self, u: Understood, path: str, size: int, report: FileReport, vectors: list[list[float]]) -> None:
+    def _store(self, p: _Pending, ids: list[str], old_ids: list[str], vectors: list[list[float]]) -> None:
+        """Commit one file whose vectors are written, then remove its stale vectors."""
+        u, path, size, report = p.understood, p.path, p.size, p.report
         meta = u.meta
-        ids = [chunk_id(u.content_hash, c.start, c.end) for c in u.chunks]
         warnings = u.source.warnings + u.warnings
-        existing = self.store.document_by_path(path)
-        old_ids = [r for r in self.store.chunk_ids_of(existing["id"])] if existing is not None else []
-        self.store.journal_add(ids + old_ids)
-        self.vectors.upsert(ids, vectors, [c.text for c in u.chunks], [vector_meta(u.content_hash, u.source.name, meta.kind) for _ in u.chunks])
         record = {
             "path": path, "name": u.source.name, "content_hash": u.content_hash, "format": u.source.format,
             "kind": meta.kind, "title": meta.title, "date": meta.date, "date_text": meta.date_text, "force": meta.force,

@@ -96,7 +96,11 @@ class VectorIndex:
 
         if not ids:
             return
-        self.delete(ids)
+        present: list[str] = []
+        with self.connection_errors():  # replace only what is there: a delete costs as much for an absent id
+            for i in range(0, len(ids), 2000):
+                present += self.collection.get(ids=ids[i:i + 2000], include=[])["ids"]
+        self.delete(present)
         nodes: list[BaseNode] = [TextNode(id_=i, text=t, embedding=e, metadata=m) for i, e, t, m in zip(ids, embeddings, texts, metadatas, strict=False)]
         with self.connection_errors():
             self.store.add(nodes)

@@ -40,9 +40,10 @@ from kb.service import KB
 from kb.tracker import ConflictError
 
 SEED = 8  # issue 8
-# Small model batches make an ingest embed and store after every few files, so one run has many
+# Small model batches and groups make an ingest embed and store after every few files, so one run has many
 # write points to be killed at (the default batch stores a small folder in one go at the end).
 CHILD_BATCH = "8"
+CHILD_GROUP = "32"  # chunks embedded and written together (the default, 512, writes this folder in one go)
 POLL = 0.002  # seconds between looks at the child's database
 
 TOPICS = ["Vetting", "Custody", "Roads Policing", "Cybercrime", "Missing Children", "Firearms Licensing", "Neighbourhood Policing",
@@ -107,7 +108,7 @@ def python_cmd(code: str) -> list[str]:
 
 def run_child(cmd: list[str], home: Path, trigger: Trigger | None = None, delay: float = 0.0) -> Run:
     """Run a child on ``home``; when ``trigger`` fires, wait ``delay`` seconds and SIGKILL it."""
-    env = {**os.environ, "KB_HOME": str(home), "KB_EMBED_BATCH": CHILD_BATCH}
+    env = {**os.environ, "KB_HOME": str(home), "KB_EMBED_BATCH": CHILD_BATCH, "KB_EMBED_GROUP": CHILD_GROUP}
     env.pop("KB_CHROMA_HOST", None)
     out_path, err_path = home.parent / f"{home.name}.out", home.parent / f"{home.name}.err"
     db_path = home / "kb.sqlite"
@@ -701,7 +702,7 @@ def test_queries_keep_answering_during_an_ingest(tmp_path: Path, embedder: Embed
     # a `kb ingest` in another process (a terminal) while this process serves
     more = make_folder(tmp_path / "more", generated=3, corpus=False, first=20)
     child = subprocess.Popen(kb_cmd(home, "ingest", more), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env={**os.environ, "KB_EMBED_BATCH": CHILD_BATCH})
+                             env={**os.environ, "KB_EMBED_BATCH": CHILD_BATCH, "KB_EMBED_GROUP": CHILD_GROUP})
     seconds, errors = _serve_while(lambda: child.poll() is None, app_kb)
     stderr = child.stderr.read().decode() if child.stderr else ""
     assert child.wait() == 0, stderr[-2000:]

@@ -97,6 +97,24 @@ def test_duplicate_and_moved_files(fresh_kb: KB, tmp_path: Path) -> None:
     assert [d["name"] for d in fresh_kb.documents()] == ["renamed.txt"]
 
 
+def test_the_same_content_twice_in_one_batch_or_by_an_overwrite_is_a_duplicate(fresh_kb: KB, tmp_path: Path) -> None:
+    """Both used to stop the whole ingest with a raw 'UNIQUE constraint failed: chunks.id'."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    shutil.copy(CORPUS / MAPPA, folder / "a.txt")
+    shutil.copy(CORPUS / MAPPA, folder / "b.txt")
+    shutil.copy(CORPUS / FOI, folder / "c.txt")
+    reports = {r.name: r for r in fresh_kb.ingest([folder])}
+    assert [reports[n].status for n in ("a.txt", "b.txt", "c.txt")] == ["added", "duplicate", "added"]
+    assert "same content as a.txt" in reports["b.txt"].warnings[0]
+    shutil.copy(folder / "a.txt", folder / "c.txt")  # c.txt now holds what a.txt holds
+    again = {r.name: r for r in fresh_kb.ingest([folder])}
+    assert again["c.txt"].status == "duplicate" and "kb delete c.txt" in again["c.txt"].warnings[0]
+    assert sorted(d["name"] for d in fresh_kb.documents()) == ["a.txt", "c.txt"]  # c.txt's earlier version is kept, not lost
+    assert fresh_kb.search("high harm offenders", k=3, docs=["c.txt"])
+    _consistent(fresh_kb)
+
+
 def test_batch_with_bad_files_ingests_the_good_ones(fresh_kb: KB, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("The MOSOVO team manages registered sex offenders.")
     (tmp_path / "empty.txt").write_bytes(b"")
