@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -580,6 +581,7 @@ def serve(kb_: KB | None = None) -> None:
     reports = knowledge.ensure_corpus(progress=lambda i, n, name: log.info("ingesting %d/%d %s", i + 1, n, name) if name else None)
     for r in reports:
         log.info("%s %s (%d chunks)%s", r.status, r.name, r.chunks, f": {r.error}" if r.error else "")
+    threading.Thread(target=knowledge.warm, name="warm-up", daemon=True).start()
     demo.queue().launch(**launch_options(knowledge))
 
 

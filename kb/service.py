@@ -10,6 +10,7 @@ import copy
 import getpass
 import json
 import logging
+import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,7 @@ class KB:
         self.config = config or load_config(**overrides)
         self.store = Store(self.config.db_path)
         self._vectors: VectorIndex | None = None
+        self._opening = threading.Lock()  # the app's warm-up thread and its first requests open the vectors together
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
         self._sentences: SentenceVectors | None = None
         self._vector_cache: dict[str, list[float]] = {}
@@ -91,7 +93,9 @@ class KB:
     def vectors(self) -> VectorIndex:
         """The vector index (opened on first use)."""
         if self._vectors is None:
-            self._vectors = VectorIndex(self.config)
+            with self._opening:
+                if self._vectors is None:
+                    self._vectors = VectorIndex(self.config)
         return self._vectors
 
     @property
@@ -100,6 +104,16 @@ class KB:
         if self._embedder is None:
             self._embedder = Embedder(self.config.model_path)
         return self._embedder
+
+    def warm(self) -> None:
+        """Load the model and open the indexes before anyone asks (the app runs this in the background
+        at start: the model takes seconds to load, which the first search would otherwise wait for)."""
+        try:  # what the page's first requests need first: the vector store (every view opens it), then the model
+            self.vectors.count()
+            self._glossary()
+            self.vectors.query(self.embedder.embed_query("warm up"), 1)
+        except KBError as exc:  # the first real request reports it, with its message
+            log.warning("could not warm up: %s", exc)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -137,3 +137,18 @@ def test_documents_tab_uploads_lists_and_removes(app_kb: KB, tmp_path) -> None: 
     assert app_kb.search("Zephyrine", mode="lexical") == []
     with pytest.raises(gr.Error):
         app.do_upload([], progress=lambda *a, **k: None)
+
+
+def test_warm_up_opens_the_indexes_and_never_raises(tmp_path, embedder, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The app warms up in the background at start; a vector store that cannot be reached is left
+    for the first real request to report, not raised in a thread nobody watches."""
+    knowledge = KB(home=str(tmp_path / "home"), embedder=embedder)
+    assert knowledge._vectors is None and not knowledge._glossaries
+    knowledge.warm()
+    assert knowledge._vectors is not None and knowledge._glossaries
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    away = KB(home=str(tmp_path / "team"), embedder=embedder, chroma_host="127.0.0.1", chroma_port=port)
+    away.warm()
+    assert "could not warm up" in caplog.text and str(port) in caplog.text
