@@ -96,11 +96,7 @@ class VectorIndex:
 
         if not ids:
             return
-        present: list[str] = []
-        with self.connection_errors():  # replace only what is there: a delete costs as much for an absent id
-            for i in range(0, len(ids), 2000):
-                present += self.collection.get(ids=ids[i:i + 2000], include=[])["ids"]
-        self.delete(present)
+        self.delete(self.present(ids))  # replace only what is there: a delete costs as much for an absent id
         nodes: list[BaseNode] = [TextNode(id_=i, text=t, embedding=e, metadata=m) for i, e, t, m in zip(ids, embeddings, texts, metadatas, strict=False)]
         with self.connection_errors():
             self.store.add(nodes)
@@ -124,11 +120,33 @@ class VectorIndex:
             kwargs["where"] = {"doc_key": {"$in": doc_keys}}
         if ids is not None:
             kwargs["ids"] = ids
+        from chromadb.errors import ChromaError
+
+        query: list[Any] = [embedding]
         with self.connection_errors():
-            query: list[Any] = [embedding]
-            res = self.collection.query(query_embeddings=query, n_results=k, include=["distances"], **kwargs)
+            try:
+                res = self.collection.query(query_embeddings=query, n_results=k, include=["distances"], **kwargs)
+            except ChromaError:
+                if ids is None:
+                    raise
+                # Chroma refuses the whole query when one id has no vector: passages whose vectors another
+                # process is writing (this process's Chroma does not see them yet) or an interrupted ingest lost
+                kwargs["ids"] = self.present(ids)
+                log.warning("%d of %d passages have no vector here yet (an ingest elsewhere, or one interrupted): searching the rest",
+                            len(ids) - len(kwargs["ids"]), len(ids))
+                if not kwargs["ids"]:
+                    return []
+                res = self.collection.query(query_embeddings=query, n_results=k, include=["distances"], **kwargs)
         found, distances = (res.get("ids") or [[]])[0], (res.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(found, distances, strict=False)]  # cosine distance is 1 - similarity
+
+    def present(self, ids: list[str]) -> list[str]:
+        """Those of some ids that have a vector."""
+        out: list[str] = []
+        with self.connection_errors():
+            for i in range(0, len(ids), 2000):
+                out += self.collection.get(ids=ids[i:i + 2000], include=[])["ids"]
+        return out
 
     def get(self, ids: list[str], page: int = 2000) -> dict[str, tuple[list[float], dict[str, Any]]]:
         """Stored vectors with their metadata, by id (for backups); unknown ids are left out."""
