@@ -17,6 +17,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.sentences import sentences
 from kb.embed import Embedder
@@ -88,26 +89,29 @@ def score(candidates: list[Candidate], sims: list[list[tuple[int, int, float]]],
 
 
 class SentenceVectors:
-    """Sentence vectors of chunks, computed on first need and kept (least recently used out)."""
+    """Sentence vectors of chunks, computed on first need and kept (least recently used out).
+
+    Each chunk keeps its sentence spans and one float32 matrix (a row per sentence): at the
+    capacity, ~5 sentences a chunk cost ~150 MB, where lists of Python floats would cost ~1.2 GB."""
 
     def __init__(self, embedder: Embedder, capacity: int = 20000) -> None:
         self.embedder = embedder
         self.capacity = capacity
-        self._cache: OrderedDict[str, list[tuple[int, int, list[float]]]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[list[tuple[int, int]], Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def of(self, chunks: list[tuple[str, str]]) -> list[list[tuple[int, int, list[float]]]]:
-        """For (chunk_id, text) pairs, each chunk's [(start, end, vector)] sentences."""
+    def of(self, chunks: list[tuple[str, str]]) -> list[tuple[list[tuple[int, int]], Any]]:
+        """For (chunk_id, text) pairs, each chunk's sentence spans and their vectors (a float32 row each)."""
         with self._lock:
             missing = [(cid, text) for cid, text in chunks if cid not in self._cache]
         spans = {cid: sentences(text) or [(0, len(text))] for cid, text in missing}
         flat = [text[s:e] for cid, text in missing for s, e in spans[cid]]
-        vectors = self.embedder.embed(flat) if flat else []
+        vectors = self.embedder.embed_matrix(flat) if flat else None
         pos = 0
         with self._lock:
             for cid, _ in missing:
                 n = len(spans[cid])
-                self._cache[cid] = [(s, e, v) for (s, e), v in zip(spans[cid], vectors[pos:pos + n])]
+                self._cache[cid] = (spans[cid], vectors[pos:pos + n].copy())  # type: ignore[index]  # a copy: a view would keep the whole batch alive
                 pos += n
             for cid, _ in chunks:
                 self._cache.move_to_end(cid)
@@ -117,4 +121,7 @@ class SentenceVectors:
 
     def similarities(self, query_vector: list[float], chunks: list[tuple[str, str]]) -> list[list[tuple[int, int, float]]]:
         """Cosine similarity of the query with every sentence of each chunk."""
-        return [[(s, e, sum(a * b for a, b in zip(query_vector, v))) for s, e, v in per_chunk] for per_chunk in self.of(chunks)]
+        import numpy as np
+
+        q = np.asarray(query_vector, dtype=np.float32)
+        return [[(s, e, float(sim)) for (s, e), sim in zip(spans, matrix @ q, strict=True)] for spans, matrix in self.of(chunks)]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FOI, MAPPA
 
 from kb.answer import NOT_FOUND, Pick, abstain, choose, locate, verified
@@ -95,3 +96,23 @@ def test_quantity_and_year_questions_need_matching_evidence(corpus_kb: KB) -> No
     assert choose(scored, {"c": text}, needs_number="number")  # a number written as a word counts
     assert choose(scored, {"c": text}, needs_number="money") == []  # but it is not a sum of money
     assert not corpus_kb.ask("How many recommendations did the OPCC's stalking review make?").abstained
+
+
+def test_sentence_vectors_are_kept_compact_and_score_as_the_model_does(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The reranker's cache holds one float32 matrix per passage (not lists of Python floats, ~8x the
+    memory), and its similarities are the model's own dot products."""
+    import numpy as np
+
+    from kb.rerank import SentenceVectors
+
+    cache = SentenceVectors(embedder, capacity=2)
+    text = "The force accepted the recommendation. A plan is in place. It will report in March 2027."
+    q = embedder.embed_query("when will the force report")
+    sims = cache.similarities(q, [("a", text)])[0]
+    spans, matrix = cache.of([("a", text)])[0]
+    assert isinstance(matrix, np.ndarray) and matrix.dtype == np.float32 and matrix.shape == (len(spans), len(q)) == (3, 384)
+    expected = [float(np.dot(q, v)) for v in embedder.embed([text[s:e] for s, e in spans])]
+    assert [s for _, _, s in sims] == pytest.approx(expected, abs=1e-5)
+    assert max(sims, key=lambda x: x[2])[:2] == spans[2]  # the sentence that answers
+    cache.similarities(q, [("b", "Another passage."), ("c", "A third one.")])
+    assert list(cache._cache) == ["b", "c"]  # least recently used out
