@@ -103,6 +103,18 @@ def render_pdf(source: str, target: Path) -> Path:
     return target
 
 
+def _table(document: object, table_rows: list[list[str]]) -> None:
+    """Add the rows gathered so far as one table (separator rows dropped), then forget them."""
+    rows = [r for r in table_rows if not all(set(c) <= set("-: ") for c in r)]
+    if rows:
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))  # type: ignore[attr-defined]
+        table.style = "Table Grid"
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                table.cell(r, c).text = text
+    table_rows.clear()
+
+
 def render_docx(source: str, target: Path) -> Path:
     """A Word document: headings, bullets, tables, header and footer, page breaks."""
     import docx  # python-docx
@@ -119,22 +131,11 @@ def render_docx(source: str, target: Path) -> Path:
         if p_index:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         table_rows: list[list[str]] = []
-
-        def flush() -> None:
-            rows = [r for r in table_rows if not all(set(c) <= set("-: ") for c in r)]
-            if rows:
-                table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-                table.style = "Table Grid"
-                for r, cells in enumerate(rows):
-                    for c, text in enumerate(cells):
-                        table.cell(r, c).text = text
-            table_rows.clear()
-
         for line in lines:
             if line.startswith("|"):
                 table_rows.append([c.strip() for c in line.strip().strip("|").split("|")])
                 continue
-            flush()
+            _table(document, table_rows)
             if not line.strip():
                 continue
             level = len(line) - len(line.lstrip("#"))
@@ -144,7 +145,7 @@ def render_docx(source: str, target: Path) -> Path:
                 document.add_paragraph(line[2:], style="List Bullet")
             else:
                 document.add_paragraph(line)
-        flush()
+        _table(document, table_rows)
     core = document.core_properties
     core.author, core.last_modified_by, core.comments = "", "", ""
     import datetime
