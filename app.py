@@ -31,7 +31,8 @@ _state: dict[str, KB] = {}
 
 
 def get_kb() -> KB:
-    """The app's knowledge base (opened on first use, so importing this module touches no disk)."""
+    """The app's knowledge base as the console sees it (every marking). Only the server's own set-up
+    uses it (logins, launch options, the first ingest); every handler reads through ``kb_for``."""
     if "kb" not in _state:
         _state["kb"] = KB()
     return _state["kb"]
@@ -39,8 +40,13 @@ def get_kb() -> KB:
 
 def kb_for(request: gr.Request | None) -> KB:
     """The knowledge base as the logged-in user sees it: their clearance limits what every read
-    returns, and what they do is audited under their name (single-user mode sees everything)."""
-    return get_kb().as_user(user_of(request))
+    returns, and what they do is audited under their name. With users defined, a request without a
+    logged-in user is refused (the facade never hands out the console's view for one); single-user
+    mode, on this computer only, sees everything."""
+    try:
+        return get_kb().as_user(user_of(request))
+    except KBError as exc:
+        raise user_error(exc) from exc
 
 
 # Markdown marks that could make a link, an image, an autolink, a table, code or LaTeX out of a
@@ -192,7 +198,7 @@ def do_foi_due(received: str, clarified: str, extended: bool) -> str:
     if not (received or "").strip():
         raise gr.Error("Enter the date the request was received (YYYY-MM-DD).")
     try:
-        c = get_kb().foi_due(received.strip(), (clarified or "").strip() or None, extended=extended)
+        c = KB.foi_due(received.strip(), (clarified or "").strip() or None, extended=extended)
     except KBError as exc:
         raise user_error(exc) from exc
     restart = f" The clock restarted on **{c.clock_starts}** when the clarification arrived." if c.clock_starts != c.received else ""
@@ -226,9 +232,9 @@ def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "", requ
     return pd.DataFrame(data, columns=REC_COLUMNS), rows
 
 
-def rec_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_details(rows: list[dict[str, Any]], evt: gr.SelectData, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
     """A selected row: its full text, response, evidence, what each document said and the history."""
-    return rec_details_at(rows, evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index)
+    return rec_details_at(rows, evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index, request)
 
 
 def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
@@ -236,7 +242,10 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
     if not rows or index is None or index >= len(rows):
         return "", None, "", "", "", ""
     r = rows[index]
-    h = kb_for(request).recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
+    try:
+        h = kb_for(request).recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
+    except KBError as exc:
+        raise user_error(exc) from exc
     e_ = md_text  # every value below comes from a document or a person: shown as text, never as Markdown
     lines = [f"### {e_(r['report'] or '')}: {'part ' + e_(r['ref']) + ' of ' + e_(r['parent']) if r['parent'] else 'Recommendation ' + e_(r['ref'])}",
              f"**Status:** {e_(r['status'])} ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
@@ -269,7 +278,7 @@ def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None, re
     if index is None:  # it left the filtered view (an overdue one just completed): look in the whole register
         rows = kb_for(request).recommendations()
         index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
-    return rec_details_at(rows, index)
+    return rec_details_at(rows, index, request)
 
 
 def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str,
@@ -345,9 +354,15 @@ def do_upload(files: list[Any] | None, marking: str | None = None, request: gr.R
         path = getattr(f, "name", None) or str(f)
         pairs.append((getattr(f, "orig_name", None) or Path(path).name, path))
     progress(0, desc="Reading documents")
+
+    def embedding(done: int, total: int, name: str, seconds_left: float) -> None:
+        """Passages embedded of how many, and the time left: a large file takes minutes."""
+        left = f"about {max(1, round(seconds_left / 60))} min left" if seconds_left >= 60 else f"about {max(1, round(seconds_left))} s left"
+        progress((done, total), desc=f"Embedding {name}: {done:,} of {total:,} passages, {left}", unit="passages")
+
     try:
         reports = kb_for(request).add_files(pairs, progress=lambda i, n, name: progress((i, n), desc=f"Reading {name}" if name else "Done"),
-                                            as_user=user_of(request), marking=marking or None)
+                                            as_user=user_of(request), marking=marking or None, on_embed=embedding)
     except KBError as exc:
         raise user_error(exc) from exc
     lines = []
@@ -408,16 +423,14 @@ def markdown_draft(d: Any) -> str:
 
 
 def status(request: gr.Request | None = None) -> str:
-    """One line on what is indexed, and who is using the app."""
-    knowledge = get_kb()
-    s = knowledge.store.counts()
-    user = user_of(request)
-    if user:
-        who = (f"Logged in as **{md_text(user)}** ({md_text(knowledge.users.role(user))}, "
-               f"cleared for {md_text(knowledge.users.clearance(user))}).")
+    """One line on what this user can read, and who they are."""
+    view = kb_for(request)
+    s = view.counts()
+    if view.user:
+        who = f"Logged in as **{md_text(view.user)}** ({md_text(view.users.role(view.user))}, cleared for {md_text(view.users.clearance(view.user))})."
     else:
         who = "Single-user mode: this app is served on this computer only (127.0.0.1)."
-    return f"**{s['documents']}** documents, **{s['chunks']}** passages indexed. {who}"
+    return f"**{s['documents']}** documents, **{s['chunks']}** passages you can read. {who}"
 
 
 def check_login(username: str, password: str) -> bool:

@@ -60,7 +60,7 @@ class Clean:
     """Cleaned text plus, for every character, the source offset it came from."""
 
     text: str
-    offsets: array  # array('l'): offsets[i] is the source index of text[i]
+    offsets: array  # array('i'), or 'q' past 2 GB: offsets[i] is the source index of text[i]
     removed: list[Removed] = field(default_factory=list)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:

@@ -5,8 +5,10 @@ online snapshot by SQLite's backup API: documents, chunks, the register with its
 records, users, the audit log), ``vectors.npy`` with ``vectors.jsonl`` (each vector's id and
 metadata, read from Chroma, embedded or server) and ``uploads/`` (the files people uploaded).
 
-A restore never writes over data: it refuses a data home that holds anything, checks every
-member's checksum before it writes, and checks the counts after.
+A restore never writes over data: it refuses a data home that holds anything; it checks the whole
+backup before it writes (every member in its place and matching its checksum, the database passing
+SQLite's integrity check with the counts the manifest promises, the vectors readable); it writes the
+database last, in one step, taking back what it wrote if anything fails; and it checks the counts after.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ VERSION = 1
 TABLES = ("documents", "chunks", "pages", "recommendations", "rec_statements", "rec_history", "foi_records", "foi_questions",
           "glossary", "users", "audit")
 PAGE = 2000  # vectors read from or written to Chroma per call
+REQUIRED = ("kb.sqlite", "vectors.npy", "vectors.jsonl")
 
 
 class BackupError(KBError):
@@ -117,12 +121,77 @@ def read_manifest(source: str | Path) -> dict[str, Any]:
     return manifest
 
 
+def _unsafe(name: str) -> bool:
+    """A member name that could land outside its place: absolute, a drive, or climbing with '..'."""
+    plain = name.replace("\\", "/")
+    return plain.startswith("/") or (len(plain) > 1 and plain[1] == ":") or ".." in plain.split("/") or "\x00" in plain
+
+
+def _unpack(source: Path, manifest: dict[str, Any], work: Path) -> Path:
+    """Every member of the backup, checked (place, checksum, CRC) and unpacked under ``work``; returns the folder."""
+    members = work / "members"
+    try:
+        with zipfile.ZipFile(source) as z:
+            names = z.namelist()
+            expected = dict(manifest["files"])
+            for name in REQUIRED:
+                if name not in expected or name not in names:
+                    raise BackupError(f"{source.name} is damaged: '{name}' is missing; nothing was changed")
+            for name in names:
+                if _unsafe(name):
+                    raise BackupError(f"{source.name} holds a member outside its place ('{name}'): refused, nothing was changed")
+                if name != "manifest.json" and name not in expected:
+                    raise BackupError(f"{source.name} holds a member its manifest does not list ('{name}'): refused, nothing was changed")
+            for name, digest in expected.items():
+                if _unsafe(name) or name not in names:
+                    raise BackupError(f"{source.name} is damaged: '{name}' is missing or outside its place; nothing was changed")
+                out = members / name
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with z.open(name) as packed, out.open("wb") as unpacked:
+                    shutil.copyfileobj(packed, unpacked)
+                if _sha256(out) != digest:
+                    raise BackupError(f"{source.name} is damaged: '{name}' does not match its checksum; nothing was changed")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BackupError(f"{source.name} is damaged ({exc}): nothing was changed") from exc
+    return members
+
+
+def _check_members(source: Path, manifest: dict[str, Any], members: Path) -> None:
+    """The unpacked database opens, passes SQLite's integrity check and holds the counts the
+    manifest promises; the vectors load and match them."""
+    import numpy as np
+
+    try:
+        db = sqlite3.connect(f"file:{members / 'kb.sqlite'}?mode=ro", uri=True)
+        try:
+            verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                raise BackupError(f"{source.name} is damaged: its database fails SQLite's integrity check ({verdict}); nothing was changed")
+            held = counts(db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{source.name} is damaged: its database cannot be read ({exc}); nothing was changed") from exc
+    promised = {k: v for k, v in manifest["counts"].items() if k != "vectors"}
+    if held != promised:
+        raise BackupError(f"{source.name} is damaged: its database holds {held}, its manifest promises {promised}; nothing was changed")
+    try:
+        matrix = np.load(members / "vectors.npy", allow_pickle=False)
+        rows = [json.loads(line) for line in (members / "vectors.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise BackupError(f"{source.name} is damaged: its vectors cannot be read ({exc}); nothing was changed") from exc
+    if not (len(rows) == len(matrix) == int(manifest["counts"].get("vectors", -1))):
+        raise BackupError(f"{source.name} is damaged: {len(matrix)} vectors, {len(rows)} vector records, {manifest['counts'].get('vectors')} "
+                          "promised; nothing was changed")
+
+
 def restore(config: Config, source: str | Path, open_vectors: Any) -> dict[str, Any]:
     """Restore a backup into the (empty) data home of ``config``; returns the manifest.
 
-    ``open_vectors`` opens the vector index of that home (embedded or server)."""
-    import numpy as np
-
+    Everything is checked before anything is written (every member's place and checksum, the
+    database's integrity and counts, the vectors). Then the vectors and uploads are written and
+    the database last, in one step: a failure before it takes back what was written, so the home
+    is left as it was. ``open_vectors`` opens the home's vector index (embedded or server)."""
     source = Path(source)
     manifest = read_manifest(source)
     db_path = config.db_path
@@ -133,49 +202,58 @@ def restore(config: Config, source: str | Path, open_vectors: Any) -> dict[str, 
         if held:
             raise BackupError(f"the data home {config.home} already holds data: restore into an empty data home "
                               f"(e.g. KB_HOME=data-restored kb restore {source.name}), nothing was changed")
-    index = open_vectors()
-    if index.count():
-        raise BackupError(f"the vector store of {config.home} already holds {index.count()} vectors: restore into an empty one, nothing was changed")
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        with zipfile.ZipFile(source) as z:
-            names = set(z.namelist())
-            for name, digest in manifest["files"].items():
-                if name not in names or ".." in Path(name).parts or name.startswith("/"):
-                    raise BackupError(f"{source.name} is damaged: '{name}' is missing or unsafe; nothing was changed")
-                out = work / "members" / name
-                out.parent.mkdir(parents=True, exist_ok=True)
-                with z.open(name) as packed, out.open("wb") as unpacked:
-                    shutil.copyfileobj(packed, unpacked)
-                if _sha256(out) != digest:
-                    raise BackupError(f"{source.name} is damaged: '{name}' does not match its checksum; nothing was changed")
-        members = work / "members"
-        config.home.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(members / "kb.sqlite")
-        dst = sqlite3.connect(db_path)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
-        store = Store(db_path)  # migrates a backup from an older schema
+        members = _unpack(source, manifest, Path(tmp))
+        _check_members(source, manifest, members)
+        _write(config, manifest, members, open_vectors)
+    return manifest
+
+
+def _write(config: Config, manifest: dict[str, Any], members: Path, open_vectors: Any) -> None:
+    """Write checked members into the home: vectors, uploads, then the database in one step."""
+    import numpy as np
+
+    staged = Store(members / "kb.sqlite")  # migrates a backup from an older schema, on the unpacked copy
+    try:
         uploads_from = str(Path(manifest["home"]) / "uploads")
         uploads_to = config.home.resolve() / "uploads"
-        if (members / "uploads").is_dir():
-            shutil.copytree(members / "uploads", uploads_to, dirs_exist_ok=True)
-        with store.transaction() as tx:  # documents uploaded to the old home now live in this one
+        with staged.transaction() as tx:  # documents uploaded to the old home now live in this one
             for doc_id, path in tx.execute("SELECT id, path FROM documents").fetchall():
                 if path.startswith(uploads_from + "/"):
                     tx.execute("UPDATE documents SET path = ? WHERE id = ?", (str(uploads_to / path[len(uploads_from) + 1:]), doc_id))
-        matrix = np.load(members / "vectors.npy")
-        rows = [json.loads(line) for line in (members / "vectors.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-        texts = {r[0]: r[1] for r in store.db.execute("SELECT id, text FROM chunks")}
+        texts = {r[0]: r[1] for r in staged.db.execute("SELECT id, text FROM chunks")}
+    finally:
+        staged.close()
+    index = open_vectors()
+    if index.count():
+        raise BackupError(f"the vector store of {config.home} already holds {index.count()} vectors: restore into an empty one, nothing was changed")
+    matrix = np.load(members / "vectors.npy", allow_pickle=False)
+    rows = [json.loads(line) for line in (members / "vectors.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    made_uploads = (members / "uploads").is_dir() and not uploads_to.exists()
+    try:
         for i in range(0, len(rows), PAGE):
             part = rows[i:i + PAGE]
             index.upsert([r["id"] for r in part], matrix[i:i + len(part)].tolist(), [texts.get(r["id"], "") for r in part],
                          [r["metadata"] for r in part])
+        if index.count() != len(rows):
+            raise BackupError(f"the restore is incomplete: {index.count()} vectors written of {len(rows)}; nothing was kept")
+        if (members / "uploads").is_dir():
+            shutil.copytree(members / "uploads", uploads_to, dirs_exist_ok=True)
+        src, dst = sqlite3.connect(members / "kb.sqlite"), sqlite3.connect(config.db_path)
+        try:
+            src.backup(dst)  # one step: the database is restored whole, or not at all
+        finally:
+            src.close()
+            dst.close()
+    except BaseException:
+        index.delete([r["id"] for r in rows])
+        if made_uploads:
+            shutil.rmtree(uploads_to, ignore_errors=True)
+        raise
+    store = Store(config.db_path)
+    try:
         got = {**counts(store.db), "vectors": index.count()}
+    finally:
         store.close()
     if got != manifest["counts"]:
         raise BackupError(f"the restore is incomplete: expected {manifest['counts']}, found {got}")
-    return manifest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -138,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--note")
     t.add_argument("--ordinal", type=int, help="which one, when a ref is printed twice (1, 2)")
     t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
+    t.add_argument("--version", type=int, help="the version you read (kb recs shows it as v3, --json as 'version'): "
+                                                "a change someone else made since is refused, as in the app")
     t = rs.add_parser("export", help="write the register to FILE.csv or FILE.xlsx")
     t.add_argument("file")
     _rec_target(rs.add_parser("related", help="recommendations from other reports most alike in meaning"))
@@ -155,6 +158,18 @@ def _rec_target(t: argparse.ArgumentParser) -> None:
     t.add_argument("--ordinal", type=int, help="which one, when a ref is printed twice (1, 2)")
     t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
     t.add_argument("--json", action="store_true")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: object, limit: int | None = None) -> str:
+    """Text for one line of the terminal: control characters (a newline in a file name, a bidi
+    override) shown as escapes, and at most ``limit`` characters, saying how long it was."""
+    out = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+    if limit is not None and len(out) > limit:
+        out = f"{out[:limit]}... ({len(str(text)):,} characters)"
+    return out
 
 
 def _emit(rows: list[dict[str, Any]], as_json: bool, line: Callable[[dict[str, Any]], str], empty: str) -> None:
@@ -182,12 +197,15 @@ def _print_reports(reports: list[Any], as_json: bool) -> int:
             print(json.dumps(r.to_json(), ensure_ascii=False))
             continue
         if r.status == "failed":
-            print(f"FAILED     {r.name}: {r.error}")
+            print(f"FAILED     {plain(r.name)}: {plain(r.error)}")
+            continue
+        if r.status == "skipped":
+            print(f"skipped    {plain(r.name)}: {plain('; '.join(r.warnings))}")
             continue
         detail = f"{r.kind}, {r.pages} pages, {r.chunks} chunks" if r.pages else f"{r.kind}, {r.chunks} chunks"
-        print(f"{r.status:<10} {r.name} ({detail}; {r.embedded} embedded, {r.seconds:.1f}s)")
+        print(f"{r.status:<10} {plain(r.name)} ({detail}; {r.embedded} embedded, {r.seconds:.1f}s)")
         for w in r.warnings:
-            print(f"           warning: {w}")
+            print(f"           warning: {plain(w)}")
     if not as_json:
         counts: dict[str, int] = {}
         for r in reports:
@@ -211,9 +229,28 @@ def _ingest(kb: Any, args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[:40])
         bar.refresh()
 
-    reports = kb.ingest(args.paths, progress=progress, marking=args.marking)
-    if bar is not None:
-        bar.close()
+    passages: Any = None
+
+    def on_embed(done: int, total: int, name: str, seconds_left: float) -> None:
+        """A bar of passages for a long job (a large file, or many files): tqdm shows the time left."""
+        nonlocal passages
+        if total <= 2 * kb.config.embed_group:  # a bar only for work of several groups (a large file, many files)
+            return
+        if passages is None:
+            from tqdm import tqdm
+
+            passages = tqdm(total=total, unit="passage", file=sys.stderr, desc="embedding", mininterval=1.0)
+        passages.n = done
+        passages.set_postfix_str(name[:40])
+        passages.refresh()
+        if done >= total:
+            passages.close()
+            passages = None
+
+    reports = kb.ingest(args.paths, progress=progress, marking=args.marking, on_embed=on_embed)
+    for b in (bar, passages):
+        if b is not None:
+            b.close()
     if args.prune:
         for path in kb.prune([p for p in args.paths]):
             print(f"removed    {path} (file deleted)")
@@ -225,9 +262,12 @@ def _search(kb: Any, args: argparse.Namespace) -> int:
         hits = kb.search(query, k=args.k, mode=args.mode, kinds=args.kind, docs=args.doc, date_from=args.date_from, date_to=args.date_to)
         if args.json:
             for h in hits:
-                print(json.dumps(h.to_json(), ensure_ascii=False), flush=True)
+                row = h.to_json()
+                if len(query) > QUERY_ECHO:  # a 100 KB query is not echoed back on every line
+                    row["query"], row["query_truncated"] = query[:QUERY_ECHO], True
+                print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
-        print(f'"{query}": {len(hits)} result{"s" if len(hits) != 1 else ""}')
+        print(f'"{plain(query, 200)}": {len(hits)} result{"s" if len(hits) != 1 else ""}')
         for h in hits:
             where = f"p.{h.page}" if h.page else ""
             ref = f"Recommendation {h.ref}" if h.ref else h.section
@@ -237,6 +277,8 @@ def _search(kb: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+QUERY_ECHO = 1000  # characters of a query repeated in each JSON hit
+
 REC_FIELDS = ["doc", "ref", "ordinal", "parent", "text", "addressee", "deadline", "theme", "status", "status_evidence", "status_source", "overdue"]
 
 
@@ -245,10 +287,14 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
 
     today = date.fromisoformat(args.today) if args.today else None
     if args.recs_command == "set":
+        before = kb.recommendation(args.ref, args.doc, args.ordinal, args.parent)
         row = kb.set_recommendation(args.ref, args.doc, args.by, status=args.status, owner=args.owner, due=args.due, note=args.note,
-                                    ordinal=args.ordinal, parent=args.parent)
+                                    ordinal=args.ordinal, parent=args.parent, expected_version=args.version)
         print(f"{row['ref']} ({row['doc']}): {row['status']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
-              f"due {row['due'] or row['deadline'] or '-'}")
+              f"due {row['due'] or row['deadline'] or '-'}, now v{row['version']}")
+        if args.version is None and before["status_source"] == "confirmed" and before["status_by"] != args.by:
+            print(f"  it was {before['status']} (confirmed by {before['status_by']} at {before['status_at']}, v{before['version']}); "
+                  f"pass --version to refuse a change made since you looked")
         return 0
     if args.recs_command == "export":
         n = kb.export_recommendations(args.file, today=today)
@@ -280,7 +326,7 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
             continue
         late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
         ref = f"{r['parent']}{r['ref']}" if r["parent"] else r["ref"]
-        print(f"{r['doc'][:40]:<40} {ref:>4} {r['status']:<14} {r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
+        print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status']:<14} {r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
     if not args.json:
         print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")
     return 0
@@ -452,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "docs":
             _emit(kb.documents(), args.json,
-                  lambda d: f"{d['name']}  [{d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  {d['title'][:90]}",
+                  lambda d: f"{plain(d['name'])}  [{d['marking']}, {d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  "
+                            f"{plain(d['title'], 90)}",
                   "no documents yet: kb ingest corpus/")
             return 0
         if args.command == "delete":

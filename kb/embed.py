@@ -34,6 +34,24 @@ def model_name(path: str) -> str:
     return p.name
 
 
+def release_memory() -> None:
+    """Give freed heap memory back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Embedding batches of varying shapes leaves glibc's heap fragmented: without this, resident
+    memory grew ~80 KB a passage over a long file (600 MB over 7,500 passages here); with it, it
+    stays flat after the first group."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, say): nothing to trim
+        pass
+
+
 class Embedder:
     """A sentence-transformers model from a local folder, with its tokenizer for counting."""
 
@@ -117,12 +135,30 @@ class Embedder:
         return " ".join(words)
 
     def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:
-        """Unit-length vectors for texts."""
+        """Unit-length vectors for texts.
+
+        Many texts are encoded in slices of the longest-first order the model itself uses (so the
+        batches, and the vectors, are the same as one call's), with freed memory given back after
+        each slice: one call over 512 passages left the heap ~450 MB above its start."""
         if not texts:
             return []
-        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        step = batch_size * 8
+        if len(texts) <= step:
+            vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            self.encoded += len(texts)
+            return [v.tolist() for v in vectors]
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # sentence-transformers' own order (stable)
+        out: list[list[float]] = [[] for _ in texts]
+        for at in range(0, len(order), step):
+            part = order[at:at + step]
+            encoded = self.model.encode([texts[i] for i in part], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                                        show_progress_bar=False)
+            for i, v in zip(part, encoded):
+                out[i] = v.tolist()
+            del encoded
+            release_memory()
         self.encoded += len(texts)
-        return [v.tolist() for v in vectors]
+        return out
 
     def embed_matrix(self, texts: list[str]) -> Any:
         """``embed`` as one float32 numpy array, a row per text: 1.5 KB a vector where a list of

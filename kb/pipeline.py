@@ -12,6 +12,7 @@ ingests with SIGKILL to check all of this.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from typing import Any
 
 from ingest import FORMATS, LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
-from kb.embed import Embedder
+from kb.embed import Embedder, release_memory
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
 from kb.store import MARKINGS, Store, now, to_json_list
 from kb import foi, tracker
@@ -32,7 +33,8 @@ from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # files done, files, the file being read ("" when done)
+EmbedProgress = Callable[[int, int, str, float], None]  # passages embedded, passages in this group, a file among them, seconds left
 MODEL_KEY = "embed_model"
 
 
@@ -88,23 +90,21 @@ class _Pending:
     seconds: float
 
 
-def _locate(u: Understood, ids: list[str], offset: int) -> tuple[str | None, int | None]:
-    """The chunk (and page) holding a clean-text offset, or the nearest before it."""
-    best: tuple[str | None, int | None] = (None, None)
-    for cid, c in zip(ids, u.chunks):
-        if c.clean_start <= offset:
-            best = (cid, c.page)
-        if c.clean_start <= offset < c.clean_end:
-            return cid, c.page
-    return best
+def locator(u: Understood, ids: list[str]) -> Callable[[int], tuple[str | None, int | None]]:
+    """A function from a clean-text offset to the chunk (and page) holding it, or the nearest before
+    it: a binary search, so a file of 150,000 passages is not scanned once per recommendation."""
+    starts = [c.clean_start for c in u.chunks]
+
+    def locate(offset: int) -> tuple[str | None, int | None]:
+        i = bisect.bisect_right(starts, offset) - 1
+        return (ids[i], u.chunks[i].page) if i >= 0 else (None, None)
+
+    return locate
 
 
 def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
     """The document's recommendations as register entries, each located in its chunk and page."""
-
-    def locate(offset: int) -> tuple[str | None, int | None]:
-        return _locate(u, ids, offset)
-
+    locate = locator(u, ids)
     out = []
     for seq, r in enumerate(u.recommendations):
         chunk, page = locate(r.start)
@@ -133,9 +133,10 @@ def vector_meta(doc_hash: str, name: str, kind: str) -> dict[str, Any]:
 
 
 @contextmanager
-def vector_lock(home: Path, exclusive: bool) -> Iterator[None]:
+def vector_lock(home: Path, exclusive: bool, wait: bool = True) -> Iterator[bool]:
     """Hold the data home's vector lock: shared while a file's vectors are written or removed
-    (journal to clean-up), exclusive while the journal is recovered.
+    (journal to clean-up), exclusive while the journal is recovered. Yields whether it is held
+    (always, unless ``wait`` is false and another process holds it).
 
     So a recovery never mistakes the journal entries of an ingest still running, in another
     process or thread, for those of one that was killed. The kernel releases the lock of a
@@ -144,12 +145,16 @@ def vector_lock(home: Path, exclusive: bool) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:
-        yield
+        yield True
         return
     with (home / "ingest.lock").open("a") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         try:
-            yield
+            fcntl.flock(f.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
@@ -157,24 +162,49 @@ def vector_lock(home: Path, exclusive: bool) -> Iterator[None]:
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileReport]]:
     """Files to ingest from files and folders (folders recursively, supported types only).
 
-    A folder's README.md describes the folder and is skipped; a file named explicitly is
-    always taken. Paths that do not exist come back as failed reports.
+    A folder's README.md describes the folder and is skipped; a file named explicitly is always
+    taken. Inside a folder, hidden files and folders (a leading dot) are skipped and reported, and
+    a link is followed only if it stays inside the folder: a link to /etc/passwd would otherwise put
+    a system file in front of every reader. Paths that do not exist come back as failed reports.
     """
     files: list[Path] = []
-    missing: list[FileReport] = []
+    reports: list[FileReport] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            root = p.resolve()
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in FORMATS and not any(part.startswith(".") for part in f.relative_to(p).parts) and f.name.lower() != "readme.md":
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts):
+                    if f.name.startswith(".") and (f.is_file() or f.is_symlink()):  # a hidden folder is one line, for its own name
+                        reports.append(FileReport(path=str(f), name=f.name, status="skipped", warnings=["a hidden file (its name starts with a dot): not read"]))
+                    elif f.is_dir() and f.name.startswith("."):
+                        reports.append(FileReport(path=str(f), name=f.name + "/", status="skipped", warnings=["a hidden folder (its name starts with a dot): not read"]))
+                    continue
+                outside = _outside(f, root)
+                if outside is not None:
+                    if f.suffix.lower() in FORMATS or f.is_dir():
+                        reports.append(FileReport(path=str(f), name=f.name, status="skipped",
+                                                  warnings=[f"a link to {outside}, outside the folder: not followed"]))
+                    continue
+                if f.is_file() and f.suffix.lower() in FORMATS and f.name.lower() != "readme.md":
                     files.append(f)
         elif p.is_file():
             files.append(p)
         else:
-            missing.append(FileReport(path=str(p), name=p.name, status="failed", error=f"{p}: no such file or folder"))
+            reports.append(FileReport(path=str(p), name=p.name, status="failed", error=f"{p}: no such file or folder"))
     seen: set[Path] = set()
     unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
-    return unique, missing
+    return unique, reports
+
+
+def _outside(path: Path, root: Path) -> str | None:
+    """Where a path inside a folder really leads when that is outside the folder (or nowhere); else None."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link, or a loop
+        return "nothing (a broken link)"
+    return None if target == root or root in target.parents else str(target)
 
 
 class Pipeline:
@@ -186,6 +216,7 @@ class Pipeline:
         self.vectors = vectors
         self.embedder = embedder
         self.marking: str | None = None  # the marking given at upload for this run, if any
+        self.on_embed: EmbedProgress | None = None  # told after each group of passages is embedded and written
 
     def check_model(self) -> None:
         """Refuse to mix vectors from two models."""
@@ -204,7 +235,12 @@ class Pipeline:
         Chroma lacks (a re-read killed between removing its vectors and adding them again) are
         embedded again.
         """
-        with vector_lock(self.store.path.parent, exclusive=True):
+        # another ingest is writing (a large file takes minutes): its journal is live, and this
+        # recovery waits for the next run rather than for it
+        with vector_lock(self.store.path.parent, exclusive=True, wait=False) as held:
+            if not held:
+                log.info("another ingest is running: checking for an interrupted one is left for the next run")
+                return 0
             pending = self.store.journal()
             if not pending:
                 return 0
@@ -236,17 +272,18 @@ class Pipeline:
                             [vector_meta(r["content_hash"], r["name"], r["kind"]) for r in rows])
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, force: bool = False,
-               marking: str | None = None) -> list[FileReport]:
+               marking: str | None = None, on_embed: EmbedProgress | None = None) -> list[FileReport]:
         """Ingest files and folders; one report per file, failures included (never raised).
 
         Files are parsed one by one, and their chunks embedded together in model calls of
         several files at once (small files would otherwise waste the model's batches); each
         file is then stored in its own transaction. ``marking`` (set at upload) raises, never
-        lowers, the protective marking printed on a document.
+        lowers, the protective marking printed on a document. ``on_embed`` hears how many passages
+        are embedded, of how many, and the time left (a large file takes minutes).
         """
         if marking is not None and marking not in MARKINGS:
             raise DocumentError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
-        self.marking = marking
+        self.marking, self.on_embed = marking, on_embed
         self.check_model()
         self.recover()
         files, reports = expand(paths)
@@ -268,14 +305,6 @@ class Pipeline:
         if progress:
             progress(len(files), len(files), "")
         return reports
-
-    def ingest_file(self, path: Path) -> FileReport:
-        """Ingest one file, returning its report; expected failures become a failed report."""
-        item = self.prepare(path)
-        if isinstance(item, _Pending):
-            self._flush([item])
-            return item.report
-        return item
 
     def prepare(self, path: Path, force: bool = False) -> _Pending | FileReport:
         """Read and understand one file; a report when there is nothing to embed (unchanged, failed, ...)."""
@@ -324,48 +353,61 @@ class Pipeline:
         return report
 
     def _flush(self, pending: list[_Pending]) -> None:
-        """Embed the chunks of several prepared files in one go, write their vectors in one go (a
-        Chroma write per file cost 3x as much here), then store each file in its own transaction.
+        """Embed and write the chunks of several prepared files, a group at a time, then store each
+        file in its own transaction.
 
-        Write order as for one file: every id that may change is journalled, vectors are written,
-        each file's SQLite transaction commits, then stale vectors are deleted and the journal cleared.
+        Small files share model calls and one Chroma write (a write per file cost 3x as much here);
+        a large file is embedded and written ``embed_group`` passages at a time, so memory holds one
+        group's vectors, never the file's (a 50 MB text is ~150,000 passages). Write order as for
+        one file: every id that may change is journalled, vectors are written, each file's SQLite
+        transaction commits, then stale vectors are deleted and the journal cleared.
         """
         if not pending:
             return
         t0 = time.perf_counter()
-        vectors = self.embedder.embed([t for p in pending for t in p.texts], batch_size=self.config.embed_batch)
-        total = max(1, len(vectors))
-        embed_s = time.perf_counter() - t0
         with vector_lock(self.store.path.parent, exclusive=False):
-            t1 = time.perf_counter()
-            plans: list[tuple[_Pending, list[str], list[str], list[list[float]]]] = []
-            pos = 0
+            plans: list[tuple[_Pending, list[str], list[str]]] = []
             for p in pending:
                 ids = [chunk_id(p.understood.content_hash, c.start, c.end) for c in p.understood.chunks]
                 existing = self.store.document_by_path(p.path)
-                old_ids = self.store.chunk_ids_of(existing["id"]) if existing is not None else []
-                plans.append((p, ids, old_ids, vectors[pos:pos + len(p.texts)]))
-                pos += len(p.texts)
+                plans.append((p, ids, self.store.chunk_ids_of(existing["id"]) if existing is not None else []))
             try:
-                self.store.journal_add([i for _, ids, old, _ in plans for i in ids + old])
-                self.vectors.upsert([i for _, ids, _, _ in plans for i in ids], vectors,
-                                    [c.text for p, _, _, _ in plans for c in p.understood.chunks],
-                                    [vector_meta(p.understood.content_hash, p.understood.source.name, p.understood.meta.kind)
-                                     for p, _, _, _ in plans for _ in p.understood.chunks])
+                self.store.journal_add([i for _, ids, old in plans for i in ids + old])
+                dimension = self._embed_and_write(plans)
             except (OSError, StoreError) as exc:  # disk full, a busy database, a vector store gone: none of these files is stored
                 for p in pending:
                     p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
                 return
-            shared_s = time.perf_counter() - t1
-            for p, ids, old_ids, mine in plans:
+            shared_s = time.perf_counter() - t0
+            total = max(1, sum(len(p.texts) for p in pending))
+            for p, ids, old_ids in plans:
                 t2 = time.perf_counter()
                 try:
-                    self._store(p, ids, old_ids, mine)
+                    self._store(p, ids, old_ids, dimension)
                 except (OSError, StoreError) as exc:  # this file fails (its vectors are journalled: the next run removes them), the others go on
                     p.report.status, p.report.error = "failed", f"{p.report.name}: could not be stored ({exc})"
-                p.report.seconds = round(p.seconds + (embed_s + shared_s) * len(p.texts) / total + time.perf_counter() - t2, 3)
+                p.report.seconds = round(p.seconds + shared_s * len(p.texts) / total + time.perf_counter() - t2, 3)
 
-    def _store(self, p: _Pending, ids: list[str], old_ids: list[str], vectors: list[list[float]]) -> None:
+    def _embed_and_write(self, plans: list[tuple[_Pending, list[str], list[str]]]) -> int:
+        """Embed the planned files' passages and write their vectors, ``embed_group`` at a time,
+        telling ``on_embed`` how far it has got; returns the vectors' dimension (0 if none)."""
+        items = [(i, c.text, t, vector_meta(p.understood.content_hash, p.understood.source.name, p.understood.meta.kind), p.report.name)
+                 for p, ids, _ in plans for i, c, t in zip(ids, p.understood.chunks, p.texts)]
+        group, dimension, started = max(1, self.config.embed_group), 0, time.perf_counter()
+        for at in range(0, len(items), group):
+            part = items[at:at + group]
+            vectors = self.embedder.embed([t for _, _, t, _, _ in part], batch_size=self.config.embed_batch)
+            dimension = len(vectors[0]) if vectors else dimension
+            self.vectors.upsert([i for i, *_ in part], vectors, [c for _, c, *_ in part], [m for *_, m, _ in part])
+            del vectors
+            release_memory()  # else the heap grows ~80 KB a passage over a long file
+            if self.on_embed is not None:
+                done = at + len(part)
+                left = (time.perf_counter() - started) / done * (len(items) - done)
+                self.on_embed(done, len(items), part[-1][4], left)
+        return dimension
+
+    def _store(self, p: _Pending, ids: list[str], old_ids: list[str], dimension: int) -> None:
         """Commit one file whose vectors are written, then remove its stale vectors."""
         u, path, size, report = p.understood, p.path, p.size, p.report
         meta = u.meta
@@ -386,17 +428,18 @@ class Pipeline:
         def also(tx: Any) -> None:
             tracker.sync(tx, u.source.name, meta.date, extracted)
             if u.foi is not None:
-                located = [_locate(u, ids, q.answer_start or q.start) for q in u.foi.questions]
+                locate = locator(u, ids)
+                located = [locate(q.answer_start or q.start) for q in u.foi.questions]
                 foi.save(tx, u.source.name, u.foi, located)
 
         self.store.save_document(record, pages, chunks, u.source.text, also=also)
         if self.store.get_setting(MODEL_KEY) is None:
             self.store.set_setting(MODEL_KEY, self.embedder.name)
-            self.store.set_setting("embed_dimension", str(len(vectors[0]) if vectors else 0))
+            self.store.set_setting("embed_dimension", str(dimension))
         stale = sorted(set(old_ids) - set(ids))
         self.vectors.delete(stale)
         self.store.journal_clear(ids + old_ids)
-        report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(vectors)
+        report.title, report.kind, report.pages, report.chunks, report.embedded = meta.title, meta.kind, len(u.source.pages), len(u.chunks), len(ids)
         report.recommendations = len(extracted)
         report.warnings.extend(warnings)
         report.marking = str(record["marking"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import getpass
 import json
+import shutil
 import logging
 import threading
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from typing import Any
 from kb.config import Config, load_config
 from kb.embed import Embedder
 from kb.errors import DocumentError, EmptyIndexError, KBError, NotFoundError
-from kb.pipeline import MODEL_KEY, FileReport, Pipeline, Progress
+from kb.pipeline import MODEL_KEY, EmbedProgress, FileReport, Pipeline, Progress
 from kb.answer import Answer, Answerer
 from kb.draft import Draft
 from kb.draft import build as build_draft
@@ -30,7 +31,7 @@ from kb.rerank import SentenceVectors
 from kb.search import Hit, Searcher
 from kb.store import MARKINGS, Filters, Store, markings_up_to
 from kb.tracker import Tracker
-from kb.users import Users
+from kb.users import PermissionDeniedError, Users
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class KB:
 
     def __init__(self, config: Config | None = None, embedder: Embedder | None = None, **overrides: Any) -> None:
         self.config = config or load_config(**overrides)
-        self.store = Store(self.config.db_path)
+        self._store: Store | None = None  # opened on first use: 'kb restore' must not create a database before it has checked the backup
         self._vectors: VectorIndex | None = None
         self._opening = threading.Lock()  # the app's warm-up thread and its first requests open the vectors together
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
@@ -56,6 +57,8 @@ class KB:
         """This knowledge base as one app user sees it: their clearance limits every read (search,
         answers, citations, the register, FOI precedents, drafts, exports, documents) and what they do
         is audited under their name. Shares the store, vectors and model with this object."""
+        if name is None and self.users.any():  # the console's view is never handed to an app request
+            raise PermissionDeniedError("log in first: this knowledge base has users, and nothing is shown without a login")
         self.vectors, self.embedder  # noqa: B018  (open once here, not once per view)
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
@@ -64,9 +67,10 @@ class KB:
         view.markings = () if name is None or not self.users.any() else markings_up_to(self.users.clearance(name))
         return view
 
-    def _require(self, as_user: str | None, action: str) -> None:
-        """Refuse what the user's role does not allow (the given user, else this view's)."""
-        self.users.require(as_user if as_user is not None else self.user, action)
+    def _require(self, as_user: str | None, action: str, doing: str | None = None) -> None:
+        """Refuse what the user's role does not allow (the given user, else this view's); ``doing``
+        names the thing refused in the message ("read the audit log")."""
+        self.users.require(as_user if as_user is not None else self.user, action, doing)
 
     def _audit(self, action: str, detail: str = "") -> None:
         """Write who did what to the audit log."""
@@ -74,7 +78,7 @@ class KB:
 
     def audit_log(self, limit: int = 500, user: str | None = None, action: str | None = None, as_user: str | None = None) -> list[dict[str, Any]]:
         """The newest audit entries (admins only in the app)."""
-        self._require(as_user, "admin")
+        self._require(as_user, "admin", "read the audit log")
         return self.store.audit_rows(limit, user, action)
 
     def visible(self, doc: Any) -> bool:
@@ -88,6 +92,15 @@ class KB:
         if not docs:
             raise NotFoundError(f"no document called '{name}' (see: kb docs)")
         return docs[0]
+
+    @property
+    def store(self) -> Store:
+        """The SQLite store (opened, and migrated, on first use)."""
+        if self._store is None:
+            with self._opening:
+                if self._store is None:
+                    self._store = Store(self.config.db_path)
+        return self._store
 
     @property
     def vectors(self) -> VectorIndex:
@@ -104,6 +117,10 @@ class KB:
         if self._embedder is None:
             self._embedder = Embedder(self.config.model_path)
         return self._embedder
+
+    def _forget_vectors(self) -> None:
+        """Drop the open vector index (its files are about to be removed)."""
+        self._vectors = None
 
     def warm(self) -> None:
         """Load the model and open the indexes before anyone asks (the app runs this in the background
@@ -169,16 +186,27 @@ class KB:
         """Write the whole data home (documents, chunks, vectors, register and history, FOI, users, audit, uploads) to a .zip."""
         from kb.backup import backup
 
-        self._require(as_user, "admin")
+        self._require(as_user, "admin", "make a backup")
         manifest = backup(self.config, self.store, self.vectors, path)
         self._audit("backup", f"{Path(path).name}: {json.dumps(manifest['counts'])}")
         return manifest
 
     def restore(self, path: str | Path) -> dict[str, Any]:
-        """Restore a backup into this (empty) data home; refuses one that holds anything."""
+        """Restore a backup into this (empty) data home; refuses one that holds anything, and leaves the
+        home as it was when the backup is damaged or the restore fails."""
         from kb.backup import restore
 
-        manifest = restore(self.config, path, lambda: self.vectors)
+        home = self.config.home
+        before = set(home.iterdir()) if home.is_dir() else None
+        try:
+            manifest = restore(self.config, path, lambda: self.vectors)
+        except BaseException:
+            self._forget_vectors()
+            for made in (set(home.iterdir()) - before) if before is not None and home.is_dir() else []:
+                shutil.rmtree(made, ignore_errors=True) if made.is_dir() else made.unlink(missing_ok=True)
+            if before is None and home.is_dir():
+                shutil.rmtree(home, ignore_errors=True)
+            raise
         self._audit("restore", f"{Path(path).name} (made {manifest['created_at']})")
         return manifest
 
@@ -211,10 +239,12 @@ class KB:
         return self.store.glossary(self.markings)
 
     # --- ingest ---------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, marking: str | None = None) -> list[FileReport]:
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, marking: str | None = None,
+               on_embed: EmbedProgress | None = None) -> list[FileReport]:
         """Ingest files and folders; returns a report per file (failures included). ``marking`` raises the
-        protective marking of every file above what it prints (OFFICIAL-SENSITIVE, say)."""
-        reports = self.pipeline.ingest(paths, progress, marking=marking)
+        protective marking of every file above what it prints (OFFICIAL-SENSITIVE, say); ``on_embed``
+        hears passages embedded, of how many, and the seconds left."""
+        reports = self.pipeline.ingest(paths, progress, marking=marking, on_embed=on_embed)
         self._audit("ingest", ", ".join(f"{r.name}: {r.status}" for r in reports)[:2000])
         return reports
 
@@ -231,7 +261,7 @@ class KB:
         return Users(self.store)
 
     def add_files(self, files: list[tuple[str, str]], progress: Progress | None = None, as_user: str | None = None,
-                  marking: str | None = None) -> list[FileReport]:
+                  marking: str | None = None, on_embed: EmbedProgress | None = None) -> list[FileReport]:
         """Copy uploaded files (original name, temporary path) into the data home's uploads/ and ingest them.
 
         Names are reduced to a safe file name, so an upload can never write outside uploads/.
@@ -247,6 +277,8 @@ class KB:
         folder.mkdir(parents=True, exist_ok=True)
         targets = []
         for name, temp in files:
+            if Path(temp).is_symlink():  # what is read is what was uploaded, never a file a link points to
+                raise DocumentError(f"refused the upload '{safe_name(name)}': it is a link to another file, not a file")
             target = upload_target(folder, name, temp)
             if not target.exists():  # else: the same file, uploaded again under the same name
                 try:
@@ -255,11 +287,11 @@ class KB:
                 except OSError as exc:
                     raise DocumentError(f"could not save the upload '{safe_name(name)}': {exc.strerror or exc}") from exc
             targets.append(target)
-        return self.ingest(targets, progress, marking=marking)
+        return self.ingest(targets, progress, marking=marking, on_embed=on_embed)
 
     def mark(self, name: str, marking: str, as_user: str | None = None) -> str:
         """Set a document's protective marking (admins only in the app); returns the marking it had."""
-        self._require(as_user, "admin")
+        self._require(as_user, "admin", "change a protective marking")
         doc = self.document_named(name)
         self.store.set_marking(doc["id"], marking)
         self._audit("mark", f"{name}: {doc['marking']} -> {marking}")
@@ -310,12 +342,25 @@ class KB:
             out.append(row)
         return out
 
+    def counts(self) -> dict[str, int]:
+        """How many documents and passages this reader may see."""
+        return self.store.counts(self.markings)
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents, chunks and vectors, and the model that built the index."""
         counts: dict[str, Any] = dict(self.store.counts())
         counts["vectors"] = self.vectors.count()
         counts["model"] = self.store.get_setting(MODEL_KEY)
         counts["home"] = str(self.config.home)
+        counts["unfinished"] = len(self.store.journal())
+        extra, missing = counts["vectors"] - counts["chunks"], counts["chunks"] - counts["vectors"]
+        if extra > 0 or missing > 0 or counts["unfinished"]:
+            why = (f"{extra} more vectors than passages" if extra > 0 else f"{missing} passages without a vector" if missing > 0 else
+                   "vectors and passages match")
+            counts["note"] = (f"{why}, and {counts['unfinished']} vector changes an ingest or delete had not finished: an ingest is running now, "
+                              "or one was interrupted; the next 'kb ingest' (of any file) tidies them up" if counts["unfinished"] else
+                              f"{why}: written by another program, or by an ingest whose record was lost; 'kb backup' then 'kb restore' "
+                              "into a new data home rebuilds a consistent index")
         return counts
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
@@ -353,6 +398,10 @@ class KB:
         changed = {k: v for k, v in (("status", status), ("owner", owner), ("due", due), ("note", note)) if v is not None}
         self._audit("register change", f"{doc} {ref}: {json.dumps(changed, ensure_ascii=False)}")
         return row
+
+    def recommendation(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> dict[str, Any]:
+        """One register row as stored (its status, who confirmed it, its version)."""
+        return dict(self.tracker.find(ref, doc, ordinal, parent))
 
     def recommendation_history(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> dict[str, Any]:
         """A recommendation's history (every change) and timeline (what each document said)."""

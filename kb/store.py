@@ -327,6 +327,32 @@ def runs(rowids: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+@contextmanager
+def _schema_lock(path: Path) -> Iterator[None]:
+    """Hold a lock file beside the database while it is opened and migrated.
+
+    Switching a new database to WAL and creating its tables are not covered by SQLite's busy wait
+    (two first opens failed with "database is locked" or "duplicate column"). Without fcntl
+    (Windows) there is no lock, and the transactions alone serialise the migrations.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        handle = path.with_name(path.name + ".lock").open("a")
+    except OSError:  # a read-only home: nothing can be migrated there anyway
+        yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 class Store:
     """The SQLite database of a data home."""
 
@@ -338,7 +364,8 @@ class Store:
             raise StoreError(f"cannot create the data home {self.path.parent}: {exc.strerror}") from exc
         self._local = threading.local()
         self._passing: dict[tuple[Any, ...], Passing] = {}
-        self._migrate()
+        with _schema_lock(self.path):  # two processes opening a new home at once: one creates the schema, the other waits
+            self._migrate()
 
     # --- connections and transactions -------------------------------------------------
     @property
@@ -370,7 +397,11 @@ class Store:
             db.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # disk full, I/O error, a lock held too long
             db.execute("ROLLBACK")
-            raise StoreError(f"could not write to the database {self.path} ({exc}): nothing was changed; check the free disk space") from exc
+            text = str(exc).lower()
+            advice = ("check the free disk space" if any(w in text for w in ("full", "disk", "i/o")) else
+                      "another program held the database too long; try again in a minute" if "locked" in text or "busy" in text else
+                      "please report it")
+            raise StoreError(f"could not write to the database {self.path} ({exc}): nothing was changed; {advice}") from exc
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -396,7 +427,9 @@ class Store:
             if version in done:
                 continue
             try:
-                with self.transaction() as tx:
+                with self.transaction() as tx:  # BEGIN IMMEDIATE: one process migrates, the others wait, then find it done
+                    if tx.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
+                        continue
                     for statement in statements(sql):
                         tx.execute(statement)
                     tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
@@ -445,8 +478,12 @@ class Store:
         row = self.db.execute("SELECT value FROM settings WHERE key = 'documents_version'").fetchone()
         return int(row[0]) if row else 0
 
-    def counts(self) -> dict[str, int]:
-        """Numbers of documents and chunks."""
+    def counts(self, markings: tuple[str, ...] = ()) -> dict[str, int]:
+        """Numbers of documents and chunks (of the documents with these markings; empty: all)."""
+        if markings:
+            marks = ",".join("?" * len(markings))
+            row = self.db.execute(f"SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM documents WHERE marking IN ({marks})", markings).fetchone()
+            return {"documents": row[0], "chunks": row[1]}
         row = self.db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks), (SELECT COUNT(*) FROM chunks_fts)").fetchone()
         return {"documents": row[0], "chunks": row[1], "fts_rows": row[2]}
 

@@ -77,12 +77,12 @@ class Users:
         return [{"name": r["name"], "role": r["role"], "clearance": r["clearance"], "created_at": r["created_at"]}
                 for r in self.store.db.execute("SELECT * FROM users ORDER BY name")]
 
-    def require(self, user: str | None, action: str) -> None:
+    def require(self, user: str | None, action: str, doing: str | None = None) -> None:
         """Refuse an action the user's role does not allow. ``user=None`` is the console (trusted);
-        with no users defined, everyone is the single local user."""
+        with no users defined, everyone is the single local user. ``doing`` names what was refused."""
         if user is None or not self.any():
             return
         role = self.role(user)
         if role not in CAN[action]:
-            what = {"edit": "change recommendations", "upload": "add documents", "delete": "remove documents", "admin": "manage users"}.get(action, action)
+            what = doing or {"edit": "change recommendations", "upload": "add documents", "delete": "remove documents", "admin": "manage users"}.get(action, action)
             raise PermissionDeniedError(f"{user} ({role or 'unknown user'}) may not {what}: ask an editor or admin")
