@@ -67,7 +67,7 @@ def measure(path: Path, home: Path) -> dict[str, Any]:
     report = json.loads(out.splitlines()[-1]) if out.strip() else {}
     bar = [p for p in re.split(r"[\r\n]", err_path.read_text(errors="replace")) if "passage" in p]
     return {"file_mb": round(path.stat().st_size / 1048576, 1), "seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
-            "passages": report.get("chunks"), "status": report.get("status"), "error": report.get("error") or (None if proc.returncode == 0 else "exit %d" % proc.returncode),
+            "passages": report.get("chunks"), "status": report.get("status"), "error": report.get("error") or (None if proc.returncode == 0 else f"exit {proc.returncode}"),
             "passages_per_s": round((report.get("chunks") or 0) / seconds, 1), "progress_updates": len(bar), "last_progress": bar[-1].strip()[:120] if bar else None}
 
 

@@ -35,9 +35,15 @@ def content_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: int = 200, kind: str | None = None) -> Understood:
-    """Run every ingest stage on one file. ``kind`` overrides the detected document kind."""
+def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: int = 200, kind: str | None = None,
+               max_text_mb: float | None = None) -> Understood:
+    """Run every ingest stage on one file. ``kind`` overrides the detected document kind; a text over
+    ``max_text_mb`` megabytes is refused before it is cleaned (its passages would take hours to embed)."""
     source = load(path)
+    if max_text_mb is not None and len(source.text) > max_text_mb * 1024 * 1024:
+        raise LoadError(f"{source.name}: its text is {len(source.text) / 1048576:.0f} MB, over the {max_text_mb:g} MB limit, so it was not "
+                        f"ingested (about {len(source.text) // 700:,} passages, hours to embed); split it into smaller files or raise the "
+                        f"limit (KB_MAX_TEXT_MB)")
     cleaned = clean(source)
     meta = extract_meta(cleaned.text, source.name)
     if kind:

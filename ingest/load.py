@@ -436,6 +436,56 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+_META_LABEL = re.compile(r"^(?:date(?: of)?(?: request| response| responded| received| published| disclosed)?|(?:date )?(?:published|updated|last updated|"
+                         r"received|responded|disclosed|response date|request date)(?: on)?|(?:our |your |foi |request )?ref(?:erence)?(?: no\.?| number)?|"
+                         r"foi (?:number|reference|request)|request number|case (?:number|reference))\s*[:.]?", re.I)
+
+
+def _metadata_lines(page_text: str, main: str) -> list[str]:
+    """Labelled dates and references of a page that its main content left out ("Date responded" and
+    its date in a side panel, "Published on: 11 April 2025" in the header): a label line, with the
+    line after it when the value stands alone."""
+    lines = [ln.strip(" |#-") for ln in page_text.splitlines()]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = _META_LABEL.match(line)
+        if not m or len(line) > 100:
+            continue
+        value = line[m.end():].strip(" :|")
+        if not value and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= 60:
+            line = f"{line.rstrip(' :')}: {lines[i + 1]}"
+        elif not value:
+            continue
+        if line not in main and line not in out:
+            out.append(line)
+    return out[:8]
+
+
+def main_content(html: str) -> str | None:
+    """A saved web page's main content (its title first), by trafilatura, a maintained extractor:
+    menus, cookie banners, "leave this site" buttons, breadcrumbs and footers are left out. None
+    when it finds too little (then the whole page's visible text is read instead)."""
+    try:
+        import trafilatura
+    except ImportError:  # an install without it reads the whole page
+        return None
+    try:
+        doc = trafilatura.bare_extraction(html, include_tables=True, include_formatting=False, include_comments=False, favor_recall=True,
+                                          with_metadata=True, deduplicate=False)
+    except Exception:  # a page it cannot parse is read the plain way
+        return None
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text) < 200:
+        return None
+    title = " ".join((getattr(doc, "title", None) or "").split())
+    meta = _metadata_lines(html_to_text(html), text)
+    if meta:
+        text = "\n".join(meta) + "\n\n" + text
+    if title and not text.lstrip("# ").startswith(title[:40]):
+        text = f"# {title}\n\n{text}"
+    return text + "\n"
+
+
 def _load_html(p: Path, data: bytes) -> Source:
     html, warnings = decode_text(data)
-    return Source(path=str(p), name=p.name, format="html", text=html_to_text(html), warnings=warnings)
+    return Source(path=str(p), name=p.name, format="html", text=main_content(html) or html_to_text(html), warnings=warnings)

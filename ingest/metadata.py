@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ingest.kind import classify
 from ingest.records import Meta
 
 MONTHS = {m: i + 1 for i, m in enumerate(
@@ -81,20 +82,8 @@ def _month(name: str) -> int:
 
 
 def detect_kind(text: str, title: str) -> str:
-    """The document kind (see records.KINDS) from cues in its title and opening."""
-    head = (title + "\n" + text[:3000]).lower()
-    whole = text.lower()
-    if re.search(r"\bfoi\b.{0,20}\b(ref|reference|request)\b|freedom of information act", head) and re.search(r"\b(request|response|disclos)", whole):
-        return "foi_disclosure"
-    if re.search(r"(police(,)? (and|&) crime commissioner|\bpcc\b|commissioner).{0,80}\bresponse\b|response of the (police (and|&) crime )?commissioner", head):
-        return "pcc_response"
-    if re.search(r"\bforce response\b|chief constable'?s? response|response from (the )?(chief constable|force)", head):
-        return "force_response"
-    if re.search(r"\b(hmicfrs|hmic|inspectorate|inspection)\b", head) and re.search(r"\brecommendations?\b|\bareas? for improvement\b", whole) and "response" not in title.lower():
-        return "inspection_report"
-    if re.search(r"\b(guidance|toolkit|framework|manual|procedure|policy|partnership)\b", whole):
-        return "guidance"
-    return "other"
+    """The document kind (see records.KINDS) from weighted cues (see ingest.kind)."""
+    return classify(text, title).kind
 
 
 def find_title(text: str) -> str:
@@ -119,6 +108,11 @@ def find_title(text: str) -> str:
             title = title[:297].rsplit(" ", 1)[0] + "..."
         return title
     return ""
+
+
+def _sentence_like(title: str) -> bool:
+    """A "title" that is really a line of the letter: long, or ending as a sentence or a label does."""
+    return len(title) > 120 or title.rstrip().endswith((".", "?", ":", ",")) or bool(re.match(r"(?i)(dear|thank you|under the|your request|please)\b", title))
 
 
 def _is_date_line(line: str) -> bool:
@@ -187,9 +181,10 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
 def extract_meta(text: str, name: str = "") -> Meta:
     """All metadata of a document from its clean text (and file name as a fallback title)."""
     title = find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
-    kind = detect_kind(text, title)
+    verdict = classify(text, title)
+    kind = verdict.kind
     ref = find_foi_reference(text, title) if kind == "foi_disclosure" else None
-    if kind == "foi_disclosure":
+    if kind == "foi_disclosure" and _sentence_like(title):  # a page's own heading ("FOI 552/25", "Stalking") is kept
         title = foi_title(text, ref) or title
     iso, printed = _main_date(text, title, kind)
     return Meta(
@@ -201,6 +196,8 @@ def extract_meta(text: str, name: str = "") -> Meta:
         foi_reference=ref,
         report=find_report(title) if kind in ("pcc_response", "force_response") else None,
         dates=sorted({d for _, d, _ in find_dates(text)}),
+        kind_confidence=verdict.confidence,
+        kind_reasons=verdict.reasons,
     )
 
 

@@ -84,6 +84,8 @@ class Meta:
     report: str | None = None  # the report a response answers, from its title
     dates: list[str] = field(default_factory=list)  # every ISO date found
     marking: str = "OFFICIAL"  # the protective marking printed on the document (OFFICIAL if none)
+    kind_confidence: float = 1.0  # the chosen kind's share of the cues' weight (see ingest.kind)
+    kind_reasons: list[str] = field(default_factory=list)  # the cues found, for a person to see why
 
 
 @dataclass

@@ -105,6 +105,15 @@ def test_a_large_file_is_embedded_a_group_at_a_time_with_progress(tmp_path: Path
     assert "embedding" in out.stderr and f"{report.chunks}/{report.chunks}" in out.stderr and "passage" in out.stderr, out.stderr[-500:]
 
 
+def test_a_text_over_the_limit_is_refused_with_the_reason(tmp_path: Path, embedder: Embedder) -> None:
+    big = tmp_path / "archive.txt"
+    big.write_text("Custody records were reviewed and found in order. " * 25000)  # 1.2 MB of text
+    knowledge = KB(home=str(tmp_path / "home"), embedder=embedder, max_text_mb=1)
+    (report,) = knowledge.ingest([big])
+    assert report.status == "failed" and "over the 1 MB limit" in report.error and "KB_MAX_TEXT_MB" in report.error, report
+    assert knowledge.counts()["documents"] == 0
+
+
 OPEN_AT = """
 import sys, time
 sys.path.insert(0, {root!r})

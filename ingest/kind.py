@@ -1,0 +1,85 @@
+"""What kind of document this is, from several signals, each with a weight, and a confidence.
+
+Who wrote it and why decides the kind: an inspectorate reporting (inspection_report), a force
+answering recommendations (force_response), a PCC or police authority answering an inspection
+(pcc_response), anyone answering a Freedom of Information request (foi_disclosure), guidance, or
+anything else (other). Each cue adds its weight to one kind; the kind with the most wins when it
+has enough, and the reasons are kept so a person can see why (``python -m ingest FILE``). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_I = re.I | re.M
+# (kind, weight, pattern, where): where is "title" (the title line), "head" (title + opening 4,000 characters) or "body" (the whole text)
+CUES: list[tuple[str, float, re.Pattern[str], str]] = [
+    # Freedom of Information: the Act, a request, its reference and the answer's wording
+    ("foi_disclosure", 3.0, re.compile(r"\bfreedom of information\b(?! classification| publication scheme)|\bFOIA?\b(?! *(?:policy|publication scheme|classification))", _I), "head"),
+    ("foi_disclosure", 2.0, re.compile(r"\b(?:foi|rfi|request)\s*(?:ref(?:erence)?|no\.?|number)\b|\bdisclosure log\b", _I), "head"),
+    ("foi_disclosure", 2.0, re.compile(r"^\W*(?:request|your request|information requested)\W*$[\s\S]{0,3000}^\W*(?:response|our response|answer)\W*$|"
+                                       r"^\W*(?:request|q1?)\s*[:.]\s*\S[\s\S]{0,3000}^\W*(?:response|answer|a1?)\s*(?:\d+\s*)?[:.]", _I), "head"),
+    ("foi_disclosure", 2.0, re.compile(r"\byour (?:request|email|application)\b|\brequest for information\b|\byou (?:asked|requested)\b|\bwe received\b|"
+                                       r"\bwhich (?:was )?received on\b|\bplease (?:could you )?provide\b", _I), "head"),
+    ("foi_disclosure", 1.5, re.compile(r"\b(?:is|are|was) (?:not )?held\b|\bsection 1\(1\)|\bsection 17\b|\bneither confirm nor deny\b|\bpublic interest test\b|"
+                                       r"\binternal review\b|\binformation commissioner\b", _I), "body"),
+    # an inspectorate's own voice
+    ("inspection_report", 0.5, re.compile(r"\bHMICF?R?S\b|\bhis majesty'?s inspectorate\b|\bher majesty'?s inspectorate\b|\bHM inspectorate\b|\bjoint inspection\b", _I), "head"),
+    ("inspection_report", 2.0, re.compile(r"\b(?:we|our inspection) (?:found|inspected|judge|assessed|examined|reviewed|recommend)\b|\bour (?:findings|judgments?|inspection)\b|"
+                                          r"\bwe (?:are|were) (?:pleased|concerned|disappointed)\b", _I), "body"),
+    ("inspection_report", 0.5, re.compile(r"\bcauses? of concern\b|\bareas? for improvement\b|\bgraded judgments?\b", _I), "body"),
+    ("inspection_report", 2.0, re.compile(r"^\W*(?:an inspection of|peel \d{4}|inspection report|joint thematic inspection|a joint inspection)\b", _I), "head"),
+    # a PCC, OPCC, Mayor's office or police authority answering
+    ("pcc_response", 1.0, re.compile(r"\bpolice(?:,)? (?:and|&) crime commissioner\b|\bpolice, fire and crime commissioner\b|\bOPF?CC\b|\bcommissioner'?s (?:response|comments)\b|"
+                                     r"\bmayor'?s office for policing\b|\bMOPAC\b|\bpolice authority\b|\bpolice and crime panel\b", _I), "head"),
+    ("pcc_response", 3.0, re.compile(r"\bsection 55\b|\bpolice act 1996\b", _I), "head"),
+    ("pcc_response", 2.0, re.compile(r"\bcommissioner\b[^.\n]{0,60}\bresponse to\b", _I), "title"),
+    ("pcc_response", 2.0, re.compile(r"\bi (?:have been|am|was) (?:assured|reassured|informed|pleased|encouraged)\b|\bi will (?:continue to )?(?:hold|monitor|seek|ask|scrutinise)\b|"
+                                     r"\bi welcome\b|\bas (?:the )?commissioner\b|\bmy office\b|\bdear home secretary\b", _I), "body"),
+    ("pcc_response", 2.0, re.compile(r"\b(?:pcc|commissioner|opcc|police and crime commissioner)'?s? (?:statutory )?response\b|\bresponse (?:of|from) the (?:police (?:and|&) crime )?commissioner\b|"
+                                     r"\breport of the (?:police (?:and|&) crime )?commissioner\b|\bresponse (?:from|by)\W+(?:the )?(?:office of the )?(?:police|pcc|commissioner)", _I), "head"),
+    # a force answering, tracking or announcing
+    ("force_response", 2.0, re.compile(r"\b(?:police|constabulary|force)\b(?![^.\n]*commissioner)[^.\n]{0,40}\bresponse to\b", _I), "title"),
+    ("force_response", 2.0, re.compile(r"\bforce(?:'s)? response\b|\bchief constable'?s? response\b|\bresponse (?:from|of) (?:the )?(?:chief constable|force)\b|"
+                                       r"\breport of the chief constable\b|\bour response\b", _I), "head"),
+    ("force_response", 1.5, re.compile(r"\bprogress (?:update|report)\b|\baction plan\b|\bupdate on (?:the )?(?:hmic|recommendations|inspection)\b|\b(?:hmicfrs?|inspection) update\b|"
+                                       r"\brecommendations? (?:tracker|update)\b|\bRAG\b|\bblue[:/ ]", _I), "head"),
+    ("force_response", 1.5, re.compile(r"\b(?:the force|we) (?:has|have) (?:now )?(?:implemented|introduced|completed|developed|established|reviewed|put in place)\b|"
+                                       r"\bwelcomes? the (?:report|findings|inspection)\b|\bchief constable [A-Z]\w+ [A-Z]\w+ said\b|\bsaid:", _I), "body"),
+    # guidance
+    ("guidance", 3.0, re.compile(r"\b(?:statutory )?guidance\b|\bauthorised professional practice\b|\bcode of practice\b|\bpolicy\b|\bprocedure\b|\btoolkit\b", _I), "title"),
+    ("guidance", 1.0, re.compile(r"\bthis (?:guidance|policy|procedure|document) (?:sets out|applies|is intended|provides)\b|\bcontents\b", _I), "head"),
+    ("guidance", 1.5, re.compile(r"\b(?:framework|toolkit|manual|handbook|partnership|delivery schemes?)\b", _I), "head"),
+    ("guidance", 1.5, re.compile(r"\bguidance (?:for|on)\b|\bauthorised professional practice\b|\bstatutory guidance\b|\bcollege of policing\b", _I), "head"),
+    # other: agendas, news, plans
+    ("other", 2.0, re.compile(r"^\W*(?:agenda|minutes|notice of meeting|newsletter|annual report|police and crime plan)\b", _I), "title"),
+    ("other", 1.0, re.compile(r"\bapologies for absence\b|\bdeclarations? of interest\b|\bminutes of the (?:last|previous) meeting\b", _I), "body"),
+]
+ENOUGH = 1.5  # below this, the document is "other"
+
+
+@dataclass
+class KindVerdict:
+    """The kind chosen, its confidence (the winner's share of all the weight), and the cues found."""
+
+    kind: str
+    confidence: float
+    scores: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def classify(text: str, title: str) -> KindVerdict:
+    """Score every kind's cues in the title, the opening and the whole text; the best wins."""
+    places = {"title": title, "head": title + "\n" + text[:4000], "body": text}
+    scores: dict[str, float] = {}
+    reasons: list[str] = []
+    for kind, weight, pattern, where in CUES:
+        m = pattern.search(places[where])
+        if m:
+            scores[kind] = scores.get(kind, 0.0) + weight
+            reasons.append(f"{kind} +{weight:g}: '{' '.join(m.group(0).split())[:40]}' in the {where}")
+    if not scores or max(scores.values()) < ENOUGH:
+        return KindVerdict("other", 1.0 if not scores else 0.5, scores, reasons + ["no kind has enough cues: other"])
+    best = max(scores, key=lambda k: scores[k])
+    return KindVerdict(best, round(scores[best] / sum(scores.values()), 2), scores, reasons)
