@@ -388,6 +388,22 @@ def do_reingest(name: str, request: gr.Request | None = None) -> str:
                      else f"{md_text(r.name)}: {md_text(r.error)}" for r in reports)
 
 
+def do_correct(name: str, kind: str, title: str, by: str = "", request: gr.Request | None = None) -> str:
+    """Correct a document's kind or title (kept when it is read again); it is read again at once."""
+    if not name:
+        raise gr.Error("Choose the document to correct.")
+    user = user_of(request)
+    who = user or (by or "").strip()
+    if not who:
+        raise gr.Error("Type your name: every correction is recorded with it.")
+    try:
+        reports = kb_for(request).correct_document(name, who, kind=kind or None, title=(title or "").strip() or None, as_user=user)
+    except KBError as exc:
+        raise user_error(exc) from exc
+    return "; ".join(f"{md_text(r.name)}: now {KIND_LABELS.get(r.kind, r.kind)}, titled \u201c{md_text(r.title)}\u201d" if r.status != "failed"
+                     else f"{md_text(r.name)}: {md_text(r.error)}" for r in reports)
+
+
 def do_delete(name: str, request: gr.Request | None = None) -> str:
     """Remove a document (its passages and vectors; recommendations people confirmed stay)."""
     if not name:
@@ -557,7 +573,14 @@ def build() -> gr.Blocks:
                 doc_to_delete = gr.Dropdown(choices=[], label="A document")
                 reingest_button = gr.Button("Read again")
                 delete_button = gr.Button("Remove", variant="stop")
-            delete_result = gr.Markdown()
+            with gr.Row():
+                correct_kind = gr.Dropdown([("(keep)", "")] + [(v, k) for k, v in KIND_LABELS.items()], value="", label="Correct its kind",
+                                           elem_id="correct-kind")
+                correct_title = gr.Textbox(label="Correct its title", placeholder="leave empty to keep", elem_id="correct-title")
+                correct_by = gr.Textbox(label="Your name (single-user mode)", elem_id="correct-by")
+                correct_button = gr.Button("Save the correction", elem_id="correct-button")
+            delete_result = gr.Markdown(elem_id="doc-result")
+            correct_button.click(do_correct, [doc_to_delete, correct_kind, correct_title, correct_by], delete_result).then(docs_table, None, doc_list)
             reingest_button.click(do_reingest, doc_to_delete, delete_result).then(docs_table, None, doc_list)
             upload_button.click(do_upload, [uploads, upload_marking], upload_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
             delete_button.click(do_delete, doc_to_delete, delete_result).then(docs_table, None, doc_list).then(doc_choices, None, doc_to_delete)
@@ -566,7 +589,7 @@ def build() -> gr.Blocks:
             with gr.Row():
                 audit_who = gr.Textbox(label="User", scale=2)
                 audit_action = gr.Dropdown(["", "search", "ask", "foi precedents", "draft", "register change", "export register", "ingest",
-                                            "delete", "read again", "backup", "restore", "mark"], value="", label="Action", scale=2)
+                                            "delete", "read again", "correct document", "backup", "restore", "mark"], value="", label="Action", scale=2)
                 audit_button = gr.Button("Show", scale=1)
             audit_grid = gr.Dataframe(interactive=False, wrap=True, elem_id="audit-log")
             audit_button.click(audit_table, [audit_who, audit_action], audit_grid)

@@ -58,7 +58,7 @@ def measure(path: Path, home: Path) -> dict[str, Any]:
     err_path = home.parent / f"{home.name}.stderr"
     t0 = time.perf_counter()
     with err_path.open("w") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, "KB_MAX_TEXT_MB": "1000"})  # measure past the default limit
         assert proc.stdout is not None
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)

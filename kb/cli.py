@@ -112,8 +112,16 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("glossary", help="acronyms found in the corpus", epilog="example: kb glossary")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("docs", help="list ingested documents", epilog="example: kb docs --json")
+    s = sub.add_parser("docs", help="list ingested documents, or correct one's kind or title",
+                       epilog="examples:\n  kb docs --json\n  kb docs set foi-552-25.html --kind foi_disclosure --title 'FOI 552/25 Sex offenders' --by 'Jane Davies'",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--json", action="store_true")
+    ds = s.add_subparsers(dest="docs_command")
+    t = ds.add_parser("set", help="correct a document's kind or title (kept when the file is read again)")
+    t.add_argument("name", help="file name (as in kb docs)")
+    t.add_argument("--kind", help="inspection_report, pcc_response, force_response, foi_disclosure, guidance, other")
+    t.add_argument("--title")
+    t.add_argument("--by", default=None, help="your name (recorded; default: your login name)")
 
     s = sub.add_parser("delete", help="remove a document and its chunks and vectors", epilog="example: kb delete old-report.pdf")
     s.add_argument("name", help="file name (as in kb docs) or full path")
@@ -496,6 +504,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {c['documents']} documents, {c['vectors']} vectors, {c['recommendations']} recommendations and {c['users']} users "
                   f"from a backup made {m['created_at']} into {kb.config.home}")
             return 0
+        if args.command == "docs" and args.docs_command == "set":
+            import getpass
+
+            reports = kb.correct_document(args.name, args.by or getpass.getuser(), kind=args.kind, title=args.title)
+            for r in reports:
+                print(f"{plain(r.name)}: now {r.kind}, titled {plain(r.title, 120)!r}" if r.status != "failed" else f"FAILED     {plain(r.name)}: {plain(r.error)}")
+            return 1 if any(r.status == "failed" for r in reports) else 0
         if args.command == "docs":
             _emit(kb.documents(), args.json,
                   lambda d: f"{plain(d['name'])}  [{d['marking']}, {d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  "

@@ -338,7 +338,11 @@ class Pipeline:
                 return report
             if same:  # a stored file now holds what another stored file holds (the same passages twice would clash)
                 return duplicate_of(report, same[0]["name"], existing)
-            u = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens, max_text_mb=self.config.max_text_mb)
+            corrected = self.store.correction(resolved)  # a person's kind and title outlive every re-read
+            u = understand(path, count=self.embedder.count_tokens, max_tokens=self.config.chunk_tokens, max_text_mb=self.config.max_text_mb,
+                           kind=corrected["kind"] if corrected else None)
+            if corrected and corrected["title"]:
+                u.meta.title = corrected["title"]
             report.status = "updated" if existing is not None else "added"
             texts = [self.embedded_text(u.meta.title, c.section, c.ref, c.context, c.text) for c in u.chunks]
             return _Pending(u, resolved, size, report, texts, time.perf_counter() - t0)

@@ -308,6 +308,30 @@ class KB:
             raise DocumentError(f"the file behind '{name}' is no longer at {missing[0]}: add it again")
         return self.pipeline.ingest([d["path"] for d in docs], force=True)
 
+    def correct_document(self, name: str, by: str, kind: str | None = None, title: str | None = None,
+                         as_user: str | None = None) -> list[FileReport]:
+        """A person's correction of a document's kind or title: kept for good (a later read of the file
+        keeps it), and the document read again at once so its register rows follow the new kind."""
+        from ingest import KINDS
+
+        self._require(as_user, "edit", "correct a document")
+        if kind is None and not (title or "").strip():
+            raise KBError("say what to correct: --kind KIND and/or --title TITLE")
+        if kind is not None and kind not in KINDS:
+            raise KBError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+        if not (by or "").strip():
+            raise KBError("say who is making the correction (--by NAME)")
+        docs = [d for d in self.store.documents_named(name) if self.visible(d)]
+        if not docs:
+            raise NotFoundError(f"no document called '{name}' (see: kb docs)")
+        for d in docs:
+            self.store.set_correction(d["path"], kind, " ".join(title.split()) if title else None, by.strip())
+        self._audit("correct document", f"{name}: kind {kind or '(kept)'}, title {title or '(kept)'} by {by}")
+        missing = [d["path"] for d in docs if not Path(d["path"]).exists()]
+        if missing:
+            raise DocumentError(f"the correction is kept, but the file behind '{name}' is no longer at {missing[0]}: add it again to apply it")
+        return self.pipeline.ingest([d["path"] for d in docs], force=True)
+
     def page_text(self, name: str, page: int | None) -> tuple[str, int]:
         """A document's text (one page of it, for PDFs) and the offset where that text starts in the source."""
         doc = self.document_named(name)

@@ -227,6 +227,16 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER documents_version_delete AFTER DELETE ON documents
         BEGIN UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_version'; END;
     """,
+    # 9: a person's correction of a document's kind or title, by file path: kept when the file is read again
+    """
+    CREATE TABLE doc_corrections (
+        path TEXT PRIMARY KEY,
+        kind TEXT,
+        title TEXT,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
 ]
 
 # Protective markings, lowest first: a user cleared to one sees it and every marking below it.
@@ -463,6 +473,17 @@ class Store:
     def documents_named(self, name: str) -> list[sqlite3.Row]:
         """Documents whose file name (or path) is ``name``."""
         return self.db.execute("SELECT * FROM documents WHERE name = ? OR path = ? ORDER BY id", (name, name)).fetchall()
+
+    def correction(self, path: str) -> sqlite3.Row | None:
+        """A person's correction of the document at ``path`` (its kind, its title), if any."""
+        return self.db.execute("SELECT * FROM doc_corrections WHERE path = ?", (path,)).fetchone()
+
+    def set_correction(self, path: str, kind: str | None, title: str | None, by: str) -> None:
+        """Record (or extend) a person's correction of a document's kind and title."""
+        with self.transaction() as tx:
+            tx.execute("""INSERT INTO doc_corrections (path, kind, title, by, at) VALUES (?, ?, ?, ?, ?)
+                          ON CONFLICT(path) DO UPDATE SET kind = COALESCE(excluded.kind, kind), title = COALESCE(excluded.title, title),
+                          by = excluded.by, at = excluded.at""", (path, kind, title, by, now()))
 
     def documents(self) -> list[sqlite3.Row]:
         """Every document, newest date first."""
