@@ -122,6 +122,34 @@ def recommendation_lead(block_text: str, chars: int = 200) -> str:
     return lead[:chars].rsplit(" ", 1)[0] if len(lead) > chars else lead
 
 
+MIN_CHARS = 150  # a passage shorter than this is a fragment: too small to find or to quote
+
+
+Piece = tuple[int, int, int, str, str | None, str, int]  # clean start, end, tokens, section, ref, context, piece number in its group
+
+
+def _join_short(text: str, pieces: list[Piece], count: TokenCounter, limit: int) -> list[Piece]:
+    """Join a passage under MIN_CHARS to the next one (else the one before) when both are plain
+    paragraphs with the same context and the two fit the limit: a page of one item a line, or a
+    section of one short paragraph, would otherwise become passages of 45-95 characters. A heading
+    between them is then part of the passage's text (a passage still starts and ends in a
+    paragraph), and the joined passage keeps the section of its longer part."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out:
+            prev = out[-1]
+            short = len(text[prev[0]:prev[1]].strip()) < MIN_CHARS or len(text[piece[0]:piece[1]].strip()) < MIN_CHARS
+            plain = prev[4] is None and piece[4] is None and prev[5] == piece[5]
+            if short and plain:
+                joined = count(text[prev[0]:piece[1]])
+                if joined <= limit:
+                    longer = prev if prev[1] - prev[0] >= piece[1] - piece[0] else piece
+                    out[-1] = (prev[0], piece[1], joined, longer[3], None, prev[5], prev[6])
+                    continue
+        out.append(piece)
+    return out
+
+
 def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter = word_count, max_tokens: int = 200) -> list[Chunk]:
     """Chunks over the clean text, following blocks; offsets map back to the source."""
     text = clean.text
@@ -150,16 +178,17 @@ def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter
             para_run.extend(units)
     flush()
 
+    pieces = [(cs, ce, tokens, section, ref, context, n) for units, section, ref, context in groups
+              for n, (cs, ce, tokens) in enumerate(_pack(text, units, count, max_tokens))]
     chunks: list[Chunk] = []
-    for units, section, ref, context in groups:
-        for n, (cs, ce, tokens) in enumerate(_pack(text, units, count, max_tokens)):
-            start, end = clean.to_source(cs, ce)
-            first, last = source.page_at(start), source.page_at(max(start, end - 1))
-            chunks.append(Chunk(
-                ordinal=len(chunks), text=text[cs:ce], start=start, end=end, clean_start=cs, clean_end=ce,
-                page=first.number if first else None, page_end=last.number if last else None,
-                section=section, ref=ref, tokens=tokens,
-                # a recommendation's first piece holds its text; later pieces (the response) carry its lead
-                context=context if (ref is None or n > 0) else "",
-            ))
+    for cs, ce, tokens, section, ref, context, n in _join_short(text, pieces, count, max_tokens):
+        start, end = clean.to_source(cs, ce)
+        first, last = source.page_at(start), source.page_at(max(start, end - 1))
+        chunks.append(Chunk(
+            ordinal=len(chunks), text=text[cs:ce], start=start, end=end, clean_start=cs, clean_end=ce,
+            page=first.number if first else None, page_end=last.number if last else None,
+            section=section, ref=ref, tokens=tokens,
+            # a recommendation's first piece holds its text; later pieces (the response) carry its lead
+            context=context if (ref is None or n > 0) else "",
+        ))
     return chunks

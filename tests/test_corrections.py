@@ -65,6 +65,9 @@ def test_roles_audit_and_the_app(tmp_path: Path, embedder: Embedder) -> None:
     try:
         message = app.do_correct("custody-letter.txt", "guidance", "", "", SimpleNamespace(username="Ed Jones"))
         assert "now Guidance" in message
+        hostile = app.do_correct("custody-letter.txt", "", "<img src=x onerror=alert(1)> [see](http://evil.example)", "",
+                                 SimpleNamespace(username="Ed Jones"))
+        assert "<img" not in hostile and "&lt;img" in hostile and "\\[see\\]" in hostile, hostile
     finally:
         app._state.clear()
         app._state.update(saved)

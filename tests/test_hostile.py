@@ -184,7 +184,8 @@ REVIEWED = {  # handler -> the HTML and Markdown components it fills, each check
     "do_search": {"HTML:results"}, "do_ask": {"HTML:answer"}, "do_open": {"HTML:document-view"},
     "do_foi_similar": {"HTML:foi-precedents"}, "do_foi_due": {"Markdown:foi-clock"},
     "rec_details": {"Markdown:rec-details"}, "rec_reselect": {"Markdown:rec-details"}, "rec_save": {"Markdown:rec-saved"},
-    "do_draft": {"Markdown:draft-view"}, "do_reingest": {"Markdown:None"}, "do_delete": {"Markdown:None"},
+    "do_draft": {"Markdown:draft-view"}, "do_reingest": {"Markdown:doc-result"}, "do_delete": {"Markdown:doc-result"},
+    "do_correct": {"Markdown:doc-result"},  # tests/test_corrections.py: a hostile corrected title shows as text
     "do_upload": {"Markdown:upload-result"}, "status": {"Markdown:None"},
 }
 
