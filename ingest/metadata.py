@@ -129,10 +129,29 @@ def find_report(title: str) -> str | None:
     return report or None
 
 
+# A reference as forces print them: "392/2026", "1068-2023", "197 - 25", "HQ/PA/002118/22",
+# "DC/FOI 931/24", "01.FOI.22.023166", "2024 – 311 / WE8846", "RFI 2024-1183", "24047"
+_SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"
+_REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
+_REF_LABEL = re.compile(
+    r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
+    r"|\b(?:ref(?:erence)?|reference number|reference no\.?)\s*[:|#]\s*(?:\|\s*)?", re.I)
+_TITLE_REF = re.compile(rf"(?<![\w/])(?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{1,5}}(?![\w/])")  # with a separator: not a bare year
+
+
 def find_foi_reference(text: str, title: str) -> str | None:
-    """The FOI reference as printed ("392/2026", "889-2024")."""
-    m = _FOI_REF.search(text[:4000]) or _FOI_REF_TITLE.search(title)
-    return m.group(1).strip() if m else None
+    """The FOI reference as printed: after a label in the opening ("Our Ref", "Enquiry Reference:",
+    "FOI request number", "Ref:"), else one in the title ("FOI 197/25 Claire's Law", "... - 96/18")."""
+    head = text[:4000]
+    for m in _REF_LABEL.finditer(head):
+        value = re.match(_REF_TOKEN, head[m.end():m.end() + 60])
+        if value and re.search(r"\d{2}", value.group(1)):
+            return value.group(1).strip(" ./-\u2013")
+    m = _FOI_REF.search(head)
+    if m:
+        return m.group(1).strip()
+    t = _TITLE_REF.search(title)
+    return t.group(0).strip(" ./-\u2013") if t else None
 
 
 def find_force(text: str) -> str | None:
