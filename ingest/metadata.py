@@ -147,9 +147,9 @@ def find_foi_reference(text: str, title: str) -> str | None:
         value = re.match(_REF_TOKEN, head[m.end():m.end() + 60])
         if value and re.search(r"\d{2}", value.group(1)):
             return value.group(1).strip(" ./-\u2013")
-    m = _FOI_REF.search(head)
-    if m:
-        return m.group(1).strip()
+    labelled = _FOI_REF.search(head)
+    if labelled:
+        return labelled.group(1).strip()
     t = _TITLE_REF.search(title)
     return t.group(0).strip(" ./-\u2013") if t else None
 
