@@ -55,6 +55,9 @@ def understand(path: str | Path, count: TokenCounter = word_count, max_tokens: i
     warnings = []
     if not chunks:
         warnings.append("no searchable text was found in this document")
+    foi = parse_foi(cleaned.text, meta.title) if meta.kind == "foi_disclosure" else None
+    if foi is not None and foi.disclosed and foi.disclosed != meta.date:  # a disclosure is dated by its response
+        meta.date, meta.date_text = foi.disclosed, None
     return Understood(source=source, clean=cleaned, meta=meta, blocks=blocks, chunks=chunks,
                       content_hash=content_hash(path), warnings=warnings, recommendations=recommendations,
-                      glossary=find_pairs(cleaned.text), foi=parse_foi(cleaned.text, meta.title) if meta.kind == "foi_disclosure" else None)
+                      glossary=find_pairs(cleaned.text), foi=foi)

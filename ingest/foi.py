@@ -17,7 +17,19 @@ from ingest.metadata import find_dates, find_foi_reference
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
 _RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request)\b[^\n]{0,30}", re.I)
-_DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied)\b[^\n]{0,30}", re.I)
+_DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
+                        r"date (?:published|added)|published on|publication date)\b[^\n]{0,30}", re.I)
+_DATE_LINE = re.compile(r"^\W*(?:date\s*[:|]?\s*)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+
+
+def _letter_date(text: str) -> str | None:
+    """The date a response letter is dated: a line holding a date alone ("14 August 2024",
+    "Date: 02/10/2024") near the top, where letters print it."""
+    m = _DATE_LINE.search(text[:2500])
+    if not m:
+        return None
+    found = find_dates(m.group(1))
+    return found[0][1] if found else None
 _Q = re.compile(r"^(?:q(?:uestion)?\s*(\d{1,2})[.:)]?|(\d{1,2})[.)])\s+(\S.*)$", re.I)
 # "Response 1:", "Answer 2.", "A3", or a bare "Response:" label (one answer to every question)
 _A = re.compile(r"^(?:(?:response|answer|reply)\s*(\d{1,2})?\s*:|(?:response|answer)\s*(?=\d)(\d{1,2})\b\.?|a(?=\d)(\d{1,2})\b[.:)]?)\s*(.*)$", re.I)
@@ -100,7 +112,8 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
     return FoiRecord(
-        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text), disclosed=_date_after(_DISCLOSED, text),
+        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text),
+        disclosed=_date_after(_DISCLOSED, text) or _letter_date(text),
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )
 
