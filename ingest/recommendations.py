@@ -29,6 +29,7 @@ _ACTOR = re.compile(
 _PASSIVE_BY = re.compile(r"\bshould be \w+ by (?P<who>the force|forces|[A-Z][\w-]+ police|hmcts)\b", re.I)
 _BY_DATE = re.compile(r"\bby (\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", re.I)
 _RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen) (?P<unit>weeks?|months?|years?))\b(?!\s+of\b)|\b(?P<now>immediately)\b", re.I)
+_CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
           "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}
@@ -191,6 +192,8 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         addressee = addressee_of(_strip_date_clause(lead), group_addressee or default)
         deadline, deadline_text = deadline_of(lead, rdate)
         theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
+        if _CONTENTS_LINE.search(own[:200]):  # a contents list's numbered line ("Scope .......... 4"), not a recommendation
+            continue
         overall, part_props = propose(response, len(parts))
         ref = m.group("ref")
         seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
