@@ -33,7 +33,7 @@ class Config:
     embed_batch: int = _f(16, "Chunks embedded per model call during ingest (16 ran 10% faster than 32 on 2 cores here).")
     embed_group: int = _f(512, "Chunks of several files embedded and written together during ingest (larger groups pad less).")
     max_file_mb: int = _f(200, "Files larger than this (MB) are refused before they are read.")
-    max_text_mb: int = _f(50, "Files whose text is larger than this (MB) are refused once read: 50 MB is ~75,000 passages, about 40 minutes to embed here.")
+    max_text_mb: int = _f(60, "Files whose text is larger than this (MB) are refused once read: 50 MB of text is ~74,000 passages, about an hour to embed here.")
     candidates: int = _f(50, "Candidates each signal (lexical, dense) passes to fusion in hybrid search.")
     rrf_k: int = _f(60, "Reciprocal rank fusion constant: higher flattens the weight of top ranks.")
     chroma_host: str = _f("", "Chroma server host for a team deployment; empty uses the embedded store in the data home.")
