@@ -40,7 +40,6 @@ _FOI_REF = re.compile(
     r"([A-Z]{0,6}[-/ ]?\d[\w/-]*\d)",
     re.I,
 )
-_FOI_REF_TITLE = re.compile(r"\bFOI\s+(\d{1,5}[/-]\d{2,4})\b", re.I)
 
 
 def to_iso(day: int, month: int, year: int) -> str | None:
@@ -79,11 +78,6 @@ def find_dates(text: str) -> list[tuple[int, str, str]]:
 def _month(name: str) -> int:
     key = name.casefold().rstrip(".")
     return MONTHS.get(key) or MONTHS[key[:3]]
-
-
-def detect_kind(text: str, title: str) -> str:
-    """The document kind (see records.KINDS) from weighted cues (see ingest.kind)."""
-    return classify(text, title).kind
 
 
 def find_title(text: str) -> str:
