@@ -191,9 +191,14 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
     return None, None
 
 
+def first_title(text: str, name: str = "") -> str:
+    """The document's own title, or its file name made readable."""
+    return find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+
+
 def extract_meta(text: str, name: str = "") -> Meta:
     """All metadata of a document from its clean text (and file name as a fallback title)."""
-    title = find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+    title = first_title(text, name)
     verdict = classify(text, title)
     kind = verdict.kind
     ref = find_foi_reference(text, title) if kind == "foi_disclosure" else None
