@@ -23,7 +23,12 @@ _CHROME = [
     re.compile(r"^sorry, there was a (technical )?problem", re.I),
     re.compile(r"^this (site|website|service) is (a |in )?beta\b", re.I),
     re.compile(r"^your feedback (will )?help", re.I),
+    # quick-exit buttons of domestic-abuse pages: "Press Escape to leave this site quickly", "Quickly exit this site"
+    re.compile(r"^(?=.{0,160}$).*(\b(leave|exit) this (site|page|website)\b|\bescape key\b|\bpress(ing)? (the )?esc(ape)?\b)", re.I),
+    re.compile(r"^beta\b|\bour (new )?website is new\b|^(this|our) (site|website) uses cookies", re.I),
 ]
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_CONTACT = re.compile(r"\b(?:tel(?:ephone)?|phone|fax|e-?mail|ffôn|ebost)\s*[:.]\s*(?:\+?\d[\d ()-]{6,}|\S+@|\[email)", re.I)
 _WELSH_NOTICE = re.compile(
     r"(ar gael yn gymraeg|arnoch yn gymraeg|yn croesawu gohebiaeth|available in welsh|information in welsh|"
     r"correspondence in welsh|language of your choice|medium of welsh)",
@@ -51,7 +56,7 @@ _REQUESTER = re.compile(r"^(dear\s+(mr|mrs|ms|miss|mx|dr|sir|madam|requester|app
 
 def line_reason(line: str) -> str | None:
     """Why a single line is furniture, or None when it is content. Pure, position-free rules."""
-    bare = _bare(line)
+    bare = _bare(_MD_LINK.sub(r"\1", line))
     if not bare:
         # a markdown rule ("***", "___", "* * *") is a separator; a blank line is content
         return "separator" if _RULE.match(line.strip()) else None
@@ -62,6 +67,8 @@ def line_reason(line: str) -> str | None:
             return "website chrome or cookie banner"
         if _WELSH_NOTICE.search(bare):
             return "Welsh-language notice"
+    if len(bare) < 200 and _CONTACT.search(bare):
+        return "letterhead contact details"
     if len(bare) < 200 and _POSTCODE.search(bare) and _ADDRESS_CUE.search(bare):
         return "letterhead address"
     if _URL_ONLY.match(bare):

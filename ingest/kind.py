@@ -13,23 +13,28 @@ import re
 from dataclasses import dataclass, field
 
 _I = re.I | re.M
-# (kind, weight, pattern, where): where is "title" (the title line), "head" (title + opening 4,000 characters) or "body" (the whole text)
+# (kind, weight, pattern, where): where is "title" (the title line), "head" (title + opening 4,000 characters) or "body" (the whole
+# text); "body+" is the whole text, counted only for a kind some earlier cue already found
 CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     # Freedom of Information: the Act, a request, its reference and the answer's wording
     ("foi_disclosure", 3.0, re.compile(r"\bfreedom of information\b(?! classification| publication scheme)|\bFOIA?\b(?! *(?:policy|publication scheme|classification))", _I), "head"),
     ("foi_disclosure", 2.0, re.compile(r"\b(?:foi|rfi|request)\s*(?:ref(?:erence)?|no\.?|number)\b|\bdisclosure log\b", _I), "head"),
+    ("foi_disclosure", 2.0, re.compile(r"^\W*(?:date )?(?:received|of request|request(?:ed)?(?: date)?)\W*(?:on\W*)?:\s*\S.*\n(?:.*\n){0,3}?\W*(?:date )?(?:responded|response(?: date)?|of response|disclosed|replied)\W*(?:on\W*)?:", _I), "head"),
     ("foi_disclosure", 2.0, re.compile(r"^\W*(?:request|your request|information requested)\W*$[\s\S]{0,3000}^\W*(?:response|our response|answer)\W*$|"
                                        r"^\W*(?:request|q1?)\s*[:.]\s*\S[\s\S]{0,3000}^\W*(?:response|answer|a1?)\s*(?:\d+\s*)?[:.]", _I), "head"),
     ("foi_disclosure", 2.0, re.compile(r"\byour (?:request|email|application)\b|\brequest for information\b|\byou (?:asked|requested)\b|\bwe received\b|"
                                        r"\bwhich (?:was )?received on\b|\bplease (?:could you )?provide\b", _I), "head"),
     ("foi_disclosure", 1.5, re.compile(r"\b(?:is|are|was) (?:not )?held\b|\bsection 1\(1\)|\bsection 17\b|\bneither confirm nor deny\b|\bpublic interest test\b|"
-                                       r"\binternal review\b|\binformation commissioner\b", _I), "body"),
+                                       r"\binternal review\b|\binformation commissioner\b", _I), "body+"),  # only beside a cue above: "is not held" alone is not FOI
     # an inspectorate's own voice
     ("inspection_report", 0.5, re.compile(r"\bHMICF?R?S\b|\bhis majesty'?s inspectorate\b|\bher majesty'?s inspectorate\b|\bHM inspectorate\b|\bjoint inspection\b", _I), "head"),
     ("inspection_report", 2.0, re.compile(r"\b(?:we|our inspection) (?:found|inspected|judge|assessed|examined|reviewed|recommend)\b|\bour (?:findings|judgments?|inspection)\b|"
                                           r"\bwe (?:are|were) (?:pleased|concerned|disappointed)\b", _I), "body"),
     ("inspection_report", 0.5, re.compile(r"\bcauses? of concern\b|\bareas? for improvement\b|\bgraded judgments?\b", _I), "body"),
-    ("inspection_report", 2.0, re.compile(r"^\W*(?:an inspection of|peel \d{4}|inspection report|joint thematic inspection|a joint inspection)\b", _I), "head"),
+    ("inspection_report", 2.0, re.compile(r"^\W*(?:an inspection of|peel \d{4}|inspection report|(?:a )?joint (?:thematic )?inspection)\b", _I), "head"),
+    ("inspection_report", 2.0, re.compile(r"^(?![\s\S]*\brespon)[\s\S]*(?:\binspection of\b|\bjoint (?:thematic )?inspection\b|\b(?:his|her) majesty'?s inspectorate\b|"
+                                          r"^\W*recommendations and areas for improvement\b)", _I), "title"),
+    ("inspection_report", 2.0, re.compile(r"\bHMIC(?:FRS)? recommends\b|^\W*(?:his|her) majesty'?s (?:chief )?inspector of (?:constabulary|probation|prisons)\W*$", _I), "body"),
     # a PCC, OPCC, Mayor's office or police authority answering
     ("pcc_response", 1.0, re.compile(r"\bpolice(?:,)? (?:and|&) crime commissioner\b|\bpolice, fire and crime commissioner\b|\bOPF?CC\b|\bcommissioner'?s (?:response|comments)\b|"
                                      r"\bmayor'?s office for policing\b|\bMOPAC\b|\bpolice authority\b|\bpolice and crime panel\b", _I), "head"),
@@ -38,11 +43,11 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("pcc_response", 2.0, re.compile(r"\bi (?:have been|am|was) (?:assured|reassured|informed|pleased|encouraged)\b|\bi will (?:continue to )?(?:hold|monitor|seek|ask|scrutinise)\b|"
                                      r"\bi welcome\b|\bas (?:the )?commissioner\b|\bmy office\b|\bdear home secretary\b", _I), "body"),
     ("pcc_response", 2.0, re.compile(r"\b(?:pcc|commissioner|opcc|police and crime commissioner)'?s? (?:statutory )?response\b|\bresponse (?:of|from) the (?:police (?:and|&) crime )?commissioner\b|"
-                                     r"\breport of the (?:police (?:and|&) crime )?commissioner\b|\bresponse (?:from|by)\W+(?:the )?(?:office of the )?(?:police|pcc|commissioner)", _I), "head"),
+                                     r"\breport of the (?:\w+ ){0,4}commissioner\b|\bresponse (?:from|by)\W+(?:the )?(?:office of the )?(?:police|pcc|commissioner)", _I), "head"),
     # a force answering, tracking or announcing
     ("force_response", 2.0, re.compile(r"\b(?:police|constabulary|force)\b(?![^.\n]*commissioner)[^.\n]{0,40}\bresponse to\b", _I), "title"),
     ("force_response", 2.0, re.compile(r"\bforce(?:'s)? response\b|\bchief constable'?s? response\b|\bresponse (?:from|of) (?:the )?(?:chief constable|force)\b|"
-                                       r"\breport of the chief constable\b|\bour response\b", _I), "head"),
+                                       r"\breport (?:of|by) the (?:assistant |deputy |temporary )?chief (?:constable|officer)\b|\bour response\b", _I), "head"),
     ("force_response", 1.5, re.compile(r"\bprogress (?:update|report)\b|\baction plan\b|\bupdate on (?:the )?(?:hmic|recommendations|inspection)\b|\b(?:hmicfrs?|inspection) update\b|"
                                        r"\brecommendations? (?:tracker|update)\b|\bRAG\b|\bblue[:/ ]", _I), "head"),
     ("force_response", 1.5, re.compile(r"\b(?:the force|we) (?:has|have) (?:now )?(?:implemented|introduced|completed|developed|established|reviewed|put in place)\b|"
@@ -54,9 +59,12 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("guidance", 1.5, re.compile(r"\bguidance (?:for|on)\b|\bauthorised professional practice\b|\bstatutory guidance\b|\bcollege of policing\b", _I), "head"),
     # other: agendas, news, plans
     ("other", 2.0, re.compile(r"^\W*(?:agenda|minutes|notice of meeting|newsletter|annual report|police and crime plan)\b", _I), "title"),
+    ("pcc_response", 1.5, re.compile(r"\b(?:members of )?the panel (?:is|are) (?:asked|invited|requested) to\b|\bthat the panel notes?\b", _I), "body"),
     ("other", 1.0, re.compile(r"\bapologies for absence\b|\bdeclarations? of interest\b|\bminutes of the (?:last|previous) meeting\b", _I), "body"),
 ]
 ENOUGH = 1.5  # below this, the document is "other"
+# a response answers an inspection, review or recommendations: a document naming none is not one
+_ANSWERS_SOMETHING = re.compile(r"\bHMIC|\binspect|\brecommendation|\bareas? for improvement\b|\bcauses? of concern\b|\breview\b|\breport\b", re.I)
 
 
 @dataclass
@@ -71,15 +79,23 @@ class KindVerdict:
 
 def classify(text: str, title: str) -> KindVerdict:
     """Score every kind's cues in the title, the opening and the whole text; the best wins."""
-    places = {"title": title, "head": title + "\n" + text[:4000], "body": text}
+    places = {"title": title, "head": title + "\n" + text[:4000], "body": text, "body+": text}
     scores: dict[str, float] = {}
     reasons: list[str] = []
     for kind, weight, pattern, where in CUES:
+        if where == "body+" and kind not in scores:
+            continue
         m = pattern.search(places[where])
         if m:
             scores[kind] = scores.get(kind, 0.0) + weight
             reasons.append(f"{kind} +{weight:g}: '{' '.join(m.group(0).split())[:40]}' in the {where}")
     if not scores or max(scores.values()) < ENOUGH:
         return KindVerdict("other", 1.0 if not scores else 0.5, scores, reasons + ["no kind has enough cues: other"])
+    if not _ANSWERS_SOMETHING.search(text):
+        for kind in ("pcc_response", "force_response"):
+            if scores.pop(kind, None) is not None:
+                reasons.append(f"not {kind}: it names no inspection, review, report or recommendation")
+        if not scores or max(scores.values()) < ENOUGH:
+            return KindVerdict("other", 0.5, scores, reasons + ["no kind has enough cues: other"])
     best = max(scores, key=lambda k: scores[k])
     return KindVerdict(best, round(scores[best] / sum(scores.values()), 2), scores, reasons)

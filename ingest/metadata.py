@@ -84,8 +84,10 @@ def find_title(text: str) -> str:
     """The document's title: its opening heading block, joined across line breaks."""
     lines = [ln.strip() for ln in text.split("\n")]
     for i, line in enumerate(lines):
-        if not line or len(line) < 4 or _is_date_line(line):
+        if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or _MARKING_LINE.match(line):
             continue
+        if _MEETING.match(line) and _next_is_date_then_heading(lines, i):
+            continue  # a committee paper's header ("POLICE AND CRIME PANEL" / "8 NOVEMBER 2019"): the paper's own title follows
         parts = [line]
         # a title broken over lines ("... response to" / "A Joint Thematic ..."): join while it reads on
         j = i + 1
@@ -102,6 +104,19 @@ def find_title(text: str) -> str:
             title = title[:297].rsplit(" ", 1)[0] + "..."
         return title
     return ""
+
+
+# a committee paper's furniture above its title: "AGENDA ITEM 19", "Agenda No: 7", "Report to the Independent Audit Committee",
+# "Freedom of Information Classification: Open"
+_PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s+\d+\w?|report to (?:the )?[\w ,&'-]{0,80}(?:committee|panel|board)|"
+                              r"(?:freedom of information|foi)\s+classification\s*:.*)\W*$", re.I)
+_MEETING = re.compile(r"^[\w ,&'-]{0,80}\b(?:police and crime panel|police, fire and crime panel|committee|board)\W*$", re.I)
+
+
+def _next_is_date_then_heading(lines: list[str], i: int) -> bool:
+    """The line after line i (skipping blanks) is a date, and a title-like line follows it."""
+    rest = [ln for ln in lines[i + 1:i + 8] if ln]
+    return len(rest) >= 2 and _is_date_line(rest[0]) and len(rest[1]) >= 8 and not rest[1].endswith(".") and len(rest[1]) < 300
 
 
 def _sentence_like(title: str) -> bool:
