@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
-from ingest.status import propose
+from ingest.rec_tables import find_table_recommendations
+from ingest.status import labelled, propose, read_key
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE
 
 _PART = re.compile(r"^(?:[-•]\s*)?(?P<letter>[A-Z])[.)]\s+(?P<text>\S.*)$")
@@ -29,6 +30,10 @@ _ACTOR = re.compile(
 _PASSIVE_BY = re.compile(r"\bshould be \w+ by (?P<who>the force|forces|[A-Z][\w-]+ police|hmcts)\b", re.I)
 _BY_DATE = re.compile(r"\bby (\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", re.I)
 _RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen) (?P<unit>weeks?|months?|years?))\b(?!\s+of\b)|\b(?P<now>immediately)\b", re.I)
+# a line that starts the answer to a recommendation: "Response:", "Force response:", "OPCC comment:", "Status:"
+RESPONSE_LABEL = re.compile(r"^[\s*_-]*(?:(?:force|pcc|opcc|opfcc|commissioner'?s?|chief constable'?s?|our|the force'?s?|gmp|[A-Z]{2,6})\s+)?"
+                            r"(?:response|comments?|update|progress(?: update)?|position|status|rating|actions? taken|evidence)\s*[:\-\u2013]", re.I)
+DIRECTIVE = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
@@ -112,6 +117,7 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
     group_section: str | None = None
     rdate = report_date(meta)
     title = meta.title.lower()
+    key = read_key(text)
     for block in blocks:
         if block.kind != "recommendation":
             continue
@@ -169,7 +175,8 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
                 body = (s, e)
                 if intro is None and not rest:
                     # a recommendation's own paragraph ends at a blank line
-                    while j + 1 < len(lines) and lines[j + 1][0] >= 0 and not _PART.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not text[lines[j + 1][0]:lines[j + 1][1]].startswith(("-", "•")):
+                    while j + 1 < len(lines) and lines[j + 1][0] >= 0 and not _PART.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not text[lines[j + 1][0]:lines[j + 1][1]].startswith(("-", "•")) \
+                            and not RESPONSE_LABEL.match(text[lines[j + 1][0]:lines[j + 1][1]]):
                         j += 1
                         body = (s, lines[j][1])
                     j += 1
@@ -192,9 +199,14 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         addressee = addressee_of(_strip_date_clause(lead), group_addressee or default)
         deadline, deadline_text = deadline_of(lead, rdate)
         theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
+        if not _REC_LINE.match(head) and not DIRECTIVE.search(own):
+            continue  # a numbered line that asks nothing of anyone ("2. HOW THE REVIEW WAS DONE") is not a recommendation
         if _CONTENTS_LINE.search(own[:200]):  # a contents list's numbered line ("Scope .......... 4"), not a recommendation
             continue
         overall, part_props = propose(response, len(parts))
+        printed = labelled(response, key)
+        if printed:  # a status the document prints ("Status: Amber") outranks one read from the wording
+            overall, part_props = printed, [printed for _ in parts]
         ref = m.group("ref")
         seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
         parent = Recommendation(
@@ -221,7 +233,14 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             parent.addressee = recs[-len(parts)].addressee
             parent.deadline = parent.deadline or recs[-len(parts)].deadline
             parent.deadline_text = parent.deadline_text or recs[-len(parts)].deadline_text
-    return recs
+    return _merge(recs, find_table_recommendations(text, meta, key))
+
+
+def _merge(first: list[Recommendation], more: list[Recommendation]) -> list[Recommendation]:
+    """The first reading's items, and those of another reading that overlap none of them, in document order."""
+    spans = [(r.start, r.end) for r in first]
+    extra = [r for r in more if not any(s < r.end and r.start < e for s, e in spans)]
+    return sorted(first + extra, key=lambda r: r.start) if extra else first
 
 
 def _strip_date_clause(text: str) -> str:

@@ -114,3 +114,86 @@ def propose(response: str, parts: int = 0) -> tuple[Proposal, list[Proposal]]:
     for p in part_props:
         overall = p if overall is None else least(overall, p)
     return overall or base, part_props
+
+
+# ---- statuses printed by trackers and portals: a word, read through the document's own key ----------
+# A tracker prints its status ("Status: Amber", "| Partially achieved |", "Completed"), often with a key
+# that says what each word means ("Green - action complete and evidence supplied"). The key is read
+# first; a word the key does not define falls back to these, taking the less advanced reading when a
+# word is ambiguous (a RAG "green" is "on track" in some trackers and "done" in others: in progress).
+TRACKER_WORDS: list[tuple[str, str]] = [
+    ("not for the force", "not_applicable"), ("not a force recommendation", "not_applicable"), ("not applicable", "not_applicable"),
+    ("n/a", "not_applicable"), ("not yet started", "not_started"), ("not started", "not_started"), ("not yet achieved", "not_started"),
+    ("not yet begun", "not_started"), ("not begun", "not_started"), ("partially achieved", "in_progress"), ("partially complete", "in_progress"),
+    ("partially met", "in_progress"), ("substantially complete", "in_progress"), ("being-progressed", "in_progress"), ("being progressed", "in_progress"),
+    ("awaiting-review", "in_progress"), ("awaiting review", "in_progress"), ("in progress", "in_progress"), ("ongoing", "in_progress"),
+    ("on track", "in_progress"), ("open", "in_progress"), ("amber", "in_progress"), ("red", "in_progress"), ("green", "in_progress"),
+    ("superseded", "superseded"), ("planned", "planned"), ("completed", "complete"), ("complete", "complete"), ("achieved", "complete"),
+    ("closed", "complete"), ("discharged", "complete"), ("implemented", "complete"), ("blue", "complete"), ("met", "complete"),
+]
+_LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
+_KEY_HEAD = re.compile(r"\b(?:status|rag|rating)\s+key\b|\bkey to (?:the )?(?:status|ratings?)\b|\bstandard status key\b|\bgiven one of the following (?:ratings|statuses)\b", re.I)
+_KEY_ROW = re.compile(r"^[-•|\s]*(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*(?:\||[-\u2013:]\s)\s*(?P<meaning>[A-Za-z].{5,200}?)\s*\|?\s*$", re.M)
+_KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<meaning>[^.]{5,200})\.")
+
+
+def meaning_status(meaning: str) -> str | None:
+    """What a key's explanation of a word means ("work has started but is not finished": in progress)."""
+    m = meaning.lower()
+    if re.search(r"\bnot (?:yet )?(?:started|begun)\b|\bhas not (?:yet )?(?:started|begun)\b|\bno (?:substantive |real )?work\b", m):
+        return "not_started"
+    if re.search(r"\bsuperseded\b|\breplaced\b", m):
+        return "superseded"
+    if re.search(r"\bnot (?:yet )?(?:finished|complete|completed|fully|in place)\b|\bin progress\b|\bon track\b|\bunder ?way\b|\bpartial|\bstarted\b|"
+                 r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b", m):
+        return "in_progress"
+    if re.search(r"\bclosed\b|\bcomplete\b|\bcompleted\b|\bfinished\b|\bfully implemented\b|\bachieved\b|\bimplemented\b", m):
+        return "complete"
+    if re.search(r"\bplanned\b|\bwill\b", m):
+        return "planned"
+    return None
+
+
+def read_key(text: str) -> dict[str, str]:
+    """The document's status key, word (lower-case) to status, from the lines after "Status key" or a RAG key."""
+    key: dict[str, str] = {}
+    for head in _KEY_HEAD.finditer(text):
+        window = text[head.end():head.end() + 900]
+        rows = list(_KEY_ROW.finditer(window[:window.find("\n\n", 200) if "\n\n" in window[200:] else len(window)]))
+        rows += list(_KEY_INLINE.finditer(window.split("\n", 1)[0] if window.startswith(":") or window[:2].strip(": ") == "" else window[:400]))
+        known = "|".join(re.escape(w) for w, _ in TRACKER_WORDS)
+        rows += list(re.finditer(rf"^[-•\s]*(?P<word>{known})\s+(?P<meaning>[A-Za-z].{{5,200}})$", window[:600], re.I | re.M))  # a PDF table: "Green Action complete ..."
+        for row in rows:
+            word, status = row.group("word").strip().lower(), meaning_status(row.group("meaning"))
+            if status and word not in ("status", "meaning", "rating", "key") and len(word.split()) <= 4:
+                key.setdefault(word, status)
+    return key
+
+
+def word_status(label: str, key: dict[str, str] | None = None) -> str | None:
+    """The status a printed status word means, through the document's key first ("Amber (behind target)": amber)."""
+    words = " ".join(re.split(r"[(\[\u2013;,.]| - ", label.lower(), maxsplit=1)[0].split())
+    if not words:
+        return None
+    for known, status in (key or {}).items():
+        if words == known or words.startswith(known + " "):
+            return status
+    for known, status in TRACKER_WORDS:
+        if words == known or words.startswith(known + " "):
+            return status
+    return None
+
+
+def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | None:
+    """A status the response prints ("Status: Amber", "Rating: Substantially complete"), with that line as the quote."""
+    for m in _LABEL.finditer(response):
+        status = word_status(m.group("label"), key)
+        if status:
+            return Proposal(status, response[m.start():m.end()].strip(), m.start(), m.end())
+    # a table flattened into lines (a PDF): the status column's word ends the response ("... in December 2024. On track")
+    tail = re.search(r"(?:[.!?]\s+|\n)(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*$", response)
+    if tail:
+        status = word_status(tail.group("word"), key)
+        if status and len(tail.group("word").split()) <= 3:
+            return Proposal(status, tail.group("word"), tail.start("word"), tail.end("word"))
+    return None

@@ -17,6 +17,8 @@ _REC_LINE = re.compile(
     re.I,
 )
 _NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<rest>[A-Z(\"“'].{25,})$")
+# a printed status or rating with its value ("Status: Complete", "RAG: Amber"): part of the answer above it, never a heading
+STATUS_LINE = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013]\s*\S", re.I)
 _LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
 _CLOSING = re.compile(r"^(in conclusion|in summary|to conclude|finally,|i am grateful|i would like to thank|i welcome the|the comprehensive response|overall,)", re.I)
 _HEADING_STOP = re.compile(r"[.,;!?]$")
@@ -54,7 +56,7 @@ def is_heading(line: str, mark: str) -> bool:
         return False
     if _REC_LINE.match(line) or re.match(r"^[-•]|^\d|^[A-Z][.)]\s", line):
         return False
-    if _HEADING_STOP.search(line) or "should" in line.lower():
+    if _HEADING_STOP.search(line) or "should" in line.lower() or STATUS_LINE.match(line):
         return False
     if mark == "#":
         return True

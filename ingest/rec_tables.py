@@ -1,0 +1,156 @@
+"""Recommendations in tracker tables: a header row names the columns, and each row below is one item.
+
+Trackers, committee appendices and third-party inquiry trackers print a table whose header has a
+recommendation column ("Recommendation", "Recommendation / AFI", "Area for improvement") and
+usually a reference, a response or update, a status or RAG column, a type, a lead and a target
+date. Rows are read from the clean text, where a table's cells are joined by " | ". The status is
+the printed one, read through the document's own status key; the wording of the response when
+nothing is printed. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.metadata import find_dates
+from ingest.records import Meta, Recommendation
+from ingest.status import Proposal, propose, word_status
+
+_TEXT_COL = re.compile(r"^(?:recommendations?|recommendation\s*(?:/|or|and)\s*(?:afi|area for improvement)s?|areas? for improvement|afis?|"
+                       r"causes? of concern|recommendation text|hmicfrs recommendation)$", re.I)
+_ROLES = [
+    ("ref", re.compile(r"^(?:no\.?|#|rec\.?(?: no\.?)?|ref(?:erence)?\.?|number|id|item)$", re.I)),
+    ("status", re.compile(r"^(?:status|rag|rag status|rating|current status|progress status|overall status)$", re.I)),
+    ("response", re.compile(r"\b(?:response|update|position|progress|comments?|commentary|evidence|action(?:s)? taken|force action)\b", re.I)),
+    ("type", re.compile(r"^(?:type|category)$", re.I)),
+    ("deadline", re.compile(r"\b(?:target date|deadline|due(?: date)?|timescales?|completion date|by when)\b", re.I)),
+    ("addressee", re.compile(r"^(?:directed at|addressee|addressed to)$", re.I)),
+]
+_TYPE_WORDS = [(re.compile(r"^(?:afi|area for improvement)", re.I), "area_for_improvement"), (re.compile(r"^(?:coc|cause of concern)", re.I), "cause_of_concern"),
+               (re.compile(r"^rec", re.I), "recommendation")]
+_CELL_LABEL = re.compile(r"\b(?P<label>cause of concern|area for improvement|recommendation)\s*:\s*", re.I)
+_SEPARATOR_ROW = re.compile(r"^[\s|:-]+$")
+
+
+@dataclass
+class _Cell:
+    text: str
+    start: int
+    end: int
+
+
+def _cells(text: str, start: int, end: int) -> list[_Cell] | None:
+    """The cells of a table row (a line with at least two " | " separators, or one between bars), or None."""
+    line = text[start:end]
+    if line.count("|") < 2 and not (line.count("|") == 1 and line.strip().startswith("|")):
+        return None
+    cells, pos = [], start
+    for piece in line.split("|"):
+        s, e = pos, pos + len(piece)
+        pos = e + 1
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        cells.append(_Cell(text[s:e], s, e))
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|"):
+        cells = cells[:-1]
+    return cells if len(cells) >= 2 else None
+
+
+def _header_roles(cells: list[_Cell]) -> dict[str, int] | None:
+    """Column index of each role, when this row is a recommendation table's header."""
+    names = [" ".join(c.text.strip(" *:").split()) for c in cells]
+    if any(len(n) > 45 for n in names):
+        return None
+    text_cols = [i for i, n in enumerate(names) if _TEXT_COL.match(n)]
+    if not text_cols:
+        return None
+    roles = {"text": text_cols[0]}
+    for role, pattern in _ROLES:
+        for i, n in enumerate(names):
+            if i not in roles.values() and pattern.search(n):
+                roles[role] = i
+                break
+    return roles
+
+
+def _type_of(cell: str | None, text: str, default: str) -> str:
+    for source in (cell or "", text):
+        for pattern, kind in _TYPE_WORDS:
+            if pattern.match(source.strip()):
+                return kind
+    return default
+
+
+def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], default_type: str = "recommendation") -> list[Recommendation]:
+    """Every row of every recommendation table in the clean text, in order."""
+    from ingest.recommendations import addressee_of, deadline_of, report_date
+
+    out: list[Recommendation] = []
+    seen: dict[tuple[str, str], int] = {}
+    rdate = report_date(meta)
+    default_who = "forces" if meta.kind == "inspection_report" else "the force"
+    roles: dict[str, int] | None = None
+    width = 0
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        cells = _cells(text, start, end)
+        if cells is None:
+            if line.strip():
+                roles = None  # a table ends at the first line that is not a row
+            continue
+        header = _header_roles(cells)
+        if header is not None:
+            roles, width = header, len(cells)
+            continue
+        if roles is None or _SEPARATOR_ROW.match(line) or len(cells) != width:
+            continue
+        body = cells[roles["text"]]
+        if len(body.text) < 20:
+            continue
+        get = lambda role: cells[roles[role]] if role in roles else None  # noqa: E731
+        ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (get(r) for r in ("ref", "type", "status", "response", "deadline", "addressee"))
+        ref = ref_cell.text.strip(" .*") if ref_cell else ""
+        # one cell may hold a cause of concern and the recommendation made under it ("Cause of concern: ... Recommendation: ...")
+        labels = list(_CELL_LABEL.finditer(body.text))
+        pieces: list[tuple[str, int, int]] = []
+        if labels:
+            for k, m in enumerate(labels):
+                stop = labels[k + 1].start() if k + 1 < len(labels) else len(body.text)
+                pieces.append((_type_of(m.group("label"), "", default_type), body.start + m.end(), body.start + stop))
+        else:
+            pieces.append((_type_of(type_cell.text if type_cell else None, body.text, default_type), body.start, body.end))
+        response = response_cell.text if response_cell else ""
+        printed = word_status(status_cell.text, key) if status_cell else None
+        if printed and status_cell:
+            proposal = Proposal(printed, status_cell.text, status_cell.start - (response_cell.start if response_cell else 0), 0)
+            quote_start, quote_end = status_cell.start, status_cell.end
+        else:
+            proposal, _ = propose(response)
+            base = response_cell.start if response_cell else 0
+            quote_start, quote_end = base + proposal.start, base + proposal.end
+        for kind, s, e in pieces:
+            while e > s and text[e - 1] in " .;":
+                e -= 1
+            own = " ".join(text[s:e].split())
+            if len(own) < 20:
+                continue
+            deadline, deadline_text = deadline_of(own, rdate)
+            if deadline_cell and find_dates(deadline_cell.text):
+                deadline, deadline_text = find_dates(deadline_cell.text)[0][1], deadline_cell.text
+            who = addressee_of(own, None) or (" ".join(to_cell.text.lower().split()) if to_cell and to_cell.text else None) or default_who
+            seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
+            out.append(Recommendation(
+                ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=s, end=e, addressee=who, deadline=deadline,
+                deadline_text=deadline_text, report=meta.report or meta.title, response=response,
+                response_start=response_cell.start if response_cell else 0, response_end=response_cell.end if response_cell else 0,
+                status=proposal.status, status_quote=text[quote_start:quote_end] if quote_end > quote_start else "",
+                status_start=quote_start, status_end=quote_end,
+            ))
+    return out
