@@ -114,8 +114,8 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         body = cells[roles["text"]]
         if len(body.text) < 20:
             continue
-        get = lambda role: cells[roles[role]] if role in roles else None  # noqa: E731
-        ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (get(r) for r in ("ref", "type", "status", "response", "deadline", "addressee"))
+        ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (
+            cells[roles[r]] if r in roles else None for r in ("ref", "type", "status", "response", "deadline", "addressee"))
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
         # one cell may hold a cause of concern and the recommendation made under it ("Cause of concern: ... Recommendation: ...")
         labels = list(_CELL_LABEL.finditer(body.text))
