@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
+from ingest.rec_language import find_language_recommendations
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import labelled, propose, read_key
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE
@@ -233,14 +234,22 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             parent.addressee = recs[-len(parts)].addressee
             parent.deadline = parent.deadline or recs[-len(parts)].deadline
             parent.deadline_text = parent.deadline_text or recs[-len(parts)].deadline_text
-    return _merge(recs, find_table_recommendations(text, meta, key))
+    recs = _merge(recs, find_table_recommendations(text, meta, key))
+    return _merge(recs, find_language_recommendations(text, blocks, meta, key))
 
 
 def _merge(first: list[Recommendation], more: list[Recommendation]) -> list[Recommendation]:
     """The first reading's items, and those of another reading that overlap none of them, in document order."""
     spans = [(r.start, r.end) for r in first]
     extra = [r for r in more if not any(s < r.end and r.start < e for s, e in spans)]
-    return sorted(first + extra, key=lambda r: r.start) if extra else first
+    if not extra:
+        return first
+    merged = sorted(first + extra, key=lambda r: r.start)
+    seen: dict[tuple[str, str], int] = {}
+    for r in merged:  # ordinals count each (type, ref) in document order, across readings
+        seen[(r.type, r.ref)] = seen.get((r.type, r.ref), 0) + 1
+        r.ordinal = seen[(r.type, r.ref)]
+    return merged
 
 
 def _strip_date_clause(text: str) -> str:

@@ -148,3 +148,99 @@ def test_status_quote_is_exact_text_of_the_response() -> None:
         if r.status_quote:
             assert u.clean.text[r.status_start:r.status_end] == r.status_quote
             assert r.status_quote in r.response
+
+
+# --- layouts beyond "Recommendation N" blocks: tracker tables, status keys, wording (issue 13) --------
+
+TRACKER = """Force response to the deep dive
+
+Status key: Achieved - the recommendation has been fully implemented. Partially achieved - implementation has started but is not complete. Not yet achieved - work on the recommendation has not started.
+
+Rec. | Recommendation | Force position | Status
+1 | By 31 July 2023, chief constables should make sure that their vetting units have enough trained staff. | Five officers have been recruited. | Partially achieved
+2 | Chief constables should make sure that vetting decisions are taken by independent staff. | Decisions are made by the vetting unit alone. | Achieved
+3 | Forces should review how they record vetting appeals and their outcomes. | Scoping begins next year. | Not yet achieved
+
+Area | Owner | Status
+Vetting staff numbers and training | Head of Vetting | Achieved
+"""
+
+
+def test_a_tracker_table_gives_one_row_per_recommendation_with_the_keys_status() -> None:
+    recs = recs_of(TRACKER)
+    assert [(r.ref, r.status) for r in recs] == [("1", "in_progress"), ("2", "complete"), ("3", "not_started")]
+    assert recs[0].text.startswith("By 31 July 2023, chief constables should") and recs[0].deadline == "2023-07-31"
+    assert recs[0].response == "Five officers have been recruited." and recs[1].status_quote == "Achieved"
+    text = clean(Source(path="x.md", name="x.md", format="md", text=TRACKER)).text
+    assert all(text[r.start:r.end].rstrip(".") == r.text.rstrip(".") and text[r.status_start:r.status_end] == r.status_quote for r in recs)
+
+
+def test_a_status_key_is_read_and_outranks_the_usual_meaning() -> None:
+    from ingest.status import labelled, read_key, word_status
+
+    key = read_key("3.1 The table uses the standard status key.\nStatus Meaning\nGreen Action complete and evidence supplied\n"
+                   "Amber Work in progress and on track\nRed Not started, or behind the target date\n\n")
+    assert key == {"green": "complete", "amber": "in_progress", "red": "not_started"}
+    assert word_status("Red (start delayed)", key) == "not_started" and word_status("Red", {}) == "in_progress"
+    assert word_status("Green", {}) == "in_progress"  # without a key, the less advanced reading
+    p = labelled("Response: accepted and under way.\nStatus: Amber", key)
+    assert p is not None and p.status == "in_progress" and p.quote == "Status: Amber"
+    assert labelled("The work is complete.", key) is None
+
+
+def test_recommendations_found_by_their_language_without_numbers() -> None:
+    recs = recs_of("""PEEL: An inspection of Cleveland Police
+
+Victims' needs are not always assessed
+
+In too many cases there was no record of a needs assessment.
+
+Area for improvement
+Cleveland Police should make sure it completes and records a victim needs assessment in every case.
+
+Protecting vulnerable people
+
+Chief constables should make sure that uniform policies are clear about badges and lanyards. (Recommendation 10)
+
+Recommendations
+HM Prison and Probation Service should:
+1. review the guidance on level 1 management, so that it sets out the minimum information to exchange
+2. make sure that every practitioner has access to ViSOR
+
+The report identifies areas for improvement, listed below with our comment on each.
+- The force should reduce the proportion of 101 calls that are abandoned. OPCC comment: Work continues and the new platform is being rolled out.
+""", "cleveland.md")
+    got = [(r.type, r.ref, r.text[:41]) for r in recs]
+    assert got == [("area_for_improvement", "", "Cleveland Police should make sure it comp"),
+                   ("recommendation", "10", "Chief constables should make sure that un"),
+                   ("recommendation", "1", "review the guidance on level 1 management"),
+                   ("recommendation", "2", "make sure that every practitioner has acc"),
+                   ("area_for_improvement", "", "The force should reduce the proportion of")]
+    assert recs[2].addressee == "hm prison and probation service" or recs[2].addressee.startswith("hm prison")
+    assert recs[4].text.endswith("abandoned") and recs[4].response.startswith("Work continues")
+
+
+def test_a_monitoring_portal_entry_takes_the_text_after_the_colon_and_the_printed_status() -> None:
+    recs = recs_of("""Recommendations and areas for improvement: West Mercia Police
+
+Recommendation 1
+Completed
+- Type
+- Recommendation
+- Reference
+- WMP-PEEL1819-R1
+HMIC recommends that the force should immediately: conduct a review of officers' capabilities and capacity to manage their investigative workload.
+""", "portal.txt")
+    assert [(r.ref, r.status, r.status_quote) for r in recs] == [("1", "complete", "Completed")]
+    assert recs[0].text.startswith("conduct a review of officers")
+
+
+def test_no_recommendation_from_a_narrative_sentence_outside_a_recommendations_part() -> None:
+    recs = recs_of("""Annual report of the Commissioner
+
+Policing in the county
+
+The force should be proud of what it has achieved this year, and officers must be thanked for it.
+Residents need to know that the officers who serve them are trusted.
+""")
+    assert recs == []

@@ -1,0 +1,223 @@
+"""Recommendations found by their language, wherever they stand: letters, web pages, committee papers,
+monitoring portals and report extracts that have no "Recommendation N" blocks.
+
+A line is an item when it is labelled ("Area for improvement", "AFI 1:", "Concern 2 - Privacy"),
+cites its number at the end ("... (Recommendation 10)"), says "HMICFRS recommends that ...", or,
+inside a part of the document about recommendations, areas for improvement or causes of concern,
+asks someone to act ("The force should ...", "Chief constables must ...", or a list under "HM
+Prison and Probation Service should:"). Numbering helps with the ref but is not the test. The
+printed status nearby is read through the document's key; the response's wording is read only in
+documents that answer recommendations (an inspection's own narrative is not a response). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.records import Block, Meta, Recommendation
+from ingest.status import Proposal, labelled, propose, word_status
+
+_KIND_WORDS = [(re.compile(r"\bareas? for improvement\b|\bAFIs?\b", re.I), "area_for_improvement"),
+               (re.compile(r"\bcauses? of concern\b|\bconcerns?\b", re.I), "cause_of_concern"),
+               (re.compile(r"\brecommend", re.I), "recommendation")]
+_CONTEXT = re.compile(r"\brecommendations?\b|\bareas? for improvement\b|\bAFIs?\b|\bcauses? of concern\b", re.I)
+_BULLET = re.compile(r"^(?:[-•*▪◦–]\s+|(?P<ref>\d{1,3}(?:\.\d{1,2})?(?:\s?\([a-z]\)|[a-z])?)[.)]?\s+(?=\S)|\((?P<letter>[a-z])\)\s+)")
+_LABEL = re.compile(r"^(?P<type>recommendation|area for improvement|afi|cause of concern|concern)(?:\s+(?P<ref>[A-Z]{0,4}[-\s]?\d{1,3}[a-z]?|[A-Z]))?"
+                    r"\s*(?:[:.\-\u2013]\s*(?P<text>\S.*)?)?$", re.I)
+_TRAILING_REF = re.compile(r"^(?P<text>.{20,}?)\s*\((?P<type>recommendation|area for improvement|afi)\s+(?P<ref>\d{1,3}[a-z]?)\)\.?$", re.I)
+_RECOMMENDS = re.compile(r"^(?:HMIC(?:FRS)?|HMI\w*|we|the inspectorate|the inspectors?)\s+recommends?\s+that\s+(?P<text>.+)$", re.I)
+_AFTER_COLON = re.compile(r"^.{0,80}?\b(?:should|must)\b(?:\s+\w+){0,2}\s*:\s*(?P<rest>\S.+)$", re.I)
+# who must act: a few words naming someone, none of them a verb or pronoun ("Dyfed-Powys Police has advised that ..." is not an actor)
+_NOT_ACTOR = r"(?!(?:has|have|had|is|are|was|were|will|would|can|could|may|that|which|who|this|these|those|it|its|there|we|i|our|my|you|they|their|also|not)\b)"
+_ACTS = re.compile(rf"^(?:(?:by|before) [^,]{{3,40}},\s*|within [\w ]{{3,25}},\s*|if [^,]{{3,80}},\s*)?(?P<who>(?:the |all |every |each )?{_NOT_ACTOR}[A-Za-z][\w'’&-]*"
+                   rf"(?: {_NOT_ACTOR}[\w'’&-]+){{0,7}}?)\s+(?:should|must|needs? to|is to|are to|ought to)\b", re.I)
+_LEAD_IN = re.compile(r"\b(?:should|must|needs? to)\b[^.]{0,80}:\s*$", re.I)
+_INLINE_RESPONSE = re.compile(r"\s(?P<label>(?:(?:OPCC|OPFCC|PCC|force|commissioner'?s?|our|[A-Z]{2,6})\s+)?(?:response|comments?|update)\s*:)\s", re.I)
+_SENTENCE_END = (".", "?", "!", ":", ";")
+
+
+@dataclass
+class _Line:
+    text: str
+    start: int
+    end: int
+    heading: bool = False
+
+
+def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
+    """Non-blank lines, with a line wrapped in a PDF joined to the one it runs on to; headings marked."""
+    heads = {b.start for b in blocks if b.kind == "heading"}
+    out: list[_Line] = []
+    pos = 0
+    joinable = False
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        stripped = raw.strip()
+        if not stripped:
+            joinable = False
+            continue
+        s = start + (len(raw) - len(raw.lstrip()))
+        e = s + len(stripped)
+        runs_on = joinable and out and not _BULLET.match(stripped) and not _LABEL.match(stripped) and (
+            stripped[:1].islower() or (len(out[-1].text) >= 60 and not out[-1].text.endswith(_SENTENCE_END)))
+        if runs_on:
+            last = out[-1]
+            out[-1] = _Line(text[last.start:e], last.start, e, last.heading)
+        else:
+            out.append(_Line(stripped, s, e, s in heads))
+        joinable = not stripped.endswith(_SENTENCE_END) and "|" not in stripped
+    return out
+
+
+def _who(text: str, default: str) -> str:
+    """Who is asked to act: a known addressee, else the words before "should" ("HM Prison and Probation Service")."""
+    from ingest.recommendations import addressee_of
+
+    known = addressee_of(text, None)
+    if known:
+        return known
+    m = _ACTS.match(_strip_lead(text))
+    return " ".join(m.group("who").lower().split()) if m else default
+
+
+def _strip_lead(text: str) -> str:
+    """ "Within three months, the constabulary should make sure that:" -> "the constabulary should make sure that:"."""
+    return re.sub(r"^(?:(?:by|before) [^,]{3,40},\s*|within [\w ]{3,25},\s*)", "", text.strip(), flags=re.I)
+
+
+def _kind_from(words: str, default: str) -> str:
+    for pattern, kind in _KIND_WORDS:
+        if pattern.search(words):
+            return kind
+    return default
+
+
+def _is_context(line: _Line) -> str | None:
+    """The kind of item a heading or lead-in announces ("Areas for improvement", "... set out three AFIs:"), or None."""
+    t = line.text
+    short = len(t.split()) <= 12 and not t.endswith(".")
+    announces = t.endswith(":") or re.search(r"\b(?:below|as follows|following|listed)\b", t, re.I)
+    if _CONTEXT.search(t) and (line.heading or short or announces):
+        return _kind_from(t, "recommendation")
+    return None
+
+
+def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, key: dict[str, str]) -> list[Recommendation]:
+    """Every recommendation, area for improvement and cause of concern found by its wording, in order."""
+    from ingest.recommendations import _CONTENTS_LINE, DIRECTIVE, deadline_of, report_date
+
+    lines = logical_lines(text, blocks)
+    answers = meta.kind in ("pcc_response", "force_response", "other")
+    rdate = report_date(meta)
+    default_who = "forces" if meta.kind == "inspection_report" else "the force"
+    found: list[tuple[int, str, str, int, int, str | None, Proposal | None]] = []  # (line index, type, ref, start, end, lead addressee, printed)
+    context: str | None = None
+    lead: tuple[str, str] | None = None  # (addressee, type) of a "X should:" list
+    lead_at = -2  # the line of the lead-in, or of the list's latest item
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        t = line.text
+        ctx = _is_context(line)
+        label = _LABEL.match(t.lstrip("-•* "))
+        if line.heading and not ctx and not label:
+            context, lead = None, None
+        elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
+            context, lead = ctx, None
+            if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
+                i += 1
+                continue
+        bullet = _BULLET.match(t)
+        ref = (bullet.group("ref") or bullet.group("letter") or "") if bullet else ""
+        body_start = line.start + (bullet.end() if bullet else 0)
+        body = text[body_start:line.end]
+        label = _LABEL.match(body)
+        if label and label.group("type").lower() == "concern" and context != "cause_of_concern":
+            label = None
+        if label:
+            kind = _kind_from(label.group("type"), "recommendation")
+            ref = (label.group("ref") or ref or "").strip()
+            rest = label.group("text") or ""
+            if len(rest) >= 20 and not re.match(r"^[A-Z][\w ,'-]{0,60}$", rest):
+                found.append((i, kind, ref, body_start + label.start("text"), line.end, None, None))
+                i += 1
+                continue
+            # the text follows: the first line that asks for something, within the entry; a bare status word on the way is its status
+            printed: Proposal | None = None
+            first = True  # the line right below the label (after a bare status word) is its text, asking or not
+            for j in range(i + 1, min(i + 16, len(lines))):
+                nxt = lines[j].text
+                if _LABEL.match(nxt) and not _RECOMMENDS.match(nxt):
+                    break
+                word = word_status(nxt, key) if len(nxt.split()) <= 3 else None
+                if word and printed is None:
+                    printed = Proposal(word, nxt, lines[j].start, lines[j].end)
+                    continue
+                asks = bool(_ACTS.match(nxt.lstrip("-•* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
+                if len(nxt) >= 30 and not lines[j].heading and not nxt.startswith("|") and (first or asks):
+                    s, e = lines[j].start, lines[j].end
+                    rec = _RECOMMENDS.match(nxt)
+                    if rec:
+                        s = lines[j].start + rec.start("text")
+                        colon = _AFTER_COLON.match(rec.group("text"))
+                        if colon:
+                            s += colon.start("rest")
+                    found.append((j, kind, ref, s, e, None, printed))
+                    i = j
+                    break
+                first = False
+            context = context or kind
+            i += 1
+            continue
+        trailing = _TRAILING_REF.match(body)
+        if trailing:
+            found.append((i, _kind_from(trailing.group("type"), "recommendation"), trailing.group("ref"), body_start, body_start + trailing.end("text"), None, None))
+            i += 1
+            continue
+        rec = _RECOMMENDS.match(body)
+        if rec:
+            s = body_start + rec.start("text")
+            colon = _AFTER_COLON.match(rec.group("text"))
+            if colon:
+                s += colon.start("rest")
+            found.append((i, context or "recommendation", ref, s, line.end, None, None))
+            i += 1
+            continue
+        if _LEAD_IN.search(body) and (context or re.search(r"\brecommend", body, re.I)):
+            lead, lead_at = (_who(_strip_lead(body), default_who), context or "recommendation"), i
+            i += 1
+            continue
+        if bullet and lead and lead_at == i - 1:
+            found.append((i, lead[1], ref, body_start, line.end, lead[0], None))
+            lead_at = i  # the list runs on while its items follow one another
+        elif context and _ACTS.match(body) and len(body) >= 30:
+            found.append((i, context, ref, body_start, line.end, None, None))
+        i += 1
+    out: list[Recommendation] = []
+    seen: dict[tuple[str, str], int] = {}
+    for n, (idx, kind, ref, s, e, lead_who, printed) in enumerate(found):
+        inline = _INLINE_RESPONSE.search(text, s, e)
+        own_end = inline.start() if inline else e
+        while own_end > s and text[own_end - 1] in " .;":
+            own_end -= 1
+        own = " ".join(text[s:own_end].split())
+        if len(own) < 20 or own.endswith(":") or _CONTENTS_LINE.search(own[:200]):
+            continue  # too short to be one, a lead-in, or a contents line ("Police powers 10")
+        stop = lines[found[n + 1][0]].start if n + 1 < len(found) else min(len(text), e + 1500)
+        nxt_head = next((ln.start for ln in lines[idx + 1:] if ln.heading and ln.start < stop), stop)
+        r_start = inline.end() if inline else e
+        response = text[r_start:nxt_head].strip() if r_start < nxt_head else ""
+        r_start = text.find(response, r_start) if response else r_start
+        proposal = printed or labelled(response, key) or (propose(response)[0] if answers and response else Proposal("unknown"))
+        if proposal is not printed and proposal.status != "unknown":
+            proposal = Proposal(proposal.status, proposal.quote, r_start + proposal.start, r_start + proposal.end)
+        deadline, deadline_text = deadline_of(own, rdate)
+        seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
+        out.append(Recommendation(
+            ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=s, end=own_end, addressee=lead_who or _who(own, default_who),
+            deadline=deadline, deadline_text=deadline_text, report=meta.report or meta.title, response=response, response_start=r_start,
+            response_end=r_start + len(response), status=proposal.status, status_quote=proposal.quote, status_start=proposal.start, status_end=proposal.end,
+        ))
+    return out
