@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.records import Block, Meta, Recommendation
-from ingest.status import Proposal, labelled, propose, word_status
+from ingest.status import TRACKER_WORDS, Proposal, labelled, propose, word_status
 
 _KIND_WORDS = [(re.compile(r"\bareas? for improvement\b|\bAFIs?\b", re.I), "area_for_improvement"),
                (re.compile(r"\bcauses? of concern\b|\bconcerns?\b", re.I), "cause_of_concern"),
@@ -64,11 +64,21 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
             stripped[:1].islower() or (len(out[-1].text) >= 60 and not out[-1].text.endswith(_SENTENCE_END)))
         if runs_on:
             last = out[-1]
-            out[-1] = _Line(text[last.start:e], last.start, e, last.heading)
+            out[-1] = _Line(text[last.start:e].replace("\n", " "), last.start, e, last.heading)  # same length: offsets hold
         else:
             out.append(_Line(stripped, s, e, s in heads))
         joinable = not stripped.endswith(_SENTENCE_END) and "|" not in stripped
     return out
+
+
+def _row_status(row: str, key: dict[str, str], offset: int) -> tuple[str, str, int, int]:
+    """(status, quote, start, end) of the first status word standing in a flattened progress row."""
+    known = sorted({*key, *(w for w, _ in TRACKER_WORDS)}, key=len, reverse=True)
+    m = re.search(r"\b(" + "|".join(re.escape(w) for w in known) + r")\b", row, re.I)
+    if not m:
+        return "unknown", "", 0, 0
+    status = word_status(m.group(1), key) or "unknown"
+    return status, m.group(1), offset + m.start(1), offset + m.end(1)
 
 
 def _who(text: str, default: str) -> str:
@@ -132,7 +142,7 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
         bullet = _BULLET.match(t)
         ref = (bullet.group("ref") or bullet.group("letter") or "") if bullet else ""
         body_start = line.start + (bullet.end() if bullet else 0)
-        body = text[body_start:line.end]
+        body = t[body_start - line.start:]
         label = _LABEL.match(body)
         if label and label.group("type").lower() == "concern" and context != "cause_of_concern":
             label = None
@@ -140,6 +150,14 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             kind = _kind_from(label.group("type"), "recommendation")
             ref = (label.group("ref") or ref or "").strip()
             rest = label.group("text") or ""
+            earlier = next((n for n, f in enumerate(found) if f[1] == kind and f[2] == ref and ref), None)
+            if earlier is not None and not DIRECTIVE.search(rest):
+                # a progress row for an item already read ("AFI 1 - demand | Lead | Mar 2016 | Ongoing | ..."): its status, not a new item
+                row = Proposal(*_row_status(rest, key, body_start + label.start("text")))
+                if row.status != "unknown" and found[earlier][6] is None:
+                    found[earlier] = found[earlier][:6] + (row,)
+                i += 1
+                continue
             if len(rest) >= 20 and not re.match(r"^[A-Z][\w ,'-]{0,60}$", rest):
                 found.append((i, kind, ref, body_start + label.start("text"), line.end, None, None))
                 i += 1
@@ -149,8 +167,9 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             first = True  # the line right below the label (after a bare status word) is its text, asking or not
             for j in range(i + 1, min(i + 16, len(lines))):
                 nxt = lines[j].text
-                if _LABEL.match(nxt) and not _RECOMMENDS.match(nxt):
-                    break
+                other = _LABEL.match(nxt)
+                if other and (other.group("ref") or other.group("text")) and not _RECOMMENDS.match(nxt):
+                    break  # the next item's label (a bare "Recommendation", a field's value, is not one)
                 word = word_status(nxt, key) if len(nxt.split()) <= 3 else None
                 if word and printed is None:
                     printed = Proposal(word, nxt, lines[j].start, lines[j].end)

@@ -157,3 +157,16 @@ def test_html_file(tmp_path: Path) -> None:
     f.write_text("<p>Integrated Offender Management &amp; MAPPA</p>", encoding="utf-8")
     src = load(f)
     assert src.format == "html" and "Integrated Offender Management & MAPPA" in src.text
+
+
+def test_a_page_of_cards_keeps_every_card_and_each_cards_own_header(tmp_path: Path) -> None:
+    """A monitoring page of ten cards (a development document): the main-content extractor kept one card and
+    lost nine, so the whole page is read; each article's own header (its title and status) is kept."""
+    page = Path(__file__).resolve().parent.parent / "evals" / "dev" / "docs" / "hmicfrs-monitoring-west-mercia-peel-2018-19-recommendations.html"
+    text = load(page).text.replace("## ", "")
+    for i in range(1, 11):
+        assert f"Recommendation {i}\n" in text and f"WMP-PEEL1819-R{i}\n" in text
+    assert text.count("HMIC recommends that") == 10
+    cards = "".join(f"<article><header><h2>Recommendation {i}</h2><span>Completed</span></header><p>Text {i}.</p></article>" for i in range(3))
+    plain = html_to_text(f"<body><header><p>Site search banner</p></header><main>{cards}</main><footer>Copyright</footer></body>")
+    assert plain.count("Completed") == 3 and "Recommendation 2" in plain and "Site search banner" not in plain and "Copyright" not in plain
