@@ -13,7 +13,8 @@ makes, with the model's own word-piece counter) and compared with its gold readi
   accuracy and wrong "complete" proposals; rows taken from FOI requests or contents pages.
 
 Both folds are printed; the failures are listed only for the tuning fold (``--failures``): the
-held-back fold's are not read while tuning. Run: ``python -m evals.reading [--json] [--failures]``.
+held-back fold's are not read while tuning. A new batch of documents is run alone once, before any
+change for it (its honest first figure): ``--batch N``. Run: ``python -m evals.reading [--json] [--failures] [--batch N]``.
 """
 
 from __future__ import annotations
@@ -36,9 +37,18 @@ _CHROME = re.compile(r"cookie|skip to|\bmenu\b|accessibility|text size|leave thi
                      r"^(home|search|contact us|news|sign in|log in)$|javascript|browser", re.I)
 
 
-def load_gold() -> list[dict[str, Any]]:
-    """Every gold reading, sorted by file name."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DEV / "gold").glob("*.json"))]
+def batch_of(name: str) -> int:
+    """The batch a development document came in: n when evals/dev/batchN-*.txt lists it, else 1 (the first 87)."""
+    for listing in sorted(DEV.glob("batch*-*.txt")):
+        if name in listing.read_text(encoding="utf-8").split():
+            return int(re.match(r"batch(\d+)", listing.name).group(1))  # type: ignore[union-attr]
+    return 1
+
+
+def load_gold(batch: int | None = None) -> list[dict[str, Any]]:
+    """Every gold reading (or one batch's), sorted by file name."""
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DEV / "gold").glob("*.json"))]
+    return [g for g in golds if batch is None or batch_of(g["file"]) == batch]
 
 
 def _words(text: str | None) -> list[str]:
@@ -265,8 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.reading", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--failures", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
+    p.add_argument("--batch", type=int, help="only the documents of one batch (1: the first 87; n: those listed in evals/dev/batchN-*.txt)")
     args = p.parse_args(argv)
-    tallies = evaluate()
+    tallies = evaluate(load_gold(args.batch))
     figures = {name: t.figures() for name, t in tallies.items()}
     if args.json:
         print(json.dumps(figures))

@@ -11,21 +11,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from ingest.metadata import find_dates, find_foi_reference
 
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
-_RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request)\b[^\n]{0,30}", re.I)
+_RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on)\b[^\n]{0,30}", re.I)
 _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
-                        r"date (?:published|added)|published on|publication date)\b[^\n]{0,30}", re.I)
-_DATE_LINE = re.compile(r"^\W*(?:date\s*[:|]?\s*)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+                        r"date (?:published|added)|published on|publication date|version date|date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
+                        r"date of disclosure|disclosure date|response issued|sent on)\b[^\n]{0,30}", re.I)
+# a letter's date on a line of its own, or labelled ("Date: 02/10/2024", "Dyddiad / Date | 12 November 2024", "Date: 18/02/25")
+_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+_SHORT_YEAR = re.compile(r"^\W*(?:[A-Za-z]+\s*/\s*)?date\s*[:|]\s*(\d{1,2})/(\d{1,2})/(\d{2})\W*$", re.I | re.M)
 
 
 def _letter_date(text: str) -> str | None:
     """The date a response letter is dated: a line holding a date alone ("14 August 2024",
-    "Date: 02/10/2024") near the top, where letters print it."""
+    "Date: 02/10/2024") near the top, where letters print it, else at the foot, below the signature."""
+    short = _SHORT_YEAR.search(text[:2500])
     m = _DATE_LINE.search(text[:2500])
+    if short and (not m or short.start() < m.start()):
+        day, month, year = (int(g) for g in short.groups())
+        try:
+            return date(2000 + year, month, day).isoformat()
+        except ValueError:
+            return None
+    # a letter signed off with its date below the signature, where some forces print it
+    m = m or _DATE_LINE.search(text, max(0, len(text) - 1500))
     if not m:
         return None
     found = find_dates(m.group(1))

@@ -466,8 +466,8 @@ def _metadata_lines(page_text: str, main: str) -> list[str]:
         if not m or len(line) > 100:
             continue
         value = line[m.end():].strip(" :|")
-        if not value and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= 60:
-            line = f"{line.rstrip(' :')}: {lines[i + 1]}"
+        if not re.search(r"\d", value) and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= 60 and re.search(r"\d", lines[i + 1]):
+            line = f"{line.rstrip(' :')}: {lines[i + 1]}"  # "Date request received" with its date on the next line
         elif not value:
             continue
         if line not in main and line not in out:

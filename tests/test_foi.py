@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, FOI
 
 from ingest import understand
-from ingest.foi import exemptions_in, outcome_of
+from ingest.foi import exemptions_in, outcome_of, parse_foi
 from kb.embed import Embedder
 from kb.errors import KBError
 from kb.foi import add_working_days, differences, due, split_request, Precedent
@@ -140,3 +140,21 @@ def test_clock_clarification_pause_extension_and_overdue() -> None:
 def test_due_cli() -> None:
     out = subprocess.run([KB_BIN, "foi", "due", "2026-12-18", "--today", "2026-12-21"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "due 2027-01-20" in out.stdout and "2026-12-25, 2026-12-28, 2027-01-01" in out.stdout
+
+
+@pytest.mark.parametrize(("text", "disclosed"), [
+    ("FOI 197/25 Claires Law\nDate: 18/02/25\n\nI am writing about your Freedom of Information request.\n", "2025-02-18"),
+    ("Freedom of Information request 24047\n| Dyddiad / Date | 12 November 2024 |\nYour request for information.\n", "2024-11-12"),
+    ("Freedom of Information request 2022-125\nVersion date: 04/03/2022\nThe information is held.\n", "2022-03-04"),
+    ("Your request for information.\n" + "The information is held and is given below.\n" * 80 + "Yours sincerely\nInformation Compliance\n19th December 2023\n", "2023-12-19"),
+    ("Request 1234\nDate closed: 3 June 2024\nWe hold the information.\n", "2024-06-03"),
+])
+def test_disclosed_dates_in_the_wordings_forces_use(text: str, disclosed: str) -> None:
+    assert parse_foi(text).disclosed == disclosed
+
+
+def test_a_label_with_its_date_on_the_next_line_is_kept_from_a_side_panel() -> None:
+    from ingest.load import _metadata_lines
+
+    panel = "Date published\n03 March 2022\nDate request received\n04 February 2022\n"
+    assert _metadata_lines(panel, "Date request received\nDate published") == ["Date published: 03 March 2022", "Date request received: 04 February 2022"]
