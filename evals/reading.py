@@ -38,11 +38,11 @@ _CHROME = re.compile(r"cookie|skip to|\bmenu\b|accessibility|text size|leave thi
 
 
 def batch_of(name: str) -> int:
-    """The batch a development document came in: n when evals/dev/batchN-*.txt lists it, else 1 (the first 87)."""
+    """The batch a development document came in: n when evals/dev/batchN-*.txt lists it, else 0 (not yet in a batch)."""
     for listing in sorted(DEV.glob("batch*-*.txt")):
         if name in listing.read_text(encoding="utf-8").split():
             return int(re.match(r"batch(\d+)", listing.name).group(1))  # type: ignore[union-attr]
-    return 1
+    return 0
 
 
 def load_gold(batch: int | None = None) -> list[dict[str, Any]]:
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.reading", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--failures", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
-    p.add_argument("--batch", type=int, help="only the documents of one batch (1: the first 87; n: those listed in evals/dev/batchN-*.txt)")
+    p.add_argument("--batch", type=int, help="only the documents of one batch (those listed in evals/dev/batchN-*.txt; 1 is the first 87)")
     args = p.parse_args(argv)
     tallies = evaluate(load_gold(args.batch))
     figures = {name: t.figures() for name, t in tallies.items()}

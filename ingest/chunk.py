@@ -147,6 +147,32 @@ def _join_short(text: str, pieces: list[Piece], count: TokenCounter, limit: int)
                     out[-1] = (prev[0], piece[1], joined, longer[3], None, prev[5], prev[6])
                     continue
         out.append(piece)
+    return _absorb_fragments(text, out, count, limit)
+
+
+def _absorb_fragments(text: str, pieces: list[Piece], count: TokenCounter, limit: int) -> list[Piece]:
+    """A plain passage still under MIN_CHARS (a title and date above a recommendation, a footer after
+    the last response) joins the passage after it, else the one before, of any kind, when the two fit;
+    the joined passage keeps the other's section, ref and context, so a recommendation stays whole."""
+    out = list(pieces)
+    i = 0
+    while i < len(out):
+        cs, ce, _, _, ref, _, _ = out[i]
+        if ref is not None or len(text[cs:ce].strip()) >= MIN_CHARS or len(out) == 1:
+            i += 1
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(out):
+                other = out[j]
+                start, end = min(cs, other[0]), max(ce, other[1])
+                joined = count(text[start:end])
+                if joined <= limit:
+                    out[min(i, j)] = (start, end, joined, other[3], other[4], other[5], other[6])
+                    del out[max(i, j)]
+                    i = max(0, min(i, j) - 1)
+                    break
+        else:
+            i += 1
     return out
 
 

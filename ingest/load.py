@@ -466,9 +466,10 @@ def _metadata_lines(page_text: str, main: str) -> list[str]:
         if not m or len(line) > 100:
             continue
         value = line[m.end():].strip(" :|")
-        if not re.search(r"\d", value) and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= 60 and re.search(r"\d", lines[i + 1]):
-            line = f"{line.rstrip(' :')}: {lines[i + 1]}"  # "Date request received" with its date on the next line
-        elif not value:
+        after = next((ln for ln in lines[i + 1:i + 3] if ln), "")  # the value may stand a blank line below its label
+        if not re.search(r"\d", value) and 0 < len(after) <= 60 and re.search(r"\d", after):
+            line = f"{line.rstrip(' :')}: {after}"  # "Date request received" with its date on the next line
+        elif not value or not re.search(r"\d", value):
             continue
         if line not in main and line not in out:
             out.append(line)

@@ -71,6 +71,17 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
     return out
 
 
+_THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+that\s+", re.I)
+
+
+def _answers(line: str) -> bool:
+    """A line that starts the answer to the item above it ("Commissioner's comment: ...", "Force response")."""
+    from ingest.recommendations import RESPONSE_LABEL
+    from ingest.structure import _RESPONSE_HEADING
+
+    return bool(RESPONSE_LABEL.match(line) or _RESPONSE_HEADING.match(line))
+
+
 def _row_status(row: str, key: dict[str, str], offset: int) -> tuple[str, str, int, int]:
     """(status, quote, start, end) of the first status word standing in a flattened progress row."""
     known = sorted({*key, *(w for w, _ in TRACKER_WORDS)}, key=len, reverse=True)
@@ -171,8 +182,10 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
                 if other and (other.group("ref") or other.group("text")) and not _RECOMMENDS.match(nxt):
                     break  # the next item's label (a bare "Recommendation", a field's value, is not one)
                 word = word_status(nxt, key) if len(nxt.split()) <= 3 else None
-                if word and printed is None:
-                    printed = Proposal(word, nxt, lines[j].start, lines[j].end)
+                line_label = labelled(nxt, key) if not word else None  # "Status: awaiting-review"
+                if (word or line_label) and printed is None:
+                    printed = Proposal(word, nxt, lines[j].start, lines[j].end) if word else \
+                        Proposal(line_label.status, line_label.quote, lines[j].start + line_label.start, lines[j].start + line_label.end)  # type: ignore[union-attr]
                     continue
                 asks = bool(_ACTS.match(nxt.lstrip("-•* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
                 if len(nxt) >= 30 and not lines[j].heading and not nxt.startswith("|") and (first or asks):
@@ -213,6 +226,10 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             lead_at = i  # the list runs on while its items follow one another
         elif context and _ACTS.match(body) and len(body) >= 30:
             found.append((i, context, ref, body_start, line.end, None, None))
+        elif context and len(body) >= 60 and i + 1 < len(lines) and _answers(lines[i + 1].text) and not _answers(body):
+            # a finding answered on the next line ("The first cause of concern is that ..." / "Commissioner's comment: ...")
+            that = _THAT.search(body[:160])
+            found.append((i, context, ref, body_start + (that.end() if that else 0), line.end, None, None))
         i += 1
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}

@@ -16,10 +16,10 @@ from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.rec_language import find_language_recommendations
 from ingest.rec_tables import find_table_recommendations
-from ingest.status import labelled, propose, read_key
-from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE
+from ingest.status import Proposal, labelled, propose, read_key, word_status
+from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, STATUS_LINE
 
-_PART = re.compile(r"^(?:[-•]\s*)?(?P<letter>[A-Z])[.)]\s+(?P<text>\S.*)$")
+_PART = re.compile(r"^(?:[-•]\s*)?(?:(?P<letter>[A-Z])[.)]|\((?P<small>[a-z])\))\s+(?P<text>\S.*)$")
 # a named force ("Dyfed-Powys Police"): words joined by spaces only, since a hyphen is already part of a
 # word; letting a hyphen also join words made the match take exponential time on "a-b-c-d-..."
 _ACTOR = re.compile(
@@ -34,6 +34,8 @@ _RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|
 # a line that starts the answer to a recommendation: "Response:", "Force response:", "OPCC comment:", "Status:"
 RESPONSE_LABEL = re.compile(r"^[\s*_-]*(?:(?:force|pcc|opcc|opfcc|commissioner'?s?|chief constable'?s?|our|the force'?s?|gmp|[A-Z]{2,6})\s+)?"
                             r"(?:response|comments?|update|progress(?: update)?|position|status|rating|actions? taken|evidence)\s*[:\-\u2013]", re.I)
+_INLINE_ANSWER = re.compile(r"\s(?:(?:force |pcc |opcc |our )?(?:response|update|progress|status))\s*:\s*", re.I)
+_FIELD = re.compile(r"^(?:[A-Z][\w ]{0,20}:\s*(?:\S.{0,60})?|[A-Z]\w{1,15}:)$")  # "Text:", "Theme: Investigating crime"
 DIRECTIVE = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
@@ -144,6 +146,8 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         rest_start = s0 + m.start("rest") if rest else -1
         i += 1
         intro: tuple[int, int] | None = None
+        status_ahead: Proposal | None = None
+        own_answers: dict[int, tuple[int, int]] = {}  # a lettered part answered on its own line
         parts: list[tuple[str, int, int]] = []
         body: tuple[int, int] | None = (rest_start, e0) if rest else None
         j = i
@@ -167,9 +171,17 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             line = text[s:e]
             part = _PART.match(line)
             if part and body is None:
-                parts.append((part.group("letter"), s + part.start("text"), e))
+                cut = _INLINE_ANSWER.search(line, part.start("text"))
+                if cut:  # "(a) a problem profile ... Response: Complete. ...": the part ends where its own answer begins
+                    own_answers[len(parts)] = (s + cut.end(), e)
+                parts.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e))
             elif parts:
                 break  # the response begins
+            elif body is None and intro is None and not parts and (STATUS_LINE.match(line) or _FIELD.match(line)):
+                # a portal entry's status and field labels ("Status: Completed", "Theme: ...", "Text:") before its text
+                ahead = labelled(line, key) if STATUS_LINE.match(line) else None
+                if ahead and status_ahead is None:
+                    status_ahead = Proposal(ahead.status, ahead.quote, s + ahead.start, s + ahead.end)
             elif body is None and intro is None and line.endswith(":"):
                 intro = (s, e)
             elif body is None:
@@ -177,7 +189,7 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
                 if intro is None and not rest:
                     # a recommendation's own paragraph ends at a blank line
                     while j + 1 < len(lines) and lines[j + 1][0] >= 0 and not _PART.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not text[lines[j + 1][0]:lines[j + 1][1]].startswith(("-", "•")) \
-                            and not RESPONSE_LABEL.match(text[lines[j + 1][0]:lines[j + 1][1]]):
+                            and not RESPONSE_LABEL.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not _RESPONSE_HEADING.match(text[lines[j + 1][0]:lines[j + 1][1]]):
                         j += 1
                         body = (s, lines[j][1])
                     j += 1
@@ -185,6 +197,12 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             else:
                 break
             j += 1
+        if body is not None and not parts:
+            # lettered parts after the recommendation's paragraph, each answered below it ("(a) ...", "Response: Complete. ...")
+            later = _answered_parts(text, lines, j)
+            if len(later) >= 2:
+                parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
+                own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
         spans = [x for x in ([intro] if intro else []) + ([body] if body else []) + [(ps, pe) for _, ps, pe in parts] if x]
         if not spans:
             continue
@@ -208,6 +226,9 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         printed = labelled(response, key)
         if printed:  # a status the document prints ("Status: Amber") outranks one read from the wording
             overall, part_props = printed, [printed for _ in parts]
+        elif status_ahead:  # printed above the text, as a portal does; its offsets are already the clean text's
+            overall = Proposal(status_ahead.status, status_ahead.quote, status_ahead.start - response_start, status_ahead.end - response_start)
+            part_props = [overall for _ in parts]
         ref = m.group("ref")
         seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
         parent = Recommendation(
@@ -217,6 +238,21 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             status_quote=overall.quote, status_start=response_start + overall.start, status_end=response_start + overall.end,
         )
         recs.append(parent)
+        for n, (a_start, a_end) in own_answers.items():
+            answer = text[a_start:a_end]
+            lead_word = re.match(r"\s*([A-Z][\w -]{1,30}?)\s*[.;:]", answer)
+            own = labelled(answer, key) or (Proposal(word, lead_word.group(1), lead_word.start(1), lead_word.end(1))
+                                            if lead_word and (word := word_status(lead_word.group(1), key)) else None) or propose(answer)[0]
+            if own.status != "unknown":
+                part_props[n] = Proposal(own.status, own.quote, a_start + own.start - response_start, a_start + own.end - response_start)
+        if own_answers:  # the whole is as far on as its parts: done when all are, under way when any has started
+            done = [p.status for p in part_props]
+            if all(x == "complete" for x in done):
+                overall = part_props[0]
+            elif any(x in ("complete", "in_progress") for x in done):
+                overall = next(p for p in part_props if p.status == "in_progress") if "in_progress" in done else Proposal("in_progress")
+            parent.status, parent.status_quote = overall.status, overall.quote
+            parent.status_start, parent.status_end = (response_start + overall.start, response_start + overall.end) if overall.quote else (0, 0)
         for (letter, ps, pe), prop in zip(parts, part_props):
             part_text = " ".join(text[ps:pe].strip(" *").split())
             # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
@@ -250,6 +286,28 @@ def _merge(first: list[Recommendation], more: list[Recommendation]) -> list[Reco
         seen[(r.type, r.ref)] = seen.get((r.type, r.ref), 0) + 1
         r.ordinal = seen[(r.type, r.ref)]
     return merged
+
+
+def _answered_parts(text: str, lines: list[tuple[int, int]], j: int) -> list[tuple[str, int, int, tuple[int, int] | None]]:
+    """(letter, start, end, its own answer's span) of each lettered part from line j on, where each part is
+    followed by its answer; stops at the first line that is neither a part nor an answer to one."""
+    found: list[tuple[str, int, int, tuple[int, int] | None]] = []
+    for s, e in lines[j:]:
+        if s < 0:
+            continue
+        line = text[s:e]
+        part = _PART.match(line)
+        if part:
+            cut = _INLINE_ANSWER.search(line, part.start("text"))
+            found.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e,
+                          (s + cut.end(), e) if cut else None))
+        elif found and (RESPONSE_LABEL.match(line) or found[-1][3] is not None):
+            letter, ps, pe, answer = found[-1]
+            a_start = answer[0] if answer else s + (RESPONSE_LABEL.match(line).end() if RESPONSE_LABEL.match(line) else 0)  # type: ignore[union-attr]
+            found[-1] = (letter, ps, pe, (a_start, e))
+        else:
+            break
+    return found
 
 
 def _strip_date_clause(text: str) -> str:

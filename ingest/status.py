@@ -30,7 +30,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                        r"\bis currently underway\b", r"\bcurrently (reviewing|working|developing|underway)\b", r"\b(we are|are) working on\b",
                        r"\bwill continue to (ensure|develop|work|improve|review|monitor)\b", r"\bin the work queue\b", r"\bis being (progressed|prioritised|developed|reviewed|rolled out)\b",
                        r"\bhave been tasked\b", r"\bhas been tasked\b", r"\bpartially (implemented|complete)", r"\bthere is an action plan\b", r"\bin progress\b",
-                       r"\bbeing rolled out\b", r"\bshould be realised\b")),
+                       r"\bbeing rolled out\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
     ("planned", _P(r"\bwill\b", r"\bhas been sanctioned\b", r"\bhas been agreed\b", r"\bplans? to\b", r"\bplanned\b", r"\baiming to\b", r"\bintends? to\b",
                    r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b")),
     ("complete", _P(r"\bembedded practice\b", r"\bha(s|ve) (been )?(fully )?implemented\b", r"\bha(s|ve) embedded\b", r"\bwell embedded\b", r"\bis embedded\b",

@@ -16,9 +16,12 @@ _REC_LINE = re.compile(
     r"^(?:-\s*)?(?P<type>recommendations?|area for improvement|afi|cause of concern)\s+(?P<ref>\d{1,3}|[A-Z])\b[.:)]?\s*(?P<rest>.*)$",
     re.I,
 )
+_PROSE_AFTER_REF = re.compile(r"^(?:is|was|has|have|had|will|would|remains?|and|or|to|of|in|on|at|for|are|were|which|that|as)\b")
 _NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<rest>[A-Z(\"“'].{25,})$")
 # a printed status or rating with its value ("Status: Complete", "RAG: Amber"): part of the answer above it, never a heading
 STATUS_LINE = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013]\s*\S", re.I)
+_RESPONSE_HEADING = re.compile(r"^[\s*#]*(?:(?:the )?(?:force|pcc|opcc|opfcc|commissioner|chief constable|constabulary|police|our|[A-Z]{2,6})(?:'?s)?\s+)?"
+                               r"(?:response|comments?|update|progress(?: update)?|position|actions? taken)[\s*]*:?\s*$", re.I)
 _LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
 _CLOSING = re.compile(r"^(in conclusion|in summary|to conclude|finally,|i am grateful|i would like to thank|i welcome the|the comprehensive response|overall,)", re.I)
 _HEADING_STOP = re.compile(r"[.,;!?]$")
@@ -123,8 +126,10 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
             close_rec(last_end)  # a closing remark after the last recommendation is not its response
         rec = _REC_LINE.match(line) if recs_allowed else None
         numbered = _NUMBERED_ITEM.match(line) if recs_allowed and not rec else None
-        if rec and len(rec.group("rest")) > 200:
-            rec = None  # prose that starts with the word "Recommendation"
+        if numbered and not _asks(line, spans, idx, text):
+            numbered = None  # a numbered heading or paragraph ("2. HOW THE REVIEW WAS DONE", "1. Introduction ..... 4") asks nothing
+        if rec and (len(rec.group("rest")) > 200 or _PROSE_AFTER_REF.match(rec.group("rest"))):
+            rec = None  # prose that starts with the word "Recommendation" ("Recommendation 2 is therefore partly complete")
         if rec or numbered:
             ref = (rec or numbered).group("ref")  # type: ignore[union-attr]
             block_start = start
@@ -142,6 +147,8 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
             close_rec(last_end)
             close_para(last_end)
             current = Block("recommendation", block_start, end, section=section, ref=ref)
+        elif current is not None and _RESPONSE_HEADING.match(line):
+            pass  # "Force response", "Commissioner's comments": the answer to the recommendation above, inside its block
         elif is_heading(line, source_marks(clean, source, start, end)) and not _continues(spans, idx, text):
             close_rec(last_end)
             close_para(last_end)
@@ -180,6 +187,18 @@ def _link_answers(blocks: list[Block], text: str) -> None:
         m = _ANSWER.match(b.section)
         if b.kind == "paragraph" and m and m.group(1) in questions:
             b.context = questions[m.group(1)]
+
+
+_ASKS = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
+_DOT_LEADERS = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
+
+
+def _asks(line: str, spans: list[tuple[int, int]], idx: int, text: str) -> bool:
+    """A numbered line that asks someone to act (in it or the line it runs on to), and is no contents line."""
+    if _DOT_LEADERS.search(line):
+        return False
+    following = text[spans[idx + 1][0]:spans[idx + 1][1]] if idx + 1 < len(spans) else ""
+    return bool(_ASKS.search(line) or (not line.rstrip().endswith((".", ":")) and _ASKS.search(following)))
 
 
 def _trailing_lead_in(text: str, block_start: int, line_start: int) -> int | None:

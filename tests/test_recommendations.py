@@ -244,3 +244,42 @@ The force should be proud of what it has achieved this year, and officers must b
 Residents need to know that the officers who serve them are trusted.
 """)
     assert recs == []
+
+
+def test_lettered_parts_each_answered_below_the_recommendation() -> None:
+    recs = recs_of("""Response of the Commissioner
+
+Recommendation 2
+By 31 December 2024, all chief constables should make sure that their forces have problem profiles for child sexual exploitation.
+(a) a problem profile for child sexual exploitation in the force area
+Response: Complete. The force has produced a profile since 2019.
+(b) an assessment of the nature and extent of group-based exploitation
+Response: In progress. Partner data is being added to the profile this year.
+(c) updating the profile frequently, and at least once a year Response: Planned. Quarterly updates will begin in April.
+Recommendation 2 is therefore partly complete. I will ask the Chief Constable to report in the summer.
+
+Recommendation 3
+By 30 May 2025, the National Crime Agency should produce a national assessment of group-based exploitation.
+Force response
+This recommendation is for the National Crime Agency and not for the force.
+""", "s55.md")
+    got = [(r.ref, r.parent, r.status) for r in recs]
+    assert got == [("2", None, "in_progress"), ("a", "2", "complete"), ("b", "2", "in_progress"), ("c", "2", "planned"), ("3", None, "not_applicable")]
+    assert recs[3].text == "updating the profile frequently, and at least once a year"
+    assert recs[0].deadline == "2024-12-31" and recs[4].response.startswith("Force response")
+
+
+def test_a_portal_status_printed_above_the_text_and_progress_to_date() -> None:
+    from ingest.status import propose
+
+    recs = recs_of("""Recommendations and areas for improvement: Nottinghamshire Police
+
+Cause of concern 1
+Status: awaiting-review
+Theme: Investigating crime
+Text:
+The force needs to improve how it manages and supervises investigations, and make sure victims are updated.
+""", "portal.txt")
+    assert [(r.type, r.ref, r.status, r.status_quote) for r in recs] == [("cause_of_concern", "1", "in_progress", "Status: awaiting-review")]
+    assert recs[0].text.startswith("The force needs to improve")
+    assert propose("A savings plan of £6.2 million has been approved; £2.1 million has been delivered to date.")[0].status == "in_progress"
