@@ -241,10 +241,11 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         for n, (a_start, a_end) in own_answers.items():
             answer = text[a_start:a_end]
             lead_word = re.match(r"\s*([A-Z][\w -]{1,30}?)\s*[.;:]", answer)
-            own = labelled(answer, key) or (Proposal(word, lead_word.group(1), lead_word.start(1), lead_word.end(1))
-                                            if lead_word and (word := word_status(lead_word.group(1), key)) else None) or propose(answer)[0]
-            if own.status != "unknown":
-                part_props[n] = Proposal(own.status, own.quote, a_start + own.start - response_start, a_start + own.end - response_start)
+            word = word_status(lead_word.group(1), key) if lead_word else None  # "Response: Complete. ..."
+            said = labelled(answer, key) or (Proposal(word, lead_word.group(1), lead_word.start(1), lead_word.end(1)) if word and lead_word else None) \
+                or propose(answer)[0]
+            if said.status != "unknown":
+                part_props[n] = Proposal(said.status, said.quote, a_start + said.start - response_start, a_start + said.end - response_start)
         if own_answers:  # the whole is as far on as its parts: done when all are, under way when any has started
             done = [p.status for p in part_props]
             if all(x == "complete" for x in done):
