@@ -26,6 +26,7 @@ _CHROME = [
     # quick-exit buttons of domestic-abuse pages: "Press Escape to leave this site quickly", "Quickly exit this site"
     re.compile(r"^(?=.{0,160}$).*(\b(leave|exit) this (site|page|website)\b|\bescape key\b|\bpress(ing)? (the )?esc(ape)?\b)", re.I),
     re.compile(r"^(?=.{0,40}$).*\bcookies?\b", re.I),  # "View cookies", "Cookie policy"
+    re.compile(r"^accessibility (?:options|settings|tools)\b", re.I),
     re.compile(r"^beta\b|\bour (new )?website is new\b|^(this|our) (site|website) uses cookies", re.I),
 ]
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -39,6 +39,7 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("pcc_response", 1.0, re.compile(r"\bpolice(?:,)? (?:and|&) crime commissioner\b|\bpolice, fire and crime commissioner\b|\bOPF?CC\b|\bcommissioner'?s (?:response|comments)\b|"
                                      r"\bmayor'?s office for policing\b|\bMOPAC\b|\bpolice authority\b|\bpolice and crime panel\b", _I), "head"),
     ("pcc_response", 3.0, re.compile(r"\bsection 55\b|\bpolice act 1996\b", _I), "head"),
+    ("pcc_response", 2.0, re.compile(r"\b(?:commissioner|pcc|mayor)\b[^.\n]{0,120}\bpublished (?:his|her|their|a) (?:statutory )?response\b", _I), "head"),
     ("pcc_response", 2.0, re.compile(r"\bcommissioner\b[^.\n]{0,60}\bresponse to\b", _I), "title"),
     ("pcc_response", 2.0, re.compile(r"\bi (?:have been|am|was) (?:assured|reassured|informed|pleased|encouraged)\b|\bi will (?:continue to )?(?:hold|monitor|seek|ask|scrutinise)\b|"
                                      r"\bi welcome\b|\bas (?:the )?commissioner\b|\bmy office\b|\bdear home secretary\b", _I), "body"),
@@ -63,6 +64,10 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("other", 1.0, re.compile(r"\bapologies for absence\b|\bdeclarations? of interest\b|\bminutes of the (?:last|previous) meeting\b", _I), "body"),
 ]
 ENOUGH = 1.5  # below this, the document is "other"
+# a letter that opens by answering a request under the Act is an FOI disclosure, whatever the request was about
+# (a request about section 55 responses carries every cue of a PCC's response)
+_ANSWERS_A_REQUEST = re.compile(r"\A(?:.*\n){0,12}?.*\b(?:request for information|freedom of information (?:act|request))\b[^\n]*"
+                                r"\b(?:you asked|your request|received on|which (?:we|the \w+(?: \w+)?) received)\b", re.I)
 # a response answers an inspection, review or recommendations: a document naming none is not one
 _ANSWERS_SOMETHING = re.compile(r"\bHMIC|\binspect|\brecommendation|\bareas? for improvement\b|\bcauses? of concern\b|\breview\b|\breport\b", re.I)
 
@@ -89,6 +94,9 @@ def classify(text: str, title: str) -> KindVerdict:
         if m:
             scores[kind] = scores.get(kind, 0.0) + weight
             reasons.append(f"{kind} +{weight:g}: '{' '.join(m.group(0).split())[:40]}' in the {where}")
+    opening = _ANSWERS_A_REQUEST.search(text[:3000])
+    if opening:
+        return KindVerdict("foi_disclosure", 1.0, scores, reasons + [f"foi_disclosure: it opens by answering a request ('{' '.join(opening.group(0).split())[-60:]}')"])
     if not scores or max(scores.values()) < ENOUGH:
         return KindVerdict("other", 1.0 if not scores else 0.5, scores, reasons + ["no kind has enough cues: other"])
     if not _ANSWERS_SOMETHING.search(text):

@@ -46,3 +46,21 @@ def test_foi_eval_runs(corpus_kb: KB) -> None:
     result = foi_eval.evaluate(corpus_kb, gold)  # the shared index has the seed only: the test layouts count as missing
     assert result["records"] == 5 and result["found"] == 1
     assert set(result["field_accuracy"]) == set(foi_eval.FIELDS) and 0.0 <= result["precedent_hit@3"] <= 1.0
+
+
+def test_retrieval_baselines_rank_the_document_that_holds_the_evidence(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The three baselines of evals.retrieval, on the seeds, scored by the eval's own rule (which can fail)."""
+    from evals import retrieval
+
+    paths = sorted(p for p in retrieval.CORPUS.iterdir() if p.suffix == ".txt")
+    base = retrieval.Baselines(paths, embedder)
+    assert len(base.nodes) > len(paths) and all(len(t) > 0 for _, t in base.nodes)
+    q = retrieval.Question("foi-392-2026-vawg-high-harm-offenders.txt", "tuning", "How many high harm VAWG offenders are there?",
+                           "high harm", "keyword", "fact")
+    lists = base.run("high harm offenders violence against women and girls", 10)
+    assert set(lists) == {"baseline bm25", "baseline dense", "baseline rrf"} and all(len(v) == 10 for v in lists.values())
+    assert any(retrieval.rank(v, q) is not None for v in lists.values())
+    assert retrieval.rank([("other.txt", "high harm")], q) is None  # the wrong document never counts
+    assert retrieval.holds("a passage about high harm offenders", "high harm offenders") and not retrieval.holds("unrelated text", "high harm offenders")
+    assert retrieval.figures([1, 3, None, None]) == {"hit@1": 0.25, "hit@5": 0.5, "mrr": 0.333, "n": 4}
+    assert len(retrieval.questions()) >= 400  # every development document has at least two

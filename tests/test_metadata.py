@@ -59,3 +59,22 @@ def test_foi_reference_forms(text: str, ref: str) -> None:
 def test_inspection_report_kind() -> None:
     text = "HMICFRS\nAn inspection of vetting\n\nRecommendation 1\nBy 31 October 2026, forces should review vetting."
     assert extract_meta(text).kind == "inspection_report"
+
+
+@pytest.mark.parametrize(("text", "title", "kind"), [
+    # an FOI answer about section 55 responses carries every cue of a PCC's response, and is still an FOI disclosure
+    ("AVON & SOMERSET POLICE & CRIME COMMISSIONER\nOur Ref: FOI 007/20\nThank you for your request for information under the Freedom of "
+     "Information Act 2000, which the Office of the Police and Crime Commissioner received on 10 February 2020.\n1. Please list every report "
+     "to which the Commissioner has published a response under section 55 of the Police Act 1996.\nI am pleased to enclose them.",
+     "Our Ref: FOI 007/20", "foi_disclosure"),
+    ("Posted on 2 November 2022\nThe Police and Crime Commissioner has today published his response to the HMICFRS report on vetting.",
+     "My statement on the HMICFRS report", "pcc_response"),
+    ("Text size A A A\nPolice and Crime Commissioner marks the Chief Constable's first year\nMr Cuthbert said: \"A year like no other.\"",
+     "Police and Crime Commissioner marks Chief Constable's first year", "other"),  # names no inspection, review or recommendation
+    ("Recommendations and areas for improvement: West Mercia Police\nHMIC recommends that the force should immediately: conduct a review.",
+     "Recommendations and areas for improvement: West Mercia Police", "inspection_report"),
+])
+def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> None:
+    from ingest.kind import classify
+
+    assert classify(text, title).kind == kind
