@@ -29,14 +29,15 @@ def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[t
     spans, pos = [], start
     for m in pattern.finditer(text, start, end):
         if text[pos:m.start()].strip():
-            spans.append(_trim(text, pos, m.start()))
+            spans.append(trim(text, pos, m.start()))
         pos = m.end()
     if text[pos:end].strip():
-        spans.append(_trim(text, pos, end))
+        spans.append(trim(text, pos, end))
     return spans
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) with the white space at both ends left out."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

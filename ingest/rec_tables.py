@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Meta, Recommendation
 from ingest.status import Proposal, propose, word_status
@@ -47,12 +48,8 @@ def _cells(text: str, start: int, end: int) -> list[_Cell] | None:
         return None
     cells, pos = [], start
     for piece in line.split("|"):
-        s, e = pos, pos + len(piece)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim(text, pos, pos + len(piece))
+        pos += len(piece) + 1
         cells.append(_Cell(text[s:e], s, e))
     if line.strip().startswith("|"):
         cells = cells[1:]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.rec_language import find_language_recommendations
@@ -47,12 +48,8 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Non-blank (start, end) lines of text[start:end], trimmed; blank (or markup-only) lines as (-1, -1) separators."""
     out, pos = [], start
     for line in text[start:end].split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim(text, pos, pos + len(line))
+        pos += len(line) + 1
         # a line of nothing but markup ("*" left of a bold marker) is as good as blank
         out.append((s, e) if text[s:e].strip(" *-•") else (-1, -1))
     return out
