@@ -333,7 +333,7 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
             print(json.dumps({**{k: r[k] for k in REC_FIELDS}, **{k: v for k, v in r.items() if k not in REC_FIELDS}}, ensure_ascii=False))
             continue
         late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
-        ref = f"{r['parent']}{r['ref']}" if r["parent"] else r["ref"]
+        ref = f"{r['parent']}{r['ref']}" if r["parent"] else (r["ref"] or "-")
         print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status']:<14} {r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
     if not args.json:
         print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")

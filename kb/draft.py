@@ -18,6 +18,7 @@ from typing import Any
 from kb.answer import Answerer
 from kb.errors import KBError
 from kb.store import Filters
+from kb.tracker import rec_label
 
 S55_DAYS = 56
 STATEMENT_MIN = 0.5  # a sentence must be at least this close to the recommendation to be offered as what was said
@@ -52,6 +53,7 @@ class DraftItem:
     prior_statements: list[dict[str, Any]] = field(default_factory=list)  # {quote, doc, page, date, n}
     other_responses: list[dict[str, Any]] = field(default_factory=list)
     draft: str = ""
+    label: str = ""  # "Recommendation 4", "Area for improvement (unnumbered)"
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Draft:
                  f"Published {self.published}. The PCC's response is due by **{self.due}** ({self.days_left} days left); "
                  f"the chief constable's comments are needed by {self.chief_constable_due}.", ""]
         for item in self.recommendations:
-            lines += [f"## Recommendation {item.ref}", "", f"> {item.text}", "", item.draft, ""]
+            lines += [f"## {item.label or 'Recommendation ' + item.ref}", "", f"> {item.text}", "", item.draft, ""]
         lines += ["## Sources", ""]
         lines += [f"{s.n}. {s.title} ({s.doc}{', page ' + str(s.page) if s.page else ''}{', ' + s.date if s.date else ''}): \u201c{s.quote}\u201d"
                   for s in self.sources]
@@ -93,7 +95,7 @@ class Draft:
         d.add_paragraph(f"Published {self.published}. The PCC's response is due by {self.due} ({self.days_left} days left); "
                         f"the chief constable's comments are needed by {self.chief_constable_due}.")
         for item in self.recommendations:
-            d.add_heading(f"Recommendation {item.ref}", level=2)
+            d.add_heading(item.label or f"Recommendation {item.ref}", level=2)
             d.add_paragraph(item.text, style="Intense Quote")
             d.add_paragraph(item.draft)
         d.add_heading("Sources", level=2)
@@ -142,7 +144,7 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
     asked = [_norm(r["text"]) for r in kb.recommendations()]
     for rec in [r for r in kb.recommendations(doc=row["name"]) if not r["parent"]]:
         ok, reason = applies(rec["addressee"])
-        item = DraftItem(ref=rec["ref"], text=rec["text"], addressee=rec["addressee"], deadline=rec["deadline"], applies_to_force=ok, reason=reason)
+        item = DraftItem(ref=rec["ref"], label=rec_label(rec["type"], rec["ref"], rec["parent"], rec["ordinal"]), text=rec["text"], addressee=rec["addressee"], deadline=rec["deadline"], applies_to_force=ok, reason=reason)
         item.related = [{k: r[k] for k in ("doc", "ref", "report", "status", "similarity")}
                         for r in kb.related_recommendations(rec["ref"], row["name"], rec["ordinal"], rec["parent"], k=3)]
         statements = kb.tracker.statements(rec["key"])

@@ -38,6 +38,20 @@ def report_key(report: str | None) -> str:
     return " ".join(words)
 
 
+TYPE_LABELS = {"recommendation": "Recommendation", "area_for_improvement": "Area for improvement", "cause_of_concern": "Cause of concern"}
+
+
+def rec_label(type_: str, ref: str, parent: str | None = None, ordinal: int = 1) -> str:
+    """How a person names an item: "Recommendation 4", "Recommendation 2(a)", "Area for improvement 3",
+    or, unnumbered, "Area for improvement (the 2nd unnumbered)"."""
+    kind = TYPE_LABELS.get(type_, "Recommendation")
+    if parent:
+        return f"{kind} {parent}({ref})"
+    if ref:
+        return f"{kind} {ref}"
+    return f"{kind} (unnumbered)" if ordinal == 1 else f"{kind} (unnumbered, {ordinal})"
+
+
 def rec_key(report: str | None, type_: str, parent: str | None, ref: str, ordinal: int) -> str:
     """The register key of a recommendation."""
     return f"{report_key(report)}|{type_}|{parent or ''}|{ref}|{ordinal}"

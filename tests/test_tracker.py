@@ -178,3 +178,13 @@ def test_related_recommendations_come_from_other_reports(corpus_kb: KB) -> None:
     assert related and related[0]["doc"] == CSA and related[0]["ref"] == "8"  # workloads of offender managers
     assert all(r["report"] != "A Joint Thematic Inspection of Multi-Agency Public Protection Arrangements (MAPPA)" for r in related)
     assert [r["similarity"] for r in related] == sorted((r["similarity"] for r in related), reverse=True)
+
+
+def test_items_are_named_as_a_person_names_them() -> None:
+    from kb.tracker import rec_label
+
+    assert rec_label("recommendation", "4") == "Recommendation 4"
+    assert rec_label("recommendation", "a", "2") == "Recommendation 2(a)"
+    assert rec_label("area_for_improvement", "3") == "Area for improvement 3"
+    assert rec_label("cause_of_concern", "", None, 1) == "Cause of concern (unnumbered)"
+    assert rec_label("area_for_improvement", "", None, 2) == "Area for improvement (unnumbered, 2)"
