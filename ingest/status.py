@@ -21,7 +21,12 @@ _P = lambda *alts: re.compile("|".join(alts), re.I)  # noqa: E731
 
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("not_applicable", _P(r"\brecommendation is (for|aimed at|addressed to) (the )?(hmcts|home office|npcc|college of policing|probation|cps|crown prosecution|national crime agency|another)",
-                          r"\bnot (applicable|relevant) to (the )?(force|dyfed)", r"\bis a matter for (the )?(hmcts|home office|npcc|college)")),
+                          r"\bnot (applicable|relevant) to (the )?(force|dyfed)", r"\bis a matter for (the )?(hmcts|home office|npcc|college)",
+                          # "This part is for the College of Policing", "These recommendations are for the Home Office", "addressed to the
+                          # Government rather than to Surrey Police": for someone other than the force (or the office) answering
+                          r"\b(this|these|the) (recommendations?|parts?|elements?) (is|are) (for|addressed to|aimed at|a matter for) "
+                          r"(?!(the )?(force\b|constabulary\b|[a-z-]+ (police|constabulary)\b|police\b|us\b|chief constables?\b|forces\b|all forces\b))[a-z]",
+                          r"\bnot one for (the )?(force|constabulary|[a-z-]+ police)\b")),
     ("superseded", _P(r"\bsuperseded\b", r"\breplaced by (a |the )?(later|new|subsequent) recommendation")),
     ("not_started", _P(r"\bhas been documented and will inform\b", r"\b(are|is) being considered in (the )?future\b", r"\bwill inform future\b",
                        r"\bnot (yet )?(been )?(started|begun|progressed)\b", r"\bhas not been implemented\b", r"\bno (work|action) has (yet )?been\b",
@@ -30,7 +35,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                        r"\bis currently underway\b", r"\bcurrently (reviewing|working|developing|underway)\b", r"\b(we are|are) working on\b",
                        r"\bwill continue to (ensure|develop|work|improve|review|monitor)\b", r"\bin the work queue\b", r"\bis being (progressed|prioritised|developed|reviewed|rolled out)\b",
                        r"\bhave been tasked\b", r"\bhas been tasked\b", r"\bpartially (implemented|complete)", r"\bthere is an action plan\b", r"\bin progress\b",
-                       r"\bbeing rolled out\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
+                       r"\bbeing rolled out\b", r"^\W*under ?way\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
     ("planned", _P(r"\bwill\b", r"\bhas been sanctioned\b", r"\bhas been agreed\b", r"\bplans? to\b", r"\bplanned\b", r"\baiming to\b", r"\bintends? to\b",
                    r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b")),
     ("complete", _P(r"\bembedded practice\b", r"\bha(s|ve) (been )?(fully )?implemented\b", r"\bha(s|ve) embedded\b", r"\bwell embedded\b", r"\bis embedded\b",

@@ -283,3 +283,15 @@ The force needs to improve how it manages and supervises investigations, and mak
     assert [(r.type, r.ref, r.status, r.status_quote) for r in recs] == [("cause_of_concern", "1", "in_progress", "Status: awaiting-review")]
     assert recs[0].text.startswith("The force needs to improve")
     assert propose("A savings plan of £6.2 million has been approved; £2.1 million has been delivered to date.")[0].status == "in_progress"
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("This part is for the College of Policing.", "not_applicable"),
+    ("These recommendations are for the Home Office.", "not_applicable"),
+    ("This part is addressed to the Government rather than to Surrey Police.", "not_applicable"),
+    ("This recommendation is for the force, which has accepted it.", None),
+    ("This recommendation is for Surrey Police and chief constables.", None),
+    ("Under way. The October profile includes a section on group-based exploitation.", "in_progress"),
+])
+def test_who_a_recommendation_is_for_and_work_under_way(sentence: str, status: str | None) -> None:
+    assert classify(sentence) == status
