@@ -132,9 +132,10 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
             proposal, _ = propose(response)
             base = response_cell.start if response_cell else 0
             quote_start, quote_end = base + proposal.start, base + proposal.end
+        row_status = (proposal, quote_start, quote_end)
         for kind, s, e in pieces:
-            if kind == "cause_of_concern" and len(pieces) > 1:  # the row's status is the recommendation's, made under the concern
-                proposal, quote_start, quote_end = Proposal("unknown"), 0, 0
+            # the row's status is the recommendation's, made under the concern: the concern itself has none of its own
+            proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 else row_status
             while e > s and text[e - 1] in " .;":
                 e -= 1
             own = " ".join(text[s:e].split())

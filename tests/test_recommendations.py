@@ -295,3 +295,15 @@ The force needs to improve how it manages and supervises investigations, and mak
 ])
 def test_who_a_recommendation_is_for_and_work_under_way(sentence: str, status: str | None) -> None:
     assert classify(sentence) == status
+
+
+def test_a_tracker_cell_holding_a_concern_and_its_recommendation() -> None:
+    recs = recs_of("""An inquiry tracker
+
+| # | Recommendation | Directed at | Status |
+| T1 | Cause of concern: The force is not making sure that it records every reported crime. Recommendation: The force should immediately supervise crime-recording decisions. | Greater Manchester Police | Completed |
+| T2 | Cause of concern: The force is not making sure that investigation plans are completed. Recommendation: The force should restate when plans are needed. | Greater Manchester Police | Superseded |
+""")
+    assert [(r.type, r.ref, r.status) for r in recs] == [("cause_of_concern", "T1", "unknown"), ("recommendation", "T1", "complete"),
+                                                         ("cause_of_concern", "T2", "unknown"), ("recommendation", "T2", "superseded")]
+    assert recs[1].addressee == "the force" and recs[1].text.startswith("The force should immediately supervise")
