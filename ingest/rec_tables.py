@@ -19,9 +19,10 @@ from ingest.records import Meta, Recommendation
 from ingest.status import Proposal, propose, word_status
 
 _TEXT_COL = re.compile(r"^(?:recommendations?|recommendation\s*(?:/|or|and)\s*(?:afi|area for improvement)s?|areas? for improvement|afis?|"
-                       r"causes? of concern|recommendation text|hmicfrs recommendation)$", re.I)
+                       r"causes? of concern|recommendation text|hmicfrs recommendation|(?:hmicfrs |hmic |inspection )?findings?)$", re.I)
+_FINDING_COL = re.compile(r"findings?$", re.I)  # a findings column holds items only where a cell is labelled or asks for something
 _ROLES = [
-    ("ref", re.compile(r"^(?:no\.?|#|rec\.?(?: no\.?)?|ref(?:erence)?\.?|number|id|item)$", re.I)),
+    ("ref", re.compile(r"^(?:no\.?|#|rec\.?(?: no\.?)?|ref(?:erence)?\.?|number|id|item|afi|coc)$", re.I)),
     ("status", re.compile(r"^(?:status|rag|rag status|rating|current status|progress status|overall status)$", re.I)),
     ("response", re.compile(r"\b(?:response|update|position|progress|comments?|commentary|evidence|action(?:s)? taken|force action)\b", re.I)),
     ("type", re.compile(r"^(?:type|category)$", re.I)),
@@ -30,7 +31,7 @@ _ROLES = [
 ]
 _TYPE_WORDS = [(re.compile(r"^(?:afi|area for improvement)", re.I), "area_for_improvement"), (re.compile(r"^(?:coc|cause of concern)", re.I), "cause_of_concern"),
                (re.compile(r"^rec", re.I), "recommendation")]
-_CELL_LABEL = re.compile(r"\b(?P<label>cause of concern|area for improvement|recommendation)\s*:\s*", re.I)
+_CELL_LABEL = re.compile(r"\b(?P<label>cause of concern|area for improvement|recommendation|AFI)\s*:\s*", re.I)
 _SEPARATOR_ROW = re.compile(r"^[\s|:-]+$")
 
 
@@ -66,7 +67,10 @@ def _header_roles(cells: list[_Cell]) -> dict[str, int] | None:
     text_cols = [i for i, n in enumerate(names) if _TEXT_COL.match(n)]
     if not text_cols:
         return None
-    roles = {"text": text_cols[0]}
+    # "AFI | Area for improvement | Position": the longer name holds the text, the short one is its number
+    roles = {"text": max(text_cols, key=lambda i: (len(names[i]), -i))}
+    if _FINDING_COL.search(names[roles["text"]]):
+        roles["finding"] = roles["text"]
     for role, pattern in _ROLES:
         for i, n in enumerate(names):
             if i not in roles.values() and pattern.search(n):
@@ -85,7 +89,7 @@ def _type_of(cell: str | None, text: str, default: str) -> str:
 
 def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], default_type: str = "recommendation") -> list[Recommendation]:
     """Every row of every recommendation table in the clean text, in order."""
-    from ingest.recommendations import addressee_of, deadline_of, report_date
+    from ingest.recommendations import DIRECTIVE, addressee_of, deadline_of, report_date
 
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
@@ -116,6 +120,8 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
         # one cell may hold a cause of concern and the recommendation made under it ("Cause of concern: ... Recommendation: ...")
         labels = list(_CELL_LABEL.finditer(body.text))
+        if "finding" in roles and not labels and not DIRECTIVE.search(body.text):
+            continue  # a finding that is neither labelled nor asks anything is narrative
         pieces: list[tuple[str, int, int]] = []
         if labels:
             for k, m in enumerate(labels):
