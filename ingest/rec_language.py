@@ -67,11 +67,25 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
             out[-1] = _Line(text[last.start:e].replace("\n", " "), last.start, e, last.heading)  # same length: offsets hold
         else:
             out.append(_Line(stripped, s, e, s in heads))
-        joinable = not stripped.endswith(_SENTENCE_END) and "|" not in stripped
+        joinable = not stripped.endswith(_SENTENCE_END) and not re.search(r"\(\w+(?: \w+)? \d+\w?\)$", stripped) and "|" not in stripped
     return out
 
 
 _THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+that\s+", re.I)
+
+
+# what a recommendation asks for: "should make sure", "must review", "should, by March, introduce" (not "should be proud")
+_ACTION = re.compile(r"\b(?:should|must|needs? to)\s+(?:\w+ly\s+|also\s+|now\s+|,[^,]{0,40},\s*)?(?:make sure|ensure|review|improve|develop|introduce|publish|"
+                     r"establish|put|set|consider|work|provide|stop|record|give|carry out|train|reduce|increase|agree|adopt|use|monitor|produce|take|"
+                     r"assess|evaluate|check|create|update|strengthen|clarify|share|engage|collect|analyse|identify|implement|include|seek|appoint|"
+                     r"do|have|be (?:able|clear|confident|satisfied))\b", re.I)
+
+
+def _known_actor(text: str) -> bool:
+    """The paragraph opens by asking an addressee recommendations are made to ("Chief constables should ...")."""
+    from ingest.recommendations import addressee_of
+
+    return addressee_of(_strip_lead(text), None) is not None and bool(_ACTS.match(text)) and bool(_ACTION.search(text[:200]))
 
 
 def _answers(line: str) -> bool:
@@ -226,6 +240,9 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             lead_at = i  # the list runs on while its items follow one another
         elif context and _ACTS.match(body) and len(body) >= 30:
             found.append((i, context, ref, body_start, line.end, None, None))
+        elif answers and meta.kind != "other" and len(body) >= 60 and _known_actor(body):
+            # a response quotes what it answers: a paragraph asking chief constables, forces or a named body to act
+            found.append((i, "recommendation", ref, body_start, line.end, None, None))
         elif context and len(body) >= 60 and i + 1 < len(lines) and _answers(lines[i + 1].text) and not _answers(body):
             # a finding answered on the next line ("The first cause of concern is that ..." / "Commissioner's comment: ...")
             that = _THAT.search(body[:160])
