@@ -82,28 +82,40 @@ def _month(name: str) -> int:
 
 def find_title(text: str) -> str:
     """The document's title: its opening heading block, joined across line breaks."""
+    return title_and_masthead(text)[0]
+
+
+def title_and_masthead(text: str) -> tuple[str, list[str]]:
+    """The title, and the masthead lines passed over above it (an organisation's name, a menu, an address):
+    never the title, but who published the document (the kind reads them)."""
     lines = [ln.strip() for ln in text.split("\n")]
+    masthead: list[str] = []
     for i, line in enumerate(lines):
         if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or _MARKING_LINE.match(line):
             continue
-        if _MEETING.match(line) and _next_is_date_then_heading(lines, i):
-            continue  # a committee paper's header ("POLICE AND CRIME PANEL" / "8 NOVEMBER 2019"): the paper's own title follows
+        if _letterhead(line) or _MEETING.match(line) and _next_is_date_then_heading(lines, i):
+            # a masthead line, or a committee paper's header ("POLICE AND CRIME PANEL" / "8 NOVEMBER 2019") above the paper's own title
+            masthead.append(line)
+            continue
         parts = [line]
         # a title broken over lines ("... response to" / "A Joint Thematic ..."): join while it reads on
         j = i + 1
         if j + 1 < len(lines) and not lines[j] and line.endswith((":", " to")):
             j += 1  # "... response to:" then a blank line, then the report's name
-        while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and (
+        while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and not _letterhead(lines[j]) and (
             parts[-1].endswith((":", "to", "of", "and", "&", "on", "-", "–")) or (lines[j][:1].islower())
             or (j == i + 1 and len(parts[-1]) < 120 and not parts[-1].endswith((".", "?", "!")) and len(lines[j]) < 160 and not lines[j].endswith("."))
         ):
             parts.append(lines[j])
             j += 1
         title = re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip(".")
+        if _letterhead(title) or len(parts) == 1 and len(title.split()) == 1 and _letterhead(f"{title} {lines[i + 1] if i + 1 < len(lines) else ''}"):
+            masthead.append(title)  # "Exeter" above "EX2 7RP": the pieces of an address
+            continue
         if len(title) > 300:
             title = title[:297].rsplit(" ", 1)[0] + "..."
-        return title
-    return ""
+        return title, masthead
+    return "", masthead
 
 
 # a committee paper's furniture above its title: "AGENDA ITEM 19", "Agenda No: 7", "Report to the Independent Audit Committee",
@@ -111,6 +123,38 @@ def find_title(text: str) -> str:
 _PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s+\d+\w?|report to (?:the )?[\w ,&'-]{0,80}(?:committee|panel|board)|"
                               r"(?:freedom of information|foi)\s+classification\s*:.*)\W*$", re.I)
 _MEETING = re.compile(r"^[\w ,&'-]{0,80}\b(?:police and crime panel|police, fire and crime panel|committee|board)\W*$", re.I)
+
+
+# a letterhead or masthead above the title: an organisation's name alone, a unit's, an address line, a person and their post
+_ORG_LINE = re.compile(
+    r"^[!#*\s]*(?:the )?(?:office of the )?(?:[\w&',.-]+ ){0,8}?(?:police(?: service)?|constabulary|police (?:and|&) crime commissioner(?: for [\w ,&-]+)?|"
+    r"(?:police,? )?fire (?:and|&) (?:rescue and )?crime commissioner(?: for [\w ,&-]+)?|commissioner(?: for [\w ,&-]+)?|"
+    r"inspectorate of [\w&,' -]+|unit|department|directorate|services|headquarters|local government association|office of the chief constable|"
+    r"legal services|disclosure unit)[\s*]*$", re.I)
+_PERSON_LINE = re.compile(r"^(?:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
+_NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"
+                       r"^(?:committee\(s\)|dated|our ref|your ref|author|copy to|cc)\s*:|^dear\b|^search\b.{0,20}$", re.I)
+
+
+_ADDRESS_LINE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|^po box\b|^\d+[a-z]? [\w ]{2,30} (?:street|road|lane|avenue|way|place|square)\b|"
+                           r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:Oxfordshire|Kent|Surrey|Essex|Devon|Wiltshire|Sussex|Yorkshire|Hampshire|Somerset)$", re.I)
+_NAV_WORDS = re.compile(r"\b(?:home|about(?: us)?|contact(?: us)?|news|search|report(?: it)?|advice|jobs|careers|your area|accessing information|our work|"
+                        r"publications|monitoring|menu|quick exit|english|cymraeg|sign in|log in)\b", re.I)
+
+
+def _nav_words(line: str) -> bool:
+    """A menu run together ("Home Report it Contact us News Advice"): most of the line is menu words."""
+    words = len(line.split())
+    covered = sum(len(m.group(0).split()) for m in _NAV_WORDS.finditer(line))
+    return words <= 14 and covered >= max(2, 0.7 * words)
+
+
+def _letterhead(line: str) -> bool:
+    """A masthead line that is never a document's title (see the patterns above)."""
+    bare = line.strip(" #*!")
+    org = _ORG_LINE.match(bare) and not re.search(r"\b(?:response|report|inspection|review|update|statement)\b|\b(?:to|of|and|on):?$", bare, re.I)
+    return bool(org or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
+                or (_ADDRESS_LINE.search(bare) and len(bare.split()) <= 10) or _nav_words(bare))
 
 
 def _next_is_date_then_heading(lines: list[str], i: int) -> bool:
@@ -209,6 +253,7 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
 def first_title(text: str, name: str = "") -> str:
     """The document's own title, or its file name made readable."""
     return find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+
 
 
 def extract_meta(text: str, name: str = "") -> Meta:

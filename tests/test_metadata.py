@@ -78,3 +78,23 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
     from ingest.kind import classify
 
     assert classify(text, title).kind == kind
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("DEVON & CORNWALL POLICE\nOffice of the Chief Constable\nMiddlemoor\nExeter\nEX2 7RP\n\nRe: Community Speed Watch Scrutiny Review\n\nDear Alison,\n",
+     "Re: Community Speed Watch Scrutiny Review"),
+    ("Information Rights Unit\nPO Box 313\nSidcup DA15 0HH\n\nFreedom of Information Request Reference No: 01/FOI/24/041193\n\nI write in connection.\n",
+     "Freedom of Information Request Reference No: 01/FOI/24/041193"),
+    ("Home Report it Contact us News Advice Your area About us Jobs\n\nOur response to the HMIC and HMIP custody inspection report\n\nText.\n",
+     "Our response to the HMIC and HMIP custody inspection report"),
+    ("Home > Monitoring > Northumbria Police\n\nRecommendations and areas for improvement: Northumbria Police\n\nText.\n",
+     "Recommendations and areas for improvement: Northumbria Police"),
+    ("The Rt Hon James Cleverly MP\nHome Secretary\n\nResponse to the HMICFRS inspection of vetting\n\nDear Home Secretary,\n",
+     "Response to the HMICFRS inspection of vetting"),
+    ("Police and Crime Commissioner for Dyfed-Powys response to\nA Joint Thematic Inspection of MAPPA\n\nText.\n",
+     "Police and Crime Commissioner for Dyfed-Powys response to A Joint Thematic Inspection of MAPPA"),
+])
+def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
+    from ingest.metadata import find_title
+
+    assert find_title(text) == title
