@@ -455,6 +455,25 @@ _META_LABEL = re.compile(r"^(?:date(?: of)?(?: request| response| responded| rec
                          r"foi (?:number|reference|request)|request number|case (?:number|reference))\s*[:.]?", re.I)
 
 
+_MESSAGE = re.compile(r"""class="[^"]*\b(?P<way>incoming|outgoing)_correspondence\b[^"]*"[\s\S]{0,1500}?<time[^>]*\bdatetime="(?P<iso>\d{4}-\d{2}-\d{2})""")
+
+
+def _correspondence_dates(html: str) -> list[str]:
+    """A request thread's dates (a WhatDoTheyKnow page: each message's date stands in its header, which the main
+    content leaves out): the request's (the first message sent) and the response's (the last message received)."""
+    from datetime import date
+
+    sent = [(m.group("way"), m.group("iso")) for m in _MESSAGE.finditer(html)]
+    out = []
+    asked = next((iso for way, iso in sent if way == "outgoing"), None)
+    answered = [iso for way, iso in sent if way == "incoming" and (asked is None or iso > asked)]
+    for label, iso in (("Date of request", asked), ("Date responded", answered[-1] if answered else None)):
+        if iso:
+            d = date.fromisoformat(iso)
+            out.append(f"{label}: {d.day} {d.strftime('%B %Y')}")
+    return out
+
+
 def _metadata_lines(page_text: str, main: str) -> list[str]:
     """Labelled dates and references of a page that its main content left out ("Date responded" and
     its date in a side panel, "Published on: 11 April 2025" in the header): a label line, with the
@@ -502,7 +521,7 @@ def main_content(html: str) -> str | None:
     if len(text.split()) < KEEP_AT_LEAST * len(whole.split()):
         return None  # it kept too little (a page of repeated cards, each taken for furniture): read the whole page rather than lose text
     title = " ".join((getattr(doc, "title", None) or "").split())
-    meta = _metadata_lines(html_to_text(html), text)
+    meta = _correspondence_dates(html) + _metadata_lines(html_to_text(html), text)
     if meta:
         text = "\n".join(meta) + "\n\n" + text
     if title and not text.lstrip("# ").startswith(title[:40]):

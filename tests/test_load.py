@@ -170,3 +170,24 @@ def test_a_page_of_cards_keeps_every_card_and_each_cards_own_header(tmp_path: Pa
     cards = "".join(f"<article><header><h2>Recommendation {i}</h2><span>Completed</span></header><p>Text {i}.</p></article>" for i in range(3))
     plain = html_to_text(f"<body><header><p>Site search banner</p></header><main>{cards}</main><footer>Copyright</footer></body>")
     assert plain.count("Completed") == 3 and "Recommendation 2" in plain and "Site search banner" not in plain and "Copyright" not in plain
+
+
+def test_a_request_threads_dates_come_from_its_message_headers(tmp_path: Path) -> None:
+    """A WhatDoTheyKnow page: the request's and the response's dates stand only in each message's header."""
+    def message(way: str, iso: str, body: str) -> str:
+        return (f'<div class="correspondence box {way}_correspondence"><div class="correspondence__header">'
+                f'<time datetime="{iso}T12:00:00+00:00">{iso}</time></div><div class="correspondence_text"><p>{body}</p></div></div>')
+    page = tmp_path / "wdtk.html"
+    page.write_text("<html><head><title>Clare's Law applications</title></head><body><main><h1>Clare's Law applications about police employees</h1>"
+                    + message("outgoing", "2024-11-04", "Dear Dyfed-Powys Police, please provide the number of applications made in each year. " * 4)
+                    + message("incoming", "2024-11-04", "Thank you for your request for information. We will respond within 20 working days. " * 3)
+                    + message("incoming", "2024-12-02", "Dyfed-Powys Police does not hold the information you have requested. " * 5)
+                    + message("outgoing", "2024-12-03", "Thank you for your reply, which I have read with care. " * 3)
+                    + "</main></body></html>", encoding="utf-8")
+    text = load(page).text
+    assert "Date of request: 4 November 2024" in text and "Date responded: 2 December 2024" in text
+    from ingest.foi import parse_foi
+    from ingest.clean import clean
+
+    record = parse_foi(clean(load(page)).text)
+    assert record.received == "2024-11-04" and record.disclosed == "2024-12-02"
