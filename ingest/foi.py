@@ -133,10 +133,10 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
 
 def _response_text(text: str, questions: list[FoiQuestion]) -> str:
     answers = " ".join(q.answer for q in questions if q.answer)
-    if answers:
-        return answers
     m = re.search(r"\bresponse\b\s*:?", text, re.I)
-    return text[m.end():] if m else text
+    general = text[m.end():] if m else text
+    # the answers, and what the response says of the whole request ("does not hold the information you have requested")
+    return f"{answers} {general[:3000]}" if answers else general
 
 
 def _table(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
