@@ -35,12 +35,17 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                        r"\bis currently underway\b", r"\bcurrently (reviewing|working|developing|underway)\b", r"\b(we are|are) working on\b",
                        r"\bwill continue to (ensure|develop|work|improve|review|monitor)\b", r"\bin the work queue\b", r"\bis being (progressed|prioritised|developed|reviewed|rolled out)\b",
                        r"\bhave been tasked\b", r"\bhas been tasked\b", r"\bpartially (implemented|complete)", r"\bthere is an action plan\b", r"\bin progress\b",
-                       r"\bbeing rolled out\b", r"^\W*under ?way\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
+                       r"\bbeing rolled out\b", r"^\W*under ?way\b", r"\b(is|are) (now |currently )?under ?way\b",
+                       r"\bha(s|ve) (fallen|risen|dropped|reduced|improved|increased) from\b", r"\bnot yet (consistent|complete|fully|embedded|achieved)\b",
+                       r"\bremains? open\b", r"\b(is|are) (now )?being (tested|trialled|piloted|added|revised|extended|recruited|analysed|reviewed)\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
     ("planned", _P(r"\bwill\b", r"\bhas been sanctioned\b", r"\bhas been agreed\b", r"\bplans? to\b", r"\bplanned\b", r"\baiming to\b", r"\bintends? to\b",
                    r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b")),
     ("complete", _P(r"\bembedded practice\b", r"\bha(s|ve) (been )?(fully )?implemented\b", r"\bha(s|ve) embedded\b", r"\bwell embedded\b", r"\bis embedded\b",
                     r"\bare embedded\b", r"\b(are|is) now routinely\b", r"\bha(s|ve) been built into\b", r"\bha(s|ve) been (completed|achieved|delivered)\b",
-                    r"\bis (now )?complete\b", r"\bha(s|ve) ensured that\b", r"\bha(s|ve) been developed\b", r"\bis now in place\b", r"\bhas been introduced\b")),
+                    r"\bis (now )?complete\b", r"\bha(s|ve) ensured that\b", r"\bha(s|ve) been developed\b", r"\bis now in place\b", r"\bhas been introduced\b",
+                    r"\bwe are satisfied that\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
+                    r"\bauthori[sz]ed (for )?closure\b", r"\bcompleted in all\b", r"\b(is|are) now (a )?(mandatory|routine|standard)\b",
+                    r"\b(is|are) now (appointed|recorded|required|reviewed|published)\b", r"\balready (records|publishes|has|have|does|do)\b")),
 ]
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
 _ELEMENTS = re.compile(r"\b((?:first|second|third|fourth|fifth|sixth)(?:\s*(?:,|and)\s*(?:first|second|third|fourth|fifth|sixth))*)\s+(elements?|parts?|points?|strands?)\b", re.I)

@@ -307,3 +307,17 @@ def test_a_tracker_cell_holding_a_concern_and_its_recommendation() -> None:
     assert [(r.type, r.ref, r.status) for r in recs] == [("cause_of_concern", "T1", "unknown"), ("recommendation", "T1", "complete"),
                                                          ("cause_of_concern", "T2", "unknown"), ("recommendation", "T2", "superseded")]
     assert recs[1].addressee == "the force" and recs[1].text.startswith("The force should immediately supervise")
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("A data quality review of use of force forms is under way.", "in_progress"),
+    ("The backlog of overdue risk assessments has fallen from 410 to 95.", "in_progress"),
+    ("HMICFRS concluded that both causes of concern remain open.", "in_progress"),
+    ("A revised checklist is being trialled in the unit.", "in_progress"),
+    ("We are satisfied that the force has met these three recommendations.", "complete"),
+    ("We have closed the recommendation on this point.", "complete"),
+    ("Use of force recording is now a mandatory step on every incident.", "complete"),
+    ("The force has met with partners to discuss it.", None),
+])
+def test_more_of_the_wordings_of_progress(sentence: str, status: str | None) -> None:
+    assert classify(sentence) == status
