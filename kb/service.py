@@ -37,6 +37,18 @@ from kb.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 
+class _OnFirstUse:
+    """Stands in for an object that is made only when one of its attributes is first asked for."""
+
+    def __init__(self, make: Any) -> None:
+        self._make, self._made = make, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = self._make()
+        return getattr(self._made, name)
+
+
 class KB:
     """A knowledge base over one data home."""
 
@@ -142,7 +154,10 @@ class KB:
         """The searcher, with the corpus glossary and the shared sentence-vector cache."""
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
-        return Searcher(self.store, self.vectors, self.embedder, self.config.candidates, self.config.rrf_k,
+        # the vector index opens on the searcher's first use of it: a lexical search never needs it (it costs a cold
+        # command line over a second of imports and Chroma's start)
+        vectors = self._vectors if self._vectors is not None else _OnFirstUse(lambda: self.vectors)
+        return Searcher(self.store, vectors, self.embedder, self.config.candidates, self.config.rrf_k,  # type: ignore[arg-type]
                         glossary=self._glossary(), sentence_vectors=self._sentences)
 
     def _glossary(self) -> Glossary:

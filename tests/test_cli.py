@@ -67,3 +67,16 @@ def test_ingest_reports_each_file(tmp_path: Path) -> None:
     assert "added      a.txt" in out.stdout and "FAILED     b.pdf" in out.stdout and "total: 1 added, 1 failed" in out.stdout
     again = run("--home", str(tmp_path / "h"), "ingest", str(tmp_path / "a.txt"), "--json")
     assert json.loads(again.stdout)["status"] == "unchanged"
+
+
+def test_a_lexical_search_opens_no_vector_index_and_loads_no_model(corpus_kb) -> None:  # type: ignore[no-untyped-def]
+    """A cold `kb search --mode lexical` needs neither Chroma nor llama-index nor the model (they cost it seconds)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from kb.cli import main; rc = main(['search', 'stalking protection orders', '--mode', 'lexical', '--k', '2']); "
+             "print('LOADED', sorted(m for m in ('chromadb', 'llama_index.core', 'sentence_transformers', 'torch') if m in sys.modules)); sys.exit(rc)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "KB_HOME": str(corpus_kb.config.home)})
+    assert out.returncode == 0, out.stderr
+    assert "1. " in out.stdout and "LOADED []" in out.stdout, out.stdout
