@@ -22,6 +22,8 @@ _NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<r
 STATUS_LINE = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013]\s*\S", re.I)
 _RESPONSE_HEADING = re.compile(r"^[\s*#]*(?:(?:the )?(?:force|pcc|opcc|opfcc|commissioner|chief constable|constabulary|police|our|[A-Z]{2,6})(?:'?s)?\s+)?"
                                r"(?:response|comments?|update|progress(?: update)?|position|actions? taken)[\s*]*:?\s*$", re.I)
+# a labelled date or reference ("Date published: 03 March 2022", "FOI reference: 16717"): a fact about the document, not a heading
+_META_LINE = re.compile(r"^[\w /()-]{0,30}\b(?:date|ref|reference|received|published|responded|disclosed|request)\b[\w /()-]{0,20}:\s*\S*\d", re.I)
 _LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
 _CLOSING = re.compile(r"^(in conclusion|in summary|to conclude|finally,|i am grateful|i would like to thank|i welcome the|the comprehensive response|overall,)", re.I)
 _HEADING_STOP = re.compile(r"[.,;!?]$")
@@ -59,7 +61,7 @@ def is_heading(line: str, mark: str) -> bool:
         return False
     if _REC_LINE.match(line) or re.match(r"^[-•]|^\d|^[A-Z][.)]\s", line):
         return False
-    if _HEADING_STOP.search(line) or "should" in line.lower() or STATUS_LINE.match(line):
+    if _HEADING_STOP.search(line) or "should" in line.lower() or STATUS_LINE.match(line) or _META_LINE.match(line):
         return False
     if mark == "#":
         return True

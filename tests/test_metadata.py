@@ -98,3 +98,10 @@ def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
     from ingest.metadata import find_title
 
     assert find_title(text) == title
+
+
+def test_a_labelled_date_or_reference_is_never_a_heading() -> None:
+    from ingest.structure import is_heading
+
+    assert not is_heading("Date published: 03 March 2022", "") and not is_heading("FOI reference: 16717", "")
+    assert is_heading("Theme 1: Getting groups started", "") and is_heading("Areas for improvement", "")
