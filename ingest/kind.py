@@ -33,7 +33,7 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("inspection_report", 0.5, re.compile(r"\bcauses? of concern\b|\bareas? for improvement\b|\bgraded judgments?\b", _I), "body"),
     ("inspection_report", 2.0, re.compile(r"^\W*(?:an inspection of|peel \d{4}|inspection report|(?:a )?joint (?:thematic )?inspection)\b", _I), "head"),
     ("inspection_report", 2.0, re.compile(r"^(?![\s\S]*\brespon)[\s\S]*(?:\binspection of\b|\bjoint (?:thematic )?inspection\b|\b(?:his|her) majesty'?s inspectorate\b|"
-                                          r"^\W*recommendations and areas for improvement\b)", _I), "title"),
+                                          r"^\W*recommendations and areas for improvement\b|\bmonitoring portal\b)", _I), "title"),
     ("inspection_report", 2.0, re.compile(r"\bHMIC(?:FRS)? recommends\b|^\W*(?:his|her) majesty'?s (?:chief )?inspector of (?:constabulary|probation|prisons)\W*$", _I), "body"),
     # a PCC, OPCC, Mayor's office or police authority answering
     ("pcc_response", 1.0, re.compile(r"\bpolice(?:,)? (?:and|&) crime commissioner\b|\bpolice, fire and crime commissioner\b|\bOPF?CC\b|\bcommissioner'?s (?:response|comments)\b|"
@@ -64,6 +64,9 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("other", 1.0, re.compile(r"\bapologies for absence\b|\bdeclarations? of interest\b|\bminutes of the (?:last|previous) meeting\b", _I), "body"),
 ]
 ENOUGH = 1.5  # below this, the document is "other"
+# a paper to a police and crime panel or an audit committee: a force's or a commissioner's, never an inspectorate's
+_COMMITTEE_PAPER = re.compile(r"\b(?:members of )?the (?:panel|committee|board) (?:is|are) (?:asked|invited|requested|recommended) to\b|"
+                              r"^\W*(?:\d+\.?\s*)?purpose of (?:the|this) (?:report|paper)\b|\bthat the (?:panel|committee|board) notes?\b", re.I | re.M)
 # a letter that opens by answering a request under the Act is an FOI disclosure, whatever the request was about
 # (a request about section 55 responses carries every cue of a PCC's response)
 _ANSWERS_A_REQUEST = re.compile(r"\A(?:.*\n){0,12}?.*\b(?:request for information|freedom of information (?:act|request))\b[^\n]*"
@@ -99,6 +102,9 @@ def classify(text: str, title: str) -> KindVerdict:
         return KindVerdict("foi_disclosure", 1.0, scores, reasons + [f"foi_disclosure: it opens by answering a request ('{' '.join(opening.group(0).split())[-60:]}')"])
     if not scores or max(scores.values()) < ENOUGH:
         return KindVerdict("other", 1.0 if not scores else 0.5, scores, reasons + ["no kind has enough cues: other"])
+    paper = _COMMITTEE_PAPER.search(text[:6000])
+    if paper and scores.pop("inspection_report", None) is not None:
+        reasons.append(f"not inspection_report: a paper to a panel or committee ('{' '.join(paper.group(0).split())[:40]}') is written by a force or commissioner")
     if not _ANSWERS_SOMETHING.search(text):
         for kind in ("pcc_response", "force_response"):
             if scores.pop(kind, None) is not None:

@@ -105,3 +105,12 @@ def test_a_labelled_date_or_reference_is_never_a_heading() -> None:
 
     assert not is_heading("Date published: 03 March 2022", "") and not is_heading("FOI reference: 16717", "")
     assert is_heading("Theme 1: Getting groups started", "") and is_heading("Areas for improvement", "")
+
+
+def test_a_paper_to_a_panel_about_an_inspection_is_not_the_inspectorates() -> None:
+    from ingest.kind import classify
+
+    text = ("WEST MERCIA POLICE AND CRIME PANEL\n8 NOVEMBER 2019\nHER MAJESTY'S INSPECTORATE OF CONSTABULARY (HMICFRS) INSPECTION REPORT\n"
+            "Recommendation\n1. Members of the Panel are invited to consider the report.\nBackground\n2. HMICFRS inspected the force.\n")
+    verdict = classify(text, "HER MAJESTY'S INSPECTORATE OF CONSTABULARY (HMICFRS) INSPECTION REPORT")
+    assert verdict.kind == "pcc_response" and any("panel or committee" in r for r in verdict.reasons)
