@@ -120,7 +120,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 def parse_foi(text: str, title: str = "") -> FoiRecord:
     """Read a disclosure's clean text."""
     lines = _lines(text)
-    questions = _table(lines) or _interleaved(lines) or _request_then_responses(lines)
+    questions = _table(lines) or _interleaved(lines) or _request_then_responses(lines) or _numbered_request(lines)
     exemptions = exemptions_in(text)
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
@@ -173,6 +173,34 @@ def _interleaved(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             else:
                 current.question = f"{current.question} {line}".strip()
     return out if out and any(q.answer for q in out) else []
+
+
+_ITEM = re.compile(r"^(?:q(?:uestion)?\s*)?(?P<n>\d{1,2}|[a-h])[.):]\s+(?P<q>\S.{9,})$", re.I)
+_ANSWER_STARTS = re.compile(r"^(?:response|our response|answer|reply|the information (?:you requested|requested)|information (?:held|disclosed)|dear\b|"
+                            r"i can confirm|we can confirm|please find|thank you for your (?:email|request)\b.*(?:below|following|response))", re.I)
+
+
+def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    """The request's first numbered (or lettered) list, when no answer is matched to each question: its items are the
+    questions ("1. The number of ...", "a) How many ..."), a wrapped item's lines joined; the list ends where the answer begins."""
+    out: list[FoiQuestion] = []
+    for pos, line in lines:
+        if out and (_ANSWER_STARTS.match(line) or _A.match(line)):
+            break
+        m = _ITEM.match(line)
+        expected = str(len(out) + 1) if not out or out[0].n < 100 else chr(ord("a") + len(out))
+        if m and (m.group("n").lower() == expected or (not out and m.group("n").lower() in ("1", "a"))):
+            label = m.group("n").lower()
+            out.append(FoiQuestion(n=int(label) if label.isdigit() else 100 + ord(label) - ord("a"), question=m.group("q").strip(), start=pos))
+        elif out and line and not _ITEM.match(line) and len(out[-1].question) < 400 and line[:1].islower():
+            out[-1].question = f"{out[-1].question} {line}"
+        elif out and line and len(out) >= 2:
+            break  # the list is over
+    if len(out) < 2:
+        return []
+    for q in out:  # lettered items are numbered in order
+        q.n = out.index(q) + 1
+    return out
 
 
 def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:

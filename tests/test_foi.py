@@ -158,3 +158,22 @@ def test_a_label_with_its_date_on_the_next_line_is_kept_from_a_side_panel() -> N
 
     panel = "Date published\n03 March 2022\nDate request received\n04 February 2022\n"
     assert _metadata_lines(panel, "Date request received\nDate published") == ["Date published: 03 March 2022", "Date request received: 04 February 2022"]
+
+
+def test_the_requests_numbered_list_is_its_questions_when_no_answer_is_matched_to_each() -> None:
+    record = parse_foi("""Freedom of Information request 2024/1183
+
+You asked for:
+1. The number of police officers whose vetting clearance was reviewed
+in each year from 2021 to 2024.
+2. The number of people whose vetting clearance was suspended or withdrawn.
+3. Details of the databases searched.
+
+Response
+The force holds this information. The table below sets it out.
+1. 2021: 12
+""")
+    assert [q.question for q in record.questions] == [
+        "The number of police officers whose vetting clearance was reviewed in each year from 2021 to 2024.",
+        "The number of people whose vetting clearance was suspended or withdrawn.", "Details of the databases searched."]
+    assert parse_foi("Response\nThe force holds it.\n1. One line only\n").questions == []
