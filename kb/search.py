@@ -69,12 +69,13 @@ def fts_query(text: str, phrases: list[str] | None = None) -> str:
     return " OR ".join(dict.fromkeys(parts))
 
 
-def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion: score(id) = sum over rankings of 1 / (k + rank)."""
+def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = None) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion: score(id) = sum over rankings of weight / (k + rank)."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        w = weights[n] if weights else 1.0
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + w / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -86,12 +87,14 @@ class Searcher:
     """
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, candidates: int = 50, rrf_k: int = 60,
-                 glossary: Glossary | None = None, sentence_vectors: SentenceVectors | None = None, rerank_depth: int = 12) -> None:
+                 glossary: Glossary | None = None, sentence_vectors: SentenceVectors | None = None, rerank_depth: int = 12,
+                 dense_weight: float = 1.0) -> None:
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
         self.glossary = glossary or Glossary()
         self.sentence_vectors = sentence_vectors
         self.rerank_depth = rerank_depth
@@ -145,7 +148,7 @@ class Searcher:
         vector = self.embedder.embed_query(dense_text)
         lexical = [i for i, _ in self.lexical(query, n, filters, phrases)]
         dense = [i for i, _ in self.dense(query, n, filters, vector)]
-        fused = rrf([lexical, dense], self.rrf_k)
+        fused = rrf([lexical, dense], self.rrf_k, [1.0, self.dense_weight])
         if not rerank or self.sentence_vectors is None or not fused:
             allowed = self.store.chunks_by_ids([i for i, _ in fused[: k * 2]], filters)
             plain: list[tuple[str, float, Scored | None]] = [(i, sc, None) for i, sc in fused[: k * 2] if i in allowed]

@@ -158,7 +158,7 @@ class KB:
         # command line over a second of imports and Chroma's start)
         vectors = self._vectors if self._vectors is not None else _OnFirstUse(lambda: self.vectors)
         return Searcher(self.store, vectors, self.embedder, self.config.candidates, self.config.rrf_k,  # type: ignore[arg-type]
-                        glossary=self._glossary(), sentence_vectors=self._sentences)
+                        glossary=self._glossary(), sentence_vectors=self._sentences, dense_weight=self.config.dense_weight)
 
     def _glossary(self) -> Glossary:
         """The glossary of the documents this reader may see, rebuilt only when the documents change."""

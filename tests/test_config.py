@@ -36,3 +36,20 @@ def test_readme_documents_every_setting() -> None:
     text = README.read_text()
     for name, env, _default, _help in describe():
         assert f"`{env}`" in text, f"README.md does not document {env} ({name})"
+
+
+def test_the_dense_weight_is_a_number_in_range(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kb.config import load_config
+    from kb.errors import ConfigError
+    from kb.search import rrf
+
+    assert load_config().dense_weight == 0.3 and load_config().rrf_k == 5
+    monkeypatch.setenv("KB_DENSE_WEIGHT", "0.5")
+    assert load_config().dense_weight == 0.5
+    for bad in ("heavy", "-1"):
+        monkeypatch.setenv("KB_DENSE_WEIGHT", bad)
+        with pytest.raises(ConfigError, match="KB_DENSE_WEIGHT|dense_weight"):
+            load_config()
+    # the lexical first outranks the dense first when dense weighs less; equal weights tie and break by id
+    assert rrf([["lex", "b"], ["den", "c"]], 5, [1.0, 0.3])[0][0] == "lex"
+    assert [i for i, _ in rrf([["a", "b"], ["b", "a"]], 5)] == ["a", "b"]
