@@ -33,6 +33,7 @@ _NOT_ACTOR = r"(?!(?:has|have|had|is|are|was|were|will|would|can|could|may|that|
 _ACTS = re.compile(rf"^(?:(?:by|before) [^,]{{3,40}},\s*|within [\w ]{{3,25}},\s*|if [^,]{{3,80}},\s*)?(?P<who>(?:the |all |every |each )?{_NOT_ACTOR}[A-Za-z][\w'’&-]*"
                    rf"(?: {_NOT_ACTOR}[\w'’&-]+){{0,7}}?)\s+(?:should|must|needs? to|is to|are to|ought to)\b", re.I)
 _LEAD_IN = re.compile(r"\b(?:should|must|needs? to)\b[^.]{0,80}:\s*$", re.I)
+_FINDING_LEAD = re.compile(r"\b(?:found|concluded|were concerned|was concerned) that (?:the force|the constabulary|[A-Z][\w-]+ (?:police|constabulary)|it)\s*:\s*$", re.I)
 _INLINE_RESPONSE = re.compile(r"\s(?P<label>(?:(?:OPCC|OPFCC|PCC|force|commissioner'?s?|our|[A-Z]{2,6})\s+)?(?:response|comments?|update)\s*:)\s", re.I)
 _SENTENCE_END = (".", "?", "!", ":", ";")
 
@@ -161,6 +162,8 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             context, lead = None, None
         elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
             context, lead = ctx, None
+            if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
+                lead, lead_at = (default_who, ctx), i  # "... two causes of concern. We found that the force:" above the list
             if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
                 i += 1
                 continue
@@ -229,6 +232,11 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
             if colon:
                 s += colon.start("rest")
             found.append((i, context or "recommendation", ref, s, line.end, None, None))
+            i += 1
+            continue
+        if context in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(body) and not bullet:
+            # "We found that the force:" above a list of failings: each is the finding (a cause of concern) itself
+            lead, lead_at = (default_who, context), i
             i += 1
             continue
         if _LEAD_IN.search(body) and (context or re.search(r"\brecommend", body, re.I)):

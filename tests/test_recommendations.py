@@ -321,3 +321,16 @@ def test_a_tracker_cell_holding_a_concern_and_its_recommendation() -> None:
 ])
 def test_more_of_the_wordings_of_progress(sentence: str, status: str | None) -> None:
     assert classify(sentence) == status
+
+
+def test_causes_of_concern_listed_after_what_the_inspectorate_found() -> None:
+    recs = recs_of("""Staffordshire Police: PEEL causes of concern revisit letter
+
+Background
+In January 2022 we carried out a victim service assessment. It led us to issue two accelerated causes of concern. We found that the force:
+- was not identifying and assessing vulnerability when the public first made contact; and
+- was not carrying out effective investigations, and was not giving victims the support they needed.
+On 6 July 2022, the force entered the engage phase of our monitoring process.
+""", "letter.html")
+    assert [(r.type, r.text[:40]) for r in recs] == [("cause_of_concern", "was not identifying and assessing vulnera"[:40]),
+                                                     ("cause_of_concern", "was not carrying out effective investigat"[:40])]
