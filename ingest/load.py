@@ -501,10 +501,11 @@ def _metadata_lines(page_text: str, main: str) -> list[str]:
 KEEP_AT_LEAST = 0.4
 
 
-def main_content(html: str) -> str | None:
+def main_content(html: str, whole: str | None = None) -> str | None:
     """A saved web page's main content (its title first), by trafilatura, a maintained extractor:
     menus, cookie banners, "leave this site" buttons, breadcrumbs and footers are left out. None
-    when it finds too little (then the whole page's visible text is read instead)."""
+    when it finds too little (then the whole page's visible text is read instead). ``whole`` is the
+    page's visible text (``html_to_text``) when the caller has it already."""
     try:
         import trafilatura
     except ImportError:  # an install without it reads the whole page
@@ -517,11 +518,11 @@ def main_content(html: str) -> str | None:
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if len(text) < 200:
         return None
-    whole = html_to_text(html)
+    whole = whole if whole is not None else html_to_text(html)
     if len(text.split()) < KEEP_AT_LEAST * len(whole.split()):
         return None  # it kept too little (a page of repeated cards, each taken for furniture): read the whole page rather than lose text
     title = " ".join((getattr(doc, "title", None) or "").split())
-    meta = _correspondence_dates(html) + _metadata_lines(html_to_text(html), text)
+    meta = _correspondence_dates(html) + _metadata_lines(whole, text)
     if meta:
         text = "\n".join(meta) + "\n\n" + text
     if title and not text.lstrip("# ").startswith(title[:40]):
@@ -531,4 +532,5 @@ def main_content(html: str) -> str | None:
 
 def _load_html(p: Path, data: bytes) -> Source:
     html, warnings = decode_text(data)
-    return Source(path=str(p), name=p.name, format="html", text=main_content(html) or html_to_text(html), warnings=warnings)
+    whole = html_to_text(html)  # read once: the main content is checked against it, and it stands in when the extractor fails
+    return Source(path=str(p), name=p.name, format="html", text=main_content(html, whole) or whole, warnings=warnings)

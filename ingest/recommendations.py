@@ -18,7 +18,8 @@ from ingest.records import Block, Meta, Recommendation
 from ingest.rec_language import find_language_recommendations
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
-from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, STATUS_LINE
+from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, DIRECTIVE, STATUS_LINE
+from ingest.structure import CONTENTS_LINE as _CONTENTS_LINE
 
 _PART = re.compile(r"^(?:[-•]\s*)?(?:(?P<letter>[A-Z])[.)]|\((?P<small>[a-z])\))\s+(?P<text>\S.*)$")
 # a named force ("Dyfed-Powys Police"): words joined by spaces only, since a hyphen is already part of a
@@ -37,8 +38,6 @@ RESPONSE_LABEL = re.compile(r"^[\s*_-]*(?:(?:force|pcc|opcc|opfcc|commissioner'?
                             r"(?:response|comments?|update|progress(?: update)?|position|status|rating|actions? taken|evidence)\s*[:\-\u2013]", re.I)
 _INLINE_ANSWER = re.compile(r"\s(?:(?:force |pcc |opcc |our )?(?:response|update|progress|status))\s*:\s*", re.I)
 _FIELD = re.compile(r"^(?:[A-Z][\w ]{0,20}:\s*(?:\S.{0,60})?|[A-Z]\w{1,15}:)$")  # "Text:", "Theme: Investigating crime"
-DIRECTIVE = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
-_CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
           "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}

@@ -191,16 +191,17 @@ def _link_answers(blocks: list[Block], text: str) -> None:
             b.context = questions[m.group(1)]
 
 
-_ASKS = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
-_DOT_LEADERS = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
+# words that ask someone to act, and a contents list's dot leaders or trailing page number (shared with ingest.recommendations)
+DIRECTIVE = re.compile(r"\b(?:should|must|needs? to|ought to|recommends?|is to|are to|ensure)\b", re.I)
+CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|\.{2,}\s*\d{1,3}\s*$")
 
 
 def _asks(line: str, spans: list[tuple[int, int]], idx: int, text: str) -> bool:
     """A numbered line that asks someone to act (in it or the line it runs on to), and is no contents line."""
-    if _DOT_LEADERS.search(line):
+    if CONTENTS_LINE.search(line):
         return False
     following = text[spans[idx + 1][0]:spans[idx + 1][1]] if idx + 1 < len(spans) else ""
-    return bool(_ASKS.search(line) or (not line.rstrip().endswith((".", ":")) and _ASKS.search(following)))
+    return bool(DIRECTIVE.search(line) or (not line.rstrip().endswith((".", ":")) and DIRECTIVE.search(following)))
 
 
 def _trailing_lead_in(text: str, block_start: int, line_start: int) -> int | None:
