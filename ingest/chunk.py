@@ -123,6 +123,7 @@ def recommendation_lead(block_text: str, chars: int = 200) -> str:
     return lead[:chars].rsplit(" ", 1)[0] if len(lead) > chars else lead
 
 
+PASSAGE_CHARS = 1000  # what search scores and shows runs on past a chunk until it holds this much (see passages)
 MIN_CHARS = 150  # a passage shorter than this is a fragment: too small to find or to quote
 
 
@@ -218,4 +219,23 @@ def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter
             # a recommendation's first piece holds its text; later pieces (the response) carry its lead
             context=context if (ref is None or n > 0) else "",
         ))
+    return passages(clean, chunks)
+
+
+def passages(clean: Clean, chunks: list[Chunk], size: int = PASSAGE_CHARS) -> list[Chunk]:
+    """Give each chunk its passage: the clean text from the chunk's start on through the chunks after
+    it (headings between them included) until it holds ``size`` characters or the document ends.
+
+    A chunk is the unit the model embeds (it must fit the model's 256 word-pieces); an answer often
+    runs on past it: a heading above its paragraph, a response below its recommendation, a list
+    after its lead-in. Scoring and showing a window as long as a page's paragraph or two finds and
+    quotes the whole answer (measured on the development corpus: evals/README.md). Windows overlap,
+    as a reader's glance at a page does; each starts at its own chunk.
+    """
+    for i, c in enumerate(chunks):
+        j = i
+        while j + 1 < len(chunks) and chunks[j].clean_end - c.clean_start < size:
+            j += 1
+        c.passage = clean.text[c.clean_start:chunks[j].clean_end]
+        c.passage_end = chunks[j].end
     return chunks

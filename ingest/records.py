@@ -116,6 +116,8 @@ class Chunk:
     ref: str | None = None
     tokens: int = 0
     context: str = ""  # not part of the text: the recommendation a response piece answers, an answer's question
+    passage: str = ""  # what search scores and shows: this text and the text after it, up to ingest.chunk.PASSAGE_CHARS
+    passage_end: int = 0  # source offset where the passage ends
 
 
 @dataclass

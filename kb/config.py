@@ -35,9 +35,9 @@ class Config:
     max_file_mb: int = _f(200, "Files larger than this (MB) are refused before they are read.")
     max_text_mb: int = _f(60, "Files whose text is larger than this (MB) are refused once read: 50 MB of text is ~74,000 passages, about an hour to embed here.")
     candidates: int = _f(50, "Candidates each signal (lexical, dense) passes to fusion in hybrid search.")
-    rrf_k: int = _f(5, "Reciprocal rank fusion constant: higher flattens the weight of top ranks (5 and dense_weight 0.3 were chosen on the "
+    rrf_k: int = _f(5, "Reciprocal rank fusion constant: higher flattens the weight of top ranks (5 and dense_weight 0.5 were chosen on the "
                     "development corpus's tuning fold, and won on its held-back fold; see README).")
-    dense_weight: float = _f(0.3, "Weight of the dense ranking against the lexical one (1.0) in hybrid fusion.")
+    dense_weight: float = _f(0.5, "Weight of the dense ranking against the lexical one (1.0) in hybrid fusion.")
     chroma_host: str = _f("", "Chroma server host for a team deployment; empty uses the embedded store in the data home.")
     chroma_port: int = _f(8000, "Chroma server port (with chroma_host).")
     chroma_collection: str = _f("kb_chunks", "Chroma collection of this knowledge base: one per knowledge base sharing a server.")

@@ -62,6 +62,7 @@ class Embedder:
         self._model: Any = None
         self._tokenizer: Any = None
         self._counter: Any = None
+        self._onnx: Any = False  # not looked for yet
         self._lock = threading.Lock()
         self.encoded = 0  # texts embedded by this instance (tests assert on it)
 
@@ -168,6 +169,28 @@ class Embedder:
             return np.zeros((0, 0), dtype=np.float32)
         return np.asarray(self.embed(texts), dtype=np.float32)
 
+    @property
+    def onnx(self) -> Any:
+        """The exported encoder (kb.onnx_model) when this model has one, else None: queries then need no torch."""
+        if self._onnx is False:
+            from kb.onnx_model import OnnxEncoder, exported_path
+
+            path = exported_path(self.path)
+            self._onnx = OnnxEncoder(path, self.path) if path.is_file() else None
+        return self._onnx
+
+    def prepare_queries(self) -> None:
+        """Load what a query vector needs (the exported encoder, else the torch model) ahead of the query."""
+        encoder = self.onnx
+        if encoder is not None:
+            encoder.load()
+        else:
+            self.model  # noqa: B018  (loaded for its side effect)
+
     def embed_query(self, text: str) -> list[float]:
-        """The vector of one query."""
+        """The vector of one query: on onnxruntime when the encoder is exported (no torch to load), else torch."""
+        encoder = self.onnx
+        if encoder is not None:
+            self.encoded += 1
+            return [float(x) for x in encoder.encode([text])[0]]
         return self.embed([text])[0]

@@ -424,7 +424,8 @@ class Pipeline:
             "meta": json.dumps(asdict(meta), ensure_ascii=False), "ingested_at": now(), "glossary": u.glossary,
             "marking": higher_marking(meta.marking, self.marking),
         }
-        chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context")}}
+        chunks = [{"id": i, **{k: getattr(c, k) for k in ("ordinal", "text", "start", "end", "page", "page_end", "section", "ref", "tokens", "context",
+                                                                "passage", "passage_end")}}
                   for i, c in zip(ids, u.chunks, strict=False)]
         pages = [asdict(p) for p in u.source.pages]
         extracted = register_entries(u, ids)

@@ -410,10 +410,30 @@ class KB:
         if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if mode != "lexical":
+            self._open_for_queries()
             self.pipeline.check_model()
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to), markings=self.markings)
         self._audit("search", query)
         return self.searcher.search(query, k=k, mode=mode, filters=filters, glossary=glossary, rerank=rerank)
+
+    def _open_for_queries(self) -> None:
+        """Open the vector index (mostly importing Chroma: Python) in a thread while the query encoder
+        loads (onnxruntime: native code, which lets the thread run): a cold search waits for the
+        longer of the two, not both. A failure to open is raised again by the first real use."""
+        if self._vectors is not None:
+            return
+        def open_vectors() -> None:
+            try:
+                self.vectors  # noqa: B018  (opened for its side effect)
+            except Exception:  # noqa: BLE001  (raised again, with its message, where the vectors are used)
+                log.debug("the vector index did not open ahead of the query", exc_info=True)
+
+        import numpy  # noqa: F401  (both need it; numpy's C core must not be imported by two threads at once)
+
+        opening = threading.Thread(target=open_vectors, daemon=True)
+        opening.start()
+        self.embedder.prepare_queries()
+        opening.join()
 
     # --- the recommendation register --------------------------------------------------------
     @property

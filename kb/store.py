@@ -237,6 +237,12 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     """,
+    # 10: what search scores and shows: a chunk's passage runs on past it (ingest.chunk.passages);
+    # a database of an earlier version keeps its chunks as passages until its files are read again
+    """
+    ALTER TABLE chunks ADD COLUMN passage TEXT NOT NULL DEFAULT '';
+    ALTER TABLE chunks ADD COLUMN passage_end INTEGER;
+    """,
 ]
 
 # Protective markings, lowest first: a user cleared to one sees it and every marking below it.
@@ -531,13 +537,15 @@ class Store:
                            [(doc_id, p["number"], p.get("label"), p["start"], p["end"], int(p.get("has_text", True))) for p in pages])
             for c in chunks:
                 cur = tx.execute(
-                    "INSERT INTO chunks (id, doc_id, ordinal, text, start, end, page, page_end, section, ref, tokens, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO chunks (id, doc_id, ordinal, text, start, end, page, page_end, section, ref, tokens, context, passage, passage_end) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (c["id"], doc_id, c["ordinal"], c["text"], c["start"], c["end"], c["page"], c["page_end"], c["section"], c["ref"], c["tokens"],
-                     c.get("context", "")),
+                     c.get("context", ""), c.get("passage", ""), c.get("passage_end")),
                 )
-                # the section column also carries the passage's context, so a response is found by its question
+                # the lexical index scores the passage; the section column also carries the chunk's context,
+                # so a response is found by its question
                 tx.execute("INSERT INTO chunks_fts (rowid, text, section, title) VALUES (?, ?, ?, ?)",
-                           (cur.lastrowid, c["text"], f"{c['section']} {c.get('context', '')}".strip(), doc["title"]))
+                           (cur.lastrowid, c.get("passage") or c["text"], f"{c['section']} {c.get('context', '')}".strip(), doc["title"]))
             tx.executemany("INSERT OR IGNORE INTO glossary (doc_id, acronym, expansion) VALUES (?, ?, ?)",
                            [(doc_id, a, e) for a, e in doc.get("glossary", [])])
             if also is not None:
@@ -578,13 +586,19 @@ class Store:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
 
     def chunks_by_ids(self, ids: list[str], filters: Filters | None = None) -> dict[str, sqlite3.Row]:
-        """Chunk rows joined with their document, keyed by chunk id; with filters, only the chunks that pass them."""
+        """Chunk rows joined with their document, keyed by chunk id; with filters, only the chunks that pass them.
+
+        ``text`` is the passage that search scores, shows and quotes from (ingest.chunk.passages), ending at
+        source offset ``end``: the chunk's own text in a database written before passages. ``chunk_text`` is
+        the chunk the model embedded."""
         out: dict[str, sqlite3.Row] = {}
         where, params = (filters or Filters()).where()
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.db.execute(
-                f"""SELECT c.*, d.name AS doc, d.title, d.kind, d.date, d.path, d.marking
+                f"""SELECT c.id, c.doc_id, c.ordinal, COALESCE(NULLIF(c.passage, ''), c.text) AS text, c.text AS chunk_text, c.start,
+                           COALESCE(c.passage_end, c.end) AS end, c.page, c.page_end, c.section, c.ref, c.tokens, c.context,
+                           d.name AS doc, d.title, d.kind, d.date, d.path, d.marking
                     FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))}) AND {where}""",
                 [*part, *params],
             )

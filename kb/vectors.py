@@ -52,7 +52,16 @@ class VectorIndex:
         if space != "cosine":  # get_or_create keeps an existing collection's settings: scores would be silently wrong
             raise StoreError(f"the vector collection '{config.chroma_collection}' in {self.where} measures '{space}' distance, not cosine; "
                              f"it was not made by this app: use another Chroma server (or data home) for the knowledge base")
-        self.store = _batched_store(self.collection, batch)
+        self._batch = batch
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        """llama-index's ChromaVectorStore over the collection, made on the first write: a search
+        queries the collection itself and need not import llama-index (~2 s on a cold start)."""
+        if self._store is None:
+            self._store = _batched_store(self.collection, self._batch)
+        return self._store
 
     @contextmanager
     def connection_errors(self) -> Iterator[None]:

@@ -88,3 +88,23 @@ def test_pdf_chunks_carry_page_numbers(tmp_path: Path) -> None:
     assert pages_seen == {1, 2, 3}
     for c in u.chunks:
         assert f"page {c.page}" in c.text
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_chunk_has_a_passage_that_runs_on_to_a_later_chunk(name: str) -> None:
+    """What search scores and shows starts at its chunk and runs on through the chunks after it
+    (headings between included) until it holds PASSAGE_CHARS characters or the document ends."""
+    from ingest.chunk import PASSAGE_CHARS
+
+    u = understand(CORPUS / name)
+    chunks = u.chunks
+    assert chunks
+    for i, c in enumerate(chunks):
+        assert c.passage.startswith(c.text) and c.passage == u.clean.text[c.clean_start:c.clean_start + len(c.passage)]
+        last = next(j for j in range(i, len(chunks)) if chunks[j].end == c.passage_end)
+        assert c.passage.endswith(chunks[last].text)
+        if last + 1 < len(chunks):
+            assert len(c.passage) >= PASSAGE_CHARS  # it stopped because it was long enough, and no later
+            assert last == i or chunks[last - 1].clean_end - c.clean_start < PASSAGE_CHARS
+        else:
+            assert chunks[last] is chunks[-1]

@@ -43,13 +43,13 @@ def test_the_dense_weight_is_a_number_in_range(monkeypatch) -> None:  # type: ig
     from kb.errors import ConfigError
     from kb.search import rrf
 
-    assert load_config().dense_weight == 0.3 and load_config().rrf_k == 5
-    monkeypatch.setenv("KB_DENSE_WEIGHT", "0.5")
-    assert load_config().dense_weight == 0.5
+    assert load_config().dense_weight == 0.5 and load_config().rrf_k == 5
+    monkeypatch.setenv("KB_DENSE_WEIGHT", "0.25")
+    assert load_config().dense_weight == 0.25
     for bad in ("heavy", "-1"):
         monkeypatch.setenv("KB_DENSE_WEIGHT", bad)
         with pytest.raises(ConfigError, match="KB_DENSE_WEIGHT|dense_weight"):
             load_config()
-    # the lexical first outranks the dense first when dense weighs less; equal weights tie and break by id
+    # the lexical first outranks the dense first when dense weighs less; equal weights tie and go to the first ranking's item
     assert rrf([["lex", "b"], ["den", "c"]], 5, [1.0, 0.3])[0][0] == "lex"
-    assert [i for i, _ in rrf([["a", "b"], ["b", "a"]], 5)] == ["a", "b"]
+    assert [i for i, _ in rrf([["b", "a"], ["a", "b"]], 5)] == ["b", "a"]
