@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +68,7 @@ def measure(corpus: Path = CORPUS, repeats: int = 3) -> dict[str, object]:
             kb.search(q, k=10, mode="hybrid", kinds=["pcc_response", "force_response"], date_from="2022-01-01")
             filtered.append((time.perf_counter() - t) * 1000)
         latency["hybrid_filtered"] = {"p50_ms": round(statistics.median(filtered), 1), "p95_ms": round(_pct(filtered, 0.95), 1)}
+        cold = cold_cli(kb.config.home, queries[0])
     encode_rate = len(texts) / best
     ingest_rate = chunks / ingest_s
     return {
@@ -74,8 +76,25 @@ def measure(corpus: Path = CORPUS, repeats: int = 3) -> dict[str, object]:
         "ingest_s": round(ingest_s, 3), "ingest_chunks_per_s": round(ingest_rate, 1),
         "encode_ceiling_chunks_per_s": round(encode_rate, 1), "ingest_over_ceiling": round(ingest_rate / encode_rate, 3),
         "reingest_s": round(reingest_s, 4), "reingest_speedup": round(ingest_s / reingest_s, 1),
-        "latency": latency, "queries": len(queries),
+        "latency": latency, "queries": len(queries), "cold_cli_s": cold,
     }
+
+
+def cold_cli(home: Path, query: str, repeats: int = 3) -> dict[str, float]:
+    """Seconds from starting ``kb search`` (each mode) and ``kb ask`` as a new process to its answer,
+    median of ``repeats``: what a person at the command line waits (start-up included)."""
+    kb_cli = Path(sys.executable).parent / "kb"
+    commands = {f"search --mode {m}": ["search", query, "--mode", m, "--k", "10"] for m in ("lexical", "dense", "hybrid")}
+    commands["ask"] = ["ask", query]
+    out = {}
+    for name, args in commands.items():
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            subprocess.run([str(kb_cli), "--home", str(home), *args], check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+        out[name] = round(statistics.median(times), 2)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"unchanged re-ingest: {r['reingest_s']} s ({r['reingest_speedup']}x faster)")
     for mode, m in r["latency"].items():  # type: ignore[attr-defined]
         print(f"search {mode:<16} p50 {m['p50_ms']:>7} ms  p95 {m['p95_ms']:>7} ms  ({r['queries']} queries, k=10)")
+    for name, seconds in r["cold_cli_s"].items():  # type: ignore[attr-defined]
+        print(f"cold 'kb {name}' (a new process, start-up included): {seconds} s")
     return 0
 
 

@@ -207,6 +207,20 @@ def find_foi_reference(text: str, title: str) -> str | None:
     return t.group(0).strip(" ./-\u2013") if t else None
 
 
+# a force named as a proper noun (capitalised as listed): "metropolitan areas" names no force
+_NAMED_FORCE = re.compile(r"\b(" + "|".join(re.escape(f).replace(r"\-", "[- ]") for f in FORCES) + r")\b")
+
+
+def named_forces(text: str) -> list[str]:
+    """The police forces a text names (as in FORCES, capitalised), each once, in order."""
+    out: list[str] = []
+    for m in _NAMED_FORCE.finditer(text):
+        name = next(f for f in FORCES if f.replace("-", " ") == m.group(1).replace("-", " "))
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def find_force(text: str) -> str | None:
     """The police force named most often in the document, with "Police" appended."""
     counts: dict[str, int] = {}

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.metadata import named_forces
 from kb.rerank import Scored
 from kb.search import Searcher, terms
 from kb.store import Filters, Store
@@ -64,6 +65,32 @@ class Answer:
         return asdict(self)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What a question pins its answer to: the police forces and the years it names. Pure."""
+
+    forces: frozenset[str] = frozenset()
+    years: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str) -> Anchors:
+        # "2022/23" names 2022; "2023-25" names 2023: the first year of a span is how documents index it
+        return cls(frozenset(named_forces(question)), frozenset(_YEAR.findall(question)))
+
+    def __bool__(self) -> bool:
+        return bool(self.forces or self.years)
+
+    def met_by(self, document: str) -> bool:
+        """The document names one of the forces (a force's own documents do; a national report about
+        others, or another force's answer to the same request, does not) and one of the years."""
+        if self.forces and not self.forces & set(named_forces(document)):
+            return False
+        return not self.years or any(y in document for y in self.years)
+
+
 @dataclass
 class Pick:
     """A candidate sentence."""
@@ -115,12 +142,15 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, a
     best = picks[0].score
     chosen: list[Pick] = []
     per: dict[str, int] = {}
+    quoted: set[str] = set()
     for p in picks:
         if len(chosen) >= MAX_SENTENCES or p.score < best - KEEP_WITHIN:
             break
-        if per.get(p.chunk_id, 0) >= MAX_PER_PASSAGE:
+        sentence = " ".join(texts[p.chunk_id][p.start:p.end].split())
+        if per.get(p.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted:  # passages overlap: a sentence is quoted once
             continue
         per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
+        quoted.add(sentence)
         chosen.append(p)
     if needs_number and not any((_MONEY if needs_number == "money" else _NUMBER).search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
         return []  # asked for a quantity (or a sum of money), and nothing close enough states one
@@ -227,8 +257,12 @@ class Answerer:
         asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
         unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t, f)]
         unknown_year = any(re.fullmatch(r"(19|20)\d\d", t) for t in unknown)
-        picks = choose([r for r in ranked if r.chunk_id in texts], texts, asking=asking, unknown=len(unknown),
-                       unknown_year=unknown_year, needs_number=wants_number(question))
+        ranked = [r for r in ranked if r.chunk_id in texts]
+        anchors = Anchors.of(question)
+        if anchors:  # a question about one force (or year) is not answered from another's document
+            texts_of = {d: self.store.source_text(d) for d in {rows[r.chunk_id]["doc_id"] for r in ranked}}
+            ranked = [r for r in ranked if anchors.met_by(texts_of[rows[r.chunk_id]["doc_id"]])]
+        picks = choose(ranked, texts, asking=asking, unknown=len(unknown), unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
 
     def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:

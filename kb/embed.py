@@ -162,12 +162,26 @@ class Embedder:
 
     def embed_matrix(self, texts: list[str]) -> Any:
         """``embed`` as one float32 numpy array, a row per text: 1.5 KB a vector where a list of
-        Python floats takes ~12 KB, for vectors kept in memory."""
+        Python floats takes ~12 KB, for vectors kept in memory (the reranker's sentence vectors)."""
         import numpy as np
 
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(self.embed(texts), dtype=np.float32)
+        encoder = self.onnx
+        if encoder is None:
+            return np.asarray(self.embed(texts), dtype=np.float32)
+        # at query time (the sentences of a few passages) on onnxruntime: no torch to load, and ~1.8x
+        # faster here; longest first in batches of 32, so a batch pads little
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        for at in range(0, len(order), 32):
+            part = order[at:at + 32]
+            vectors = encoder.encode([texts[i] for i in part])
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[part] = vectors
+        self.encoded += len(texts)
+        return out
 
     @property
     def onnx(self) -> Any:

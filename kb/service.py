@@ -180,6 +180,7 @@ class KB:
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if not question.strip():
             raise KBError("ask a question")
+        self._open_for_queries()
         self.pipeline.check_model()
         self._audit("ask", question)
         answerer = Answerer(self.searcher, self.store)

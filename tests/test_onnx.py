@@ -58,3 +58,12 @@ def test_a_cold_hybrid_search_loads_neither_torch_nor_llama_index(corpus_kb) -> 
     cold = [json.loads(line)["chunk_id"] for line in out.stdout.splitlines() if line.startswith("{")]
     warm = [h.chunk_id for h in corpus_kb.search("training for staff managing MAPPA nominals", k=5)]
     assert cold and cold == warm
+
+
+def test_sentence_vectors_come_from_onnx_and_match_torch(embedder: Embedder) -> None:
+    texts = [f"Sentence {i} about {'stalking protection orders ' * (i % 4)}and training." for i in range(70)]  # three batches
+    before = embedder.encoded
+    matrix = embedder.embed_matrix(texts)
+    assert embedder.encoded == before + len(texts) and matrix.shape == (70, 384)
+    reference = np.asarray(embedder.embed(texts), dtype=np.float64)
+    assert np.all((matrix.astype(np.float64) * reference).sum(axis=1) > 1 - 1e-6)

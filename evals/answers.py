@@ -1,0 +1,133 @@
+"""Cited answers on documents they were not tuned on: do the quotes hold the evidence, and does
+``kb ask`` abstain when the corpus holds no answer? Fold by fold.
+
+Over an index of every development document and the five seeds (as ``evals.retrieval``):
+
+- **answerable**: the development gold's questions. The quotes hold the evidence when the quotes
+  taken from the question's document, joined, hold at least 60% of the gold evidence's words (the
+  rule a search hit meets, applied to what the answer quotes). An abstention holds nothing.
+  Every quote must be verbatim in its passage (``verified``); the count of any that are not is printed.
+- **unanswerable**: ``evals/dev/unanswerable-*.jsonl``, questions the corpus cannot answer (a force
+  with no document here, a year no document covers, an outcome never recorded). Each is in the
+  fold of its own wording's hash, so that some can be tuned on and the rest held back.
+
+``--archive N`` adds a generated archive of N pages (``evals.gencorpus``, shaped like the real
+documents) to the index first, to see whether abstention holds as the archive grows.
+
+Run: ``python -m evals.answers [--json] [--home DIR] [--archive PAGES]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from evals.dev.folds import fold
+from evals.reading import DEV
+from evals.retrieval import CORPUS, Question, holds, questions
+
+FOLDS = ("tuning", "heldout")
+
+
+def unanswerable() -> list[tuple[str, str]]:
+    """(question, fold) for every question the development corpus cannot answer."""
+    out = []
+    for path in sorted(DEV.glob("unanswerable-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line)["question"]
+                out.append((q, fold(q)))
+    return out
+
+
+def quotes_hold(answer: Any, q: Question) -> bool:
+    """The answer's quotes from the question's document, joined, hold the evidence."""
+    quoted = " ".join(c.quote for c in answer.citations if c.doc == q.doc)
+    return not answer.abstained and bool(quoted) and holds(quoted[:100000], q.evidence)
+
+
+def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:
+    """Per fold: the share of answerable questions whose quotes hold the evidence, answered at all,
+    abstentions on unanswerable questions; unverified quotes; seconds per question."""
+    from kb.service import KB
+
+    qs = questions()
+    unknown = unanswerable()
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KB(home=home or tmp)
+        if not home:
+            paths = [DEV / "docs", CORPUS]
+            if archive:
+                from evals.gencorpus import generate
+
+                generate(Path(tmp) / "archive", pages=archive)
+                paths.append(Path(tmp) / "archive")
+            kb.ingest(paths)
+        started = time.perf_counter()
+        held: dict[str, list[bool]] = {f: [] for f in FOLDS}
+        answered: dict[str, list[bool]] = {f: [] for f in FOLDS}
+        unverified = 0
+        misses: list[str] = []
+        for q in qs:
+            a = kb.ask(q.question, written=False)
+            unverified += sum(not c.verified for c in a.citations)
+            ok = quotes_hold(a, q)
+            held[q.fold].append(ok)
+            answered[q.fold].append(not a.abstained)
+            if not ok and q.fold == "tuning":
+                misses.append(q.question)
+        abstained: dict[str, list[bool]] = {f: [] for f in FOLDS}
+        let_through: list[str] = []
+        for question, f in unknown:
+            a = kb.ask(question, written=False)
+            abstained[f].append(a.abstained)
+            if not a.abstained and f == "tuning":
+                let_through.append(question)
+        seconds = (time.perf_counter() - started) / max(1, len(qs) + len(unknown))
+
+    def share(xs: list[bool]) -> float:
+        return round(sum(xs) / len(xs), 3) if xs else 0.0
+
+    return {
+        "folds": {f: {"answerable": len(held[f]), "quotes_hold_evidence": share(held[f]), "answered": share(answered[f]),
+                      "unanswerable": len(abstained[f]), "abstained": share(abstained[f])} for f in FOLDS},
+        "unverified_quotes": unverified, "seconds_per_question": round(seconds, 2),
+        "tuning_misses": misses, "tuning_let_through": let_through,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m evals.answers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--home", help="an existing data home holding these documents")
+    p.add_argument("--archive", type=int, default=0, help="pages of generated archive to index as well (without --home)")
+    p.add_argument("--misses", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
+    args = p.parse_args(argv)
+    out = evaluate(args.home, args.archive)
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(f"{'':<34}{'held back':>10}{'tuning':>10}")
+    h, t = out["folds"]["heldout"], out["folds"]["tuning"]
+    for key, label in (("quotes_hold_evidence", "quotes hold the evidence"), ("answered", "answerable questions answered"),
+                       ("abstained", "unanswerable questions abstained")):
+        print(f"{label:<34}{h[key]:>10.3f}{t[key]:>10.3f}")
+    print(f"{'questions (answerable/unanswerable)':<34}{h['answerable']:>6}/{h['unanswerable']:<3}{t['answerable']:>6}/{t['unanswerable']:<3}")
+    print(f"unverified quotes: {out['unverified_quotes']}; {out['seconds_per_question']} s a question")
+    if args.misses:
+        print(f"\ntuning questions whose quotes miss the evidence: {len(out['tuning_misses'])}")
+        for q in out["tuning_misses"]:
+            print(f"  {q}")
+        print(f"\ntuning unanswerable questions answered: {len(out['tuning_let_through'])}")
+        for q in out["tuning_let_through"]:
+            print(f"  {q}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
