@@ -83,12 +83,15 @@ class Anchors:
     def __bool__(self) -> bool:
         return bool(self.forces or self.years)
 
-    def met_by(self, document: str) -> bool:
+    def met_by(self, document: str, passage: str | None = None, heading: str = "") -> bool:
         """The document names one of the forces (a force's own documents do; a national report about
-        others, or another force's answer to the same request, does not) and one of the years."""
+        others, or another force's answer to the same request, does not), and the passage, or the
+        document's title or date (``heading``), one of the years: a year anywhere in a long document
+        (a date in its letterhead, a plan to 2025) does not make it an answer about that year."""
         if self.forces and not self.forces & set(named_forces(document)):
             return False
-        return not self.years or any(y in document for y in self.years)
+        where = document if passage is None else f"{passage} {heading}"
+        return not self.years or any(y in where for y in self.years)
 
 
 @dataclass
@@ -152,9 +155,30 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, a
         per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
         quoted.add(sentence)
         chosen.append(p)
+    chosen = _with_next_sentence(chosen, {r.chunk_id: r for r in ranked[:top_passages]}, texts)
     if needs_number and not any((_MONEY if needs_number == "money" else _NUMBER).search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
         return []  # asked for a quantity (or a sum of money), and nothing close enough states one
     return chosen
+
+
+def _with_next_sentence(picks: list[Pick], ranked: dict[str, Scored], texts: dict[str, str]) -> list[Pick]:
+    """Each quote runs on to the sentence after it in the same paragraph (the one that usually says
+    how, when or how many: "The force has a plan." / "It was agreed in May and is on track."); two
+    quotes that then overlap become one."""
+    out: list[Pick] = []
+    for p in picks:
+        text = texts[p.chunk_id]
+        later = sorted((s, e) for s, e, _ in ranked[p.chunk_id].sentences if s >= p.end)
+        end = p.end
+        following = text[later[0][0]:later[0][1]].rstrip() if later else ""
+        if len(following) >= 20 and "\n\n" not in text[p.end:later[0][0]] and not following.endswith("?"):
+            end = later[0][1]
+        same = next((o for o in out if o.chunk_id == p.chunk_id and o.start <= end and p.start <= o.end), None)
+        if same is not None:
+            same.start, same.end = min(same.start, p.start), max(same.end, end)
+        else:
+            out.append(Pick(p.chunk_id, p.start, end, p.score))
+    return out
 
 
 def locate(quote: str, source: str, start: int, end: int) -> tuple[int, int]:
@@ -261,7 +285,8 @@ class Answerer:
         anchors = Anchors.of(question)
         if anchors:  # a question about one force (or year) is not answered from another's document
             texts_of = {d: self.store.source_text(d) for d in {rows[r.chunk_id]["doc_id"] for r in ranked}}
-            ranked = [r for r in ranked if anchors.met_by(texts_of[rows[r.chunk_id]["doc_id"]])]
+            ranked = [r for r in ranked if anchors.met_by(texts_of[rows[r.chunk_id]["doc_id"]], texts[r.chunk_id],
+                                                          f"{rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
         picks = choose(ranked, texts, asking=asking, unknown=len(unknown), unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
 

@@ -116,3 +116,65 @@ def test_sentence_vectors_are_kept_compact_and_score_as_the_model_does(embedder)
     assert max(sims, key=lambda x: x[2])[:2] == spans[2]  # the sentence that answers
     cache.similarities(q, [("b", "Another passage."), ("c", "A third one.")])
     assert list(cache._cache) == ["b", "c"]  # least recently used out
+
+
+def test_anchors_pin_an_answer_to_the_force_and_year_a_question_names() -> None:
+    from kb.answer import Anchors
+
+    a = Anchors.of("How many DVPOs did Thames Valley Police apply for in 2023?")
+    assert a.forces == {"Thames Valley"} and a.years == {"2023"}
+    assert a.met_by("Thames Valley Police applied for 41 orders in 2023.")
+    assert not a.met_by("Thames Valley Police applied for 41 orders in 2021.")  # the wrong year
+    assert not a.met_by("Kent Police applied for 41 orders in 2023.")  # another force's answer to the same request
+    letter = "Thames Valley Police, 12 May 2023. Orders applied for: 2019: 30; 2020: 35; 2021: 41."
+    assert not a.met_by(letter, passage="2019: 30; 2020: 35; 2021: 41.", heading="FOI 1234 orders")  # a year only in the letterhead
+    assert a.met_by(letter, passage="Orders applied for: 41.", heading="FOI 1234 orders (2023)")  # or in the title or date
+    assert not Anchors.of("What is the policy in metropolitan areas?")  # a common word, not the Metropolitan Police
+    assert Anchors.of("What did Dyfed Powys say?").met_by("Dyfed-Powys Police said ...")  # hyphen or space
+
+
+def test_overlapping_passages_quote_a_sentence_once() -> None:
+    text = "Officers attend a two-day course on stalking. It is refreshed every year."
+    ranked = [Scored(cid, 1.0, {}, [(0, 45, 0.8), (46, len(text), 0.75)]) for cid in ("c1", "c2")]  # the same text twice
+    picks = choose(ranked, {"c1": text, "c2": text})
+    quotes = [text[p.start:p.end] for p in picks]
+    # one quote: the best sentence runs on to the next, which is then not quoted again (nor from the other copy)
+    assert quotes == [text]
+
+
+def test_a_quote_runs_on_to_the_next_sentence_of_its_paragraph() -> None:
+    text = "The force has a stalking plan. It was agreed in May 2024 and is on track.\n\nA new paragraph starts here today."
+    ranked = [Scored("c1", 1.0, {}, [(0, 30, 0.8), (31, 73, 0.3), (75, len(text), 0.3)])]
+    assert [text[p.start:p.end] for p in choose(ranked, {"c1": text})] == [text[:73]]
+    ranked = [Scored("c1", 1.0, {}, [(31, 73, 0.8), (75, len(text), 0.3)])]  # never across a blank line
+    assert [text[p.start:p.end] for p in choose(ranked, {"c1": text})] == [text[31:73]]
+
+
+def test_a_wrapped_line_is_one_sentence_but_a_list_item_is_not() -> None:
+    from ingest.sentences import sentences
+
+    text = ("The average time to answer a 101 call in October 2023 was 3 minutes 41\nseconds. That is within target.\n"
+            "(a) risk assessments are completed and reviewed on time, using the approved\nARMS tool; and\n(b) visits are recorded\n"
+            "Heading\nAnother heading")
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ["The average time to answer a 101 call in October 2023 was 3 minutes 41\nseconds.", "That is within target.",
+                   "(a) risk assessments are completed and reviewed on time, using the approved\nARMS tool; and", "(b) visits are recorded",
+                   "Heading", "Another heading"]
+
+
+def test_a_question_about_one_force_is_not_answered_from_another(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Forces answer the same FOI request in the same words: the answer comes from the force asked about, or none."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for force, n in (("Kent", 41), ("Surrey", 17)):
+        (docs / f"{force.lower()}-foi.txt").write_text(
+            f"Freedom of Information request\n\n{force} Police disclosure log\n\nRequest: How many officers were dismissed for misconduct in 2023?\n\n"
+            f"Response: {force} Police dismissed {n} officers for gross misconduct in 2023 following misconduct hearings.\n")
+    kb = KB(home=str(tmp_path / "home"), embedder=embedder)
+    kb.ingest([docs])
+    surrey = kb.ask("How many officers did Surrey Police dismiss for misconduct in 2023?")
+    assert not surrey.abstained and surrey.citations and {c.doc for c in surrey.citations} == {"surrey-foi.txt"}
+    cumbria = kb.ask("How many officers did Cumbria Police dismiss for misconduct in 2023?")
+    assert cumbria.abstained and not cumbria.citations
+    year = kb.ask("How many officers did Kent Police dismiss for misconduct in 2019?")
+    assert year.abstained
