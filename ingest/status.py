@@ -1,6 +1,6 @@
 """Propose a recommendation's status from the wording of the response to it, with the exact quote.
 
-Sentence by sentence, phrases map to the DESIGN.md statuses. A wrong "complete" is the
+Sentence by sentence, phrases map to the docs/ARCHITECTURE.md statuses. A wrong "complete" is the
 costly mistake, so the response as a whole takes the *least* advanced status any of its
 sentences supports, and a part answered by an ordinal ("the second and third elements
 remain ongoing") takes that sentence's status. Pure: text in, (status, quote, offsets) out.

@@ -61,7 +61,7 @@ class Answer:
     warning: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """The DESIGN.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
+        """The docs/ARCHITECTURE.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
         return asdict(self)
 
 

@@ -1,4 +1,4 @@
-"""The ``kb`` command line (contract in DESIGN.md). Expected failures print one line and exit 1."""
+"""The ``kb`` command line (contract in docs/ARCHITECTURE.md). Expected failures print one line and exit 1."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ class FOI:
         self.where, self.params = Filters(markings=markings).where()  # the reader sees only the markings they are cleared for
 
     def records(self) -> list[dict[str, Any]]:
-        """Every disclosure: the DESIGN.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
+        """Every disclosure: the docs/ARCHITECTURE.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
         out = []
         for r in self.store.db.execute(
                 f"""SELECT f.*, d.name, d.title FROM foi_records f JOIN documents d ON d.id = f.doc_id WHERE {self.where}

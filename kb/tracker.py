@@ -200,7 +200,7 @@ class Tracker:
         return row
 
     def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
-        """Register rows (the DESIGN.md JSON fields and more), in document and printed order."""
+        """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order."""
         if status and status not in STATUSES:
             raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
         sql, params = "SELECT * FROM recommendations WHERE 1=1", []

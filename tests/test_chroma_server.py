@@ -277,7 +277,7 @@ def test_interrupted_ingest_orphans_are_cleaned_on_the_server(server_kb: KB, tmp
 
 
 def test_two_app_instances_see_each_others_work(tmp_path: Path, embedder: Embedder, server: Server, collection: str) -> None:
-    # DESIGN.md: SQLite is the source of truth, so a team shares the data home as well as the server
+    # docs/ARCHITECTURE.md: SQLite is the source of truth, so a team shares the data home as well as the server
     home = str(tmp_path / "shared_home")
     first = KB(home=home, chroma_host=server.host, chroma_port=server.port, embedder=embedder)
     second = KB(home=home, chroma_host=server.host, chroma_port=server.port, embedder=embedder)

@@ -1,4 +1,4 @@
-"""The kb command line: the DESIGN.md contract, JSON fields, stdin queries and one-line errors."""
+"""The kb command line: the docs/ARCHITECTURE.md contract, JSON fields, stdin queries and one-line errors."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ documents in corpus/ and from the shapes the parsers look for (recommendation he
 deadlines, lettered parts, numbered items, page furniture, cookie banners, headers repeated
 across pages), so that the interesting branches run, not only the no-match path.
 
-The properties, derived from ``ingest/records.py`` and DESIGN.md:
+The properties, derived from ``ingest/records.py`` and docs/ARCHITECTURE.md:
 - nothing raises;
 - every clean character is the source character its offset names (whitespace may be
   normalised, an e-mail address is replaced by "[email-removed]"), offsets never go back;
@@ -342,7 +342,7 @@ def check_chunks(chunks: list[Chunk], c: Clean, s: Source, blocks: list[Block], 
             assert PAGE_BREAK not in s.text[ch.start:ch.start + 1]
         else:
             assert ch.page is None and ch.page_end is None
-    # a recommendation and its response stay together where they fit (DESIGN.md, Records: Chunk)
+    # a recommendation and its response stay together where they fit (docs/ARCHITECTURE.md, Records: Chunk)
     for b in blocks:
         if b.kind == "recommendation" and count(text[b.start:b.end].strip()) <= limit:
             # one passage holds the whole block (a fragment before or after it may have joined it)
