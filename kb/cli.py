@@ -437,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         from kb.service import KB
 
         kb = KB(home=args.home)
+        if args.command in ("search", "ask") and getattr(args, "mode", "hybrid") != "lexical":
+            kb.prepare_queries()  # Chroma's import (~1.2 s) overlaps the rest of the start
         if args.command == "ingest":
             return _ingest(kb, args)
         if args.command == "search":

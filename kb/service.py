@@ -57,6 +57,7 @@ class KB:
         self._store: Store | None = None  # opened on first use: 'kb restore' must not create a database before it has checked the backup
         self._vectors: VectorIndex | None = None
         self._opening = threading.Lock()  # the app's warm-up thread and its first requests open the vectors together
+        self._preparing: threading.Thread | None = None  # opening the vectors ahead of a query (prepare_queries)
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
         self._sentences: SentenceVectors | None = None
         self._vector_cache: dict[str, list[float]] = {}
@@ -417,24 +418,32 @@ class KB:
         self._audit("search", query)
         return self.searcher.search(query, k=k, mode=mode, filters=filters, glossary=glossary, rerank=rerank)
 
-    def _open_for_queries(self) -> None:
-        """Open the vector index (mostly importing Chroma: Python) in a thread while the query encoder
-        loads (onnxruntime: native code, which lets the thread run): a cold search waits for the
-        longer of the two, not both. A failure to open is raised again by the first real use."""
-        if self._vectors is not None:
+    def prepare_queries(self) -> None:
+        """Start opening the vector index (mostly importing Chroma: Python) in a thread, so that it
+        overlaps what comes before the first dense query (the command line's own start, the query
+        encoder's load: native code, which lets the thread run). A failure to open is raised again,
+        with its message, by the first real use."""
+        if self._vectors is not None or self._preparing is not None:
             return
+
         def open_vectors() -> None:
             try:
                 self.vectors  # noqa: B018  (opened for its side effect)
-            except Exception:  # noqa: BLE001  (raised again, with its message, where the vectors are used)
+            except Exception:  # noqa: BLE001  (raised again where the vectors are used)
                 log.debug("the vector index did not open ahead of the query", exc_info=True)
 
         import numpy  # noqa: F401  (both need it; numpy's C core must not be imported by two threads at once)
 
-        opening = threading.Thread(target=open_vectors, daemon=True)
-        opening.start()
+        self._preparing = threading.Thread(target=open_vectors, daemon=True)
+        self._preparing.start()
+
+    def _open_for_queries(self) -> None:
+        """The vector index and the query encoder, loaded together: a cold query waits for the longer."""
+        self.prepare_queries()
         self.embedder.prepare_queries()
-        opening.join()
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
 
     # --- the recommendation register --------------------------------------------------------
     @property
