@@ -18,7 +18,7 @@ import gradio as gr
 from kb.answer import Answer
 from kb.errors import KBError
 from kb.search import MODES, Hit, terms
-from kb.service import KB
+from kb.service import AUDIT_ACTIONS, KB
 
 log = logging.getLogger("app")
 
@@ -588,8 +588,7 @@ def build() -> gr.Blocks:
             gr.Markdown("Who searched, asked, changed or exported what (admins only).")
             with gr.Row():
                 audit_who = gr.Textbox(label="User", scale=2)
-                audit_action = gr.Dropdown(["", "search", "ask", "foi precedents", "draft", "register change", "export register", "ingest",
-                                            "delete", "read again", "correct document", "backup", "restore", "mark"], value="", label="Action", scale=2)
+                audit_action = gr.Dropdown(["", *AUDIT_ACTIONS], value="", label="Action", scale=2)
                 audit_button = gr.Button("Show", scale=1)
             audit_grid = gr.Dataframe(interactive=False, wrap=True, elem_id="audit-log")
             audit_button.click(audit_table, [audit_who, audit_action], audit_grid)

@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
                         raise KBError("the two passwords differ")
                 else:
                     password = sys.stdin.readline().rstrip("\n")
-                kb.users.add(args.name, args.role, password, clearance=args.clearance)
+                kb.add_user(args.name, args.role, password, clearance=args.clearance)
                 print(f"{args.name} can now log in as {args.role}, cleared for {args.clearance}")
                 return 0
             for u in kb.users.list():

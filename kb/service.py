@@ -37,6 +37,11 @@ from kb.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 
+# every action the audit log records: the app's filter offers these, and nothing else is written
+AUDIT_ACTIONS = ("search", "ask", "foi precedents", "draft", "register change", "export register", "ingest", "delete", "prune",
+                 "read again", "correct document", "backup", "restore", "mark", "add user")
+
+
 class _OnFirstUse:
     """Stands in for an object that is made only when one of its attributes is first asked for."""
 
@@ -86,7 +91,9 @@ class KB:
         self.users.require(as_user if as_user is not None else self.user, action, doing)
 
     def _audit(self, action: str, detail: str = "") -> None:
-        """Write who did what to the audit log."""
+        """Write who did what to the audit log (``action`` one of AUDIT_ACTIONS)."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"not an audit action: {action}")  # a programming error: the app's filter would never show it
         self.store.audit(self.user or f"console ({_os_user()})", action, detail)
 
     def audit_log(self, limit: int = 500, user: str | None = None, action: str | None = None, as_user: str | None = None) -> list[dict[str, Any]]:
@@ -208,10 +215,13 @@ class KB:
         self._audit("backup", f"{Path(path).name}: {json.dumps(manifest['counts'])}")
         return manifest
 
-    def restore(self, path: str | Path) -> dict[str, Any]:
+    def restore(self, path: str | Path, as_user: str | None = None) -> dict[str, Any]:
         """Restore a backup into this (empty) data home; refuses one that holds anything, and leaves the
-        home as it was when the backup is damaged or the restore fails."""
+        home as it was when the backup is damaged or the restore fails. An admin's job."""
         from kb.backup import restore
+
+        if self.config.db_path.exists():
+            self._require(as_user, "admin", "restore a backup")
 
         home = self.config.home
         before = set(home.iterdir()) if home.is_dir() else None
@@ -226,6 +236,13 @@ class KB:
             raise
         self._audit("restore", f"{Path(path).name} (made {manifest['created_at']})")
         return manifest
+
+    # --- users -------------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, password: str, clearance: str = MARKINGS[0], as_user: str | None = None) -> None:
+        """Add a user, or change one's role, password and clearance: an admin's job, audited (never the password)."""
+        self._require(as_user, "admin", "manage users")
+        self.users.add(name, role, password, clearance=clearance)
+        self._audit("add user", f"{name.strip()}: {role}, cleared to {clearance}")
 
     # --- FOI -----------------------------------------------------------------------------------
     def foi_records(self) -> list[dict[str, Any]]:
@@ -367,9 +384,13 @@ class KB:
         self._audit("delete", name)
         return self.pipeline.delete(name)
 
-    def prune(self, folders: Iterable[str | Path]) -> list[str]:
-        """Remove documents whose files under these folders have been deleted."""
-        return self.pipeline.prune(folders)
+    def prune(self, folders: Iterable[str | Path], as_user: str | None = None) -> list[str]:
+        """Remove documents whose files under these folders have been deleted (an editor's or admin's job)."""
+        self._require(as_user, "delete", "remove documents")
+        removed = self.pipeline.prune(folders)
+        if removed:
+            self._audit("prune", ", ".join(removed)[:2000])
+        return removed
 
     # --- read -----------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
@@ -497,8 +518,9 @@ class KB:
             cache[text] = vector
         return [cache[t] for t in texts]
 
-    def export_recommendations(self, path: str | Path, today: date | None = None) -> int:
-        """Write the register to .csv or .xlsx; returns the number of rows."""
+    def export_recommendations(self, path: str | Path, today: date | None = None, as_user: str | None = None) -> int:
+        """Write the register (what this reader may see) to .csv or .xlsx; returns the number of rows."""
+        self._require(as_user, "read", "export the register")
         self._audit("export register", Path(path).name)
         return self.tracker.export(path, today=today)
 

@@ -189,3 +189,36 @@ def test_app_handlers_apply_the_logged_in_users_clearance(kb: KB) -> None:
     finally:
         app._state.clear()
         app._state.update(saved)
+
+
+def test_every_changing_action_is_checked_against_the_role_and_audited(kb: KB, tmp_path: Path) -> None:
+    """Adding a user, pruning, exporting and restoring: refused for a role that may not, audited when done."""
+    olive, ed, ada = kb.as_user("Olive Hart"), kb.as_user("Ed Jones"), kb.as_user("Ada Khan")
+    with pytest.raises(PermissionDeniedError, match="may not manage users"):
+        ed.add_user("Tim Cole", "viewer", "password-tim")
+    ada.add_user("Tim Cole", "viewer", "password-tim")
+    assert kb.users.role("Tim Cole") == "viewer"
+    with pytest.raises(PermissionDeniedError, match="may not remove documents"):
+        olive.prune([tmp_path])
+    assert ed.prune([tmp_path]) == []  # nothing of that folder is indexed: nothing removed, nothing to audit
+    with pytest.raises(PermissionDeniedError, match="may not export the register"):
+        kb.as_user("nobody at all").export_recommendations(tmp_path / "r.csv")
+    assert olive.export_recommendations(tmp_path / "r.csv") > 0  # a viewer may export what they may read
+    with pytest.raises(PermissionDeniedError, match="may not restore a backup"):
+        ed.restore(tmp_path / "missing.zip")
+    log = ada.audit_log()
+    assert any(e["user"] == "Ada Khan" and e["action"] == "add user" and e["detail"] == "Tim Cole: viewer, cleared to OFFICIAL" for e in log)
+    assert not any("password-tim" in e["detail"] for e in log)
+    assert any(e["user"] == "Olive Hart" and e["action"] == "export register" for e in log)
+    assert not any(e["action"] == "add user" and e["user"] == "Ed Jones" for e in log)  # a refusal is not a change
+
+
+def test_pruning_a_deleted_file_is_audited(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.txt").write_text("A note about custody visits by independent custody visitors in 2024.")
+    kb = KB(home=str(tmp_path / "home"), embedder=embedder)
+    kb.ingest([folder])
+    (folder / "note.txt").unlink()
+    assert kb.prune([folder]) == [str(folder / "note.txt")]
+    assert any(e["action"] == "prune" and "note.txt" in e["detail"] for e in kb.audit_log())
