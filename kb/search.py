@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from ingest.metadata import named_forces
 from kb.embed import Embedder
 from kb.errors import KBError
 from kb.glossary import Glossary
@@ -104,6 +105,8 @@ class Searcher:
         self.sentence_vectors = sentence_vectors
         self.rerank_depth = rerank_depth
         self.rerank_weights = dict(WEIGHTS)  # evals switch signals off one at a time
+        self._named: dict[int, frozenset[str]] = {}  # the forces each document names (for naming_first)
+        self._named_version: int | None = None
 
     def lexical(self, query: str, k: int, filters: Filters, phrases: list[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by bm25."""
@@ -157,6 +160,9 @@ class Searcher:
         lexical = [i for i, _ in self.lexical(query, n, filters)]
         dense = [i for i, _ in self.dense(query, n, filters, vector)]
         fused = rrf([lexical, dense], self.rrf_k, [1.0, self.dense_weight])
+        forces = set(named_forces(query))
+        if forces:
+            fused = self.naming_first(fused[:n], forces) + fused[n:]
         if not rerank or self.sentence_vectors is None or not fused:
             allowed = self.store.chunks_by_ids([i for i, _ in fused[: k * 2]], filters)
             plain: list[tuple[str, float, Scored | None]] = [(i, sc, None) for i, sc in fused[: k * 2] if i in allowed]
@@ -168,6 +174,30 @@ class Searcher:
         sims = self.sentence_vectors.similarities(vector, [(c.chunk_id, c.text) for c in candidates])
         reranked: list[tuple[str, float, Scored | None]] = [(r.chunk_id, r.score, r) for r in score(candidates, sims, query, self.rerank_weights)]
         return reranked[:k]
+
+    def naming_first(self, ranked: list[tuple[str, float]], forces: set[str]) -> list[tuple[str, float]]:
+        """The passages of documents that name one of the forces first, each group in its order.
+
+        Many forces answer the same request or inspection in the same words: a question naming a
+        force wants that force's document (tuning fold hit@1 0.652 -> 0.670, MRR 0.756 -> 0.772; held
+        back 0.657 -> 0.663, 0.752 -> 0.763, measured on the hybrid's top 30)."""
+        rows = self.store.chunks_by_ids([i for i, _ in ranked])
+        version = self.store.documents_version()
+        if self._named_version != version:
+            self._named.clear()
+            self._named_version = version
+
+        def names(chunk_id: str) -> bool:
+            row = rows.get(chunk_id)
+            if row is None:
+                return False
+            doc = row["doc_id"]
+            if doc not in self._named:
+                self._named[doc] = frozenset(named_forces(self.store.source_text(doc)))
+            return bool(forces & self._named[doc])
+
+        first = [r for r in ranked if names(r[0])]
+        return first + [r for r in ranked if not names(r[0])] if first else ranked
 
     def hybrid(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
         """The full retrieval (glossary, fusion, rerank) as (chunk id, score)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import CSA, FOI, IOM, MAPPA, STALKING
 
@@ -174,3 +176,29 @@ def test_passages_without_vectors_yet_do_not_break_a_filtered_search(tmp_path, e
     dense = knowledge.searcher.dense("offender management", 10, f)
     assert dense and not {i for i, _ in dense} & set(gone)
     assert {h.doc for h in knowledge.search("offender management", k=5, docs=[MAPPA])} == {MAPPA}
+
+
+def test_a_question_naming_a_force_prefers_that_forces_document(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Two forces answer the same request in the same words; the force's name is only in each letterhead,
+    far from the answer (not in the title either). Kent's answer matches the words better, yet a question naming Surrey gets Surrey's."""
+    from kb.service import KB
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = "\n\n".join(f"Paragraph {i} of general information about how requests are handled and published." for i in range(14))
+    for force, extra in (("Kent", " Dismissed officers: officers dismissed after gross misconduct hearings."), ("Surrey", "")):
+        (docs / f"{force.lower()}-foi.txt").write_text(
+            f"Freedom of Information disclosure\n\nThis entry was issued by the {force} Police information rights team.\n\n{filler}\n\n"
+            f"Answer: the force dismissed 12 officers after gross misconduct hearings in the year.{extra}\n")
+    kb = KB(home=str(tmp_path / "home"), embedder=embedder)
+    kb.ingest([docs])
+    plain = kb.search("officers dismissed after gross misconduct hearings", k=4)
+    assert plain[0].doc == "kent-foi.txt"  # the premise: without a force named, Kent's passage ranks first
+    ranked = [(h.chunk_id, h.score) for h in plain]
+    reordered = kb.searcher.naming_first(ranked, {"Surrey"})
+    docs = {h.chunk_id: h.doc for h in plain}
+    assert docs[reordered[0][0]] == "surrey-foi.txt" and sorted(reordered) == sorted(ranked)  # the same passages, Surrey's first
+    assert [docs[i] for i, _ in reordered] == sorted((docs[i] for i, _ in ranked), key=lambda d: d != "surrey-foi.txt")  # stable
+    assert kb.searcher.naming_first(ranked, {"Cumbria"}) == ranked  # no document names it: the order stands
+    named = kb.search("What did Surrey Police say about officers dismissed after gross misconduct hearings?", k=3)
+    assert named[0].doc == "surrey-foi.txt"
