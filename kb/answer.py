@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from ingest.metadata import named_forces
@@ -83,14 +84,13 @@ class Anchors:
     def __bool__(self) -> bool:
         return bool(self.forces or self.years)
 
-    def met_by(self, document: str, passage: str | None = None, heading: str = "") -> bool:
-        """The document names one of the forces (a force's own documents do; a national report about
-        others, or another force's answer to the same request, does not), and the passage, or the
-        document's title or date (``heading``), one of the years: a year anywhere in a long document
-        (a date in its letterhead, a plan to 2025) does not make it an answer about that year."""
-        if self.forces and not self.forces & set(named_forces(document)):
+    def met_by(self, forces_named: Iterable[str], where: str) -> bool:
+        """The document names one of the forces (``forces_named``: a force's own documents do; a national
+        report about others, or another force's answer to the same request, does not), and ``where``
+        (the passage with the document's title and date) names one of the years: a year anywhere in a
+        long document (a date in its letterhead, a plan to 2025) does not make it an answer about that year."""
+        if self.forces and not self.forces & set(forces_named):
             return False
-        where = document if passage is None else f"{passage} {heading}"
         return not self.years or any(y in where for y in self.years)
 
 
@@ -284,9 +284,8 @@ class Answerer:
         ranked = [r for r in ranked if r.chunk_id in texts]
         anchors = Anchors.of(question)
         if anchors:  # a question about one force (or year) is not answered from another's document
-            texts_of = {d: self.store.source_text(d) for d in {rows[r.chunk_id]["doc_id"] for r in ranked}}
-            ranked = [r for r in ranked if anchors.met_by(texts_of[rows[r.chunk_id]["doc_id"]], texts[r.chunk_id],
-                                                          f"{rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
+            ranked = [r for r in ranked if anchors.met_by(self.searcher.forces_named_by(rows[r.chunk_id]["doc_id"]),
+                                                          f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
         picks = choose(ranked, texts, asking=asking, unknown=len(unknown), unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
 

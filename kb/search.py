@@ -8,6 +8,7 @@ so no query can raise a syntax error.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass
 
 from ingest.metadata import named_forces
@@ -84,6 +85,31 @@ def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = No
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
 
+class ForcesNamed:
+    """The police forces each document names, read from its text once and kept until the documents
+    change: shared by every search of a knowledge base (a question naming a force asks it of up to
+    50 candidates' documents)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._named: dict[int, frozenset[str]] = {}
+        self._version: int | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, doc_id: int) -> frozenset[str]:
+        version = self.store.documents_version()
+        with self._lock:
+            if self._version != version:
+                self._named.clear()
+                self._version = version
+            named = self._named.get(doc_id)
+        if named is None:
+            named = frozenset(named_forces(self.store.source_text(doc_id)))
+            with self._lock:
+                self._named[doc_id] = named
+        return named
+
+
 class Searcher:
     """Runs each search mode over a data home.
 
@@ -94,7 +120,7 @@ class Searcher:
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, candidates: int = 50, rrf_k: int = 60,
                  glossary: Glossary | None = None, sentence_vectors: SentenceVectors | None = None, rerank_depth: int = 12,
-                 dense_weight: float = 1.0) -> None:
+                 dense_weight: float = 1.0, named: ForcesNamed | None = None) -> None:
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
@@ -105,8 +131,7 @@ class Searcher:
         self.sentence_vectors = sentence_vectors
         self.rerank_depth = rerank_depth
         self.rerank_weights = dict(WEIGHTS)  # evals switch signals off one at a time
-        self._named: dict[int, frozenset[str]] = {}  # the forces each document names (for naming_first)
-        self._named_version: int | None = None
+        self.named = named or ForcesNamed(store)
 
     def lexical(self, query: str, k: int, filters: Filters, phrases: list[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by bm25."""
@@ -182,22 +207,17 @@ class Searcher:
         force wants that force's document (tuning fold hit@1 0.652 -> 0.670, MRR 0.756 -> 0.772; held
         back 0.657 -> 0.663, 0.752 -> 0.763, measured on the hybrid's top 30)."""
         rows = self.store.chunks_by_ids([i for i, _ in ranked])
-        version = self.store.documents_version()
-        if self._named_version != version:
-            self._named.clear()
-            self._named_version = version
 
         def names(chunk_id: str) -> bool:
             row = rows.get(chunk_id)
-            if row is None:
-                return False
-            doc = row["doc_id"]
-            if doc not in self._named:
-                self._named[doc] = frozenset(named_forces(self.store.source_text(doc)))
-            return bool(forces & self._named[doc])
+            return row is not None and bool(forces & self.forces_named_by(row["doc_id"]))
 
         first = [r for r in ranked if names(r[0])]
         return first + [r for r in ranked if not names(r[0])] if first else ranked
+
+    def forces_named_by(self, doc_id: int) -> frozenset[str]:
+        """The police forces a document names anywhere in its text."""
+        return self.named(doc_id)
 
     def hybrid(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
         """The full retrieval (glossary, fusion, rerank) as (chunk id, score)."""

@@ -28,7 +28,7 @@ from kb.foi import FOI, Clock
 from kb.foi import due as foi_due
 from kb.glossary import Glossary
 from kb.rerank import SentenceVectors
-from kb.search import Hit, Searcher
+from kb.search import ForcesNamed, Hit, Searcher
 from kb.store import MARKINGS, Filters, Store, markings_up_to
 from kb.tracker import Tracker
 from kb.users import PermissionDeniedError, Users
@@ -62,6 +62,7 @@ class KB:
         self._store: Store | None = None  # opened on first use: 'kb restore' must not create a database before it has checked the backup
         self._vectors: VectorIndex | None = None
         self._opening = threading.Lock()  # the app's warm-up thread and its first requests open the vectors together
+        self._named: ForcesNamed | None = None  # the forces each document names, for searches naming a force
         self._preparing: threading.Thread | None = None  # opening the vectors ahead of a query (prepare_queries)
         self._embedder: Embedder | None = embedder  # share one loaded model between instances
         self._sentences: SentenceVectors | None = None
@@ -80,6 +81,7 @@ class KB:
         self.vectors, self.embedder  # noqa: B018  (open once here, not once per view)
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
+        self._forces_named()  # made here so that every view shares it
         view = copy.copy(self)
         view.user = name
         view.markings = () if name is None or not self.users.any() else markings_up_to(self.users.clearance(name))
@@ -166,7 +168,14 @@ class KB:
         # command line over a second of imports and Chroma's start)
         vectors = self._vectors if self._vectors is not None else _OnFirstUse(lambda: self.vectors)
         return Searcher(self.store, vectors, self.embedder, self.config.candidates, self.config.rrf_k,  # type: ignore[arg-type]
-                        glossary=self._glossary(), sentence_vectors=self._sentences, dense_weight=self.config.dense_weight)
+                        glossary=self._glossary(), sentence_vectors=self._sentences, dense_weight=self.config.dense_weight,
+                        named=self._forces_named())
+
+    def _forces_named(self) -> ForcesNamed:
+        """The one cache of the forces each document names (views share it: copies keep the reference)."""
+        if self._named is None:
+            self._named = ForcesNamed(self.store)
+        return self._named
 
     def _glossary(self) -> Glossary:
         """The glossary of the documents this reader may see, rebuilt only when the documents change."""

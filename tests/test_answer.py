@@ -121,16 +121,18 @@ def test_sentence_vectors_are_kept_compact_and_score_as_the_model_does(embedder)
 def test_anchors_pin_an_answer_to_the_force_and_year_a_question_names() -> None:
     from kb.answer import Anchors
 
+    from ingest.metadata import named_forces
+
     a = Anchors.of("How many DVPOs did Thames Valley Police apply for in 2023?")
     assert a.forces == {"Thames Valley"} and a.years == {"2023"}
-    assert a.met_by("Thames Valley Police applied for 41 orders in 2023.")
-    assert not a.met_by("Thames Valley Police applied for 41 orders in 2021.")  # the wrong year
-    assert not a.met_by("Kent Police applied for 41 orders in 2023.")  # another force's answer to the same request
+    assert a.met_by(["Thames Valley"], "Thames Valley Police applied for 41 orders in 2023.")
+    assert not a.met_by(["Thames Valley"], "Thames Valley Police applied for 41 orders in 2021.")  # the wrong year
+    assert not a.met_by(["Kent"], "Kent Police applied for 41 orders in 2023.")  # another force's answer to the same request
     letter = "Thames Valley Police, 12 May 2023. Orders applied for: 2019: 30; 2020: 35; 2021: 41."
-    assert not a.met_by(letter, passage="2019: 30; 2020: 35; 2021: 41.", heading="FOI 1234 orders")  # a year only in the letterhead
-    assert a.met_by(letter, passage="Orders applied for: 41.", heading="FOI 1234 orders (2023)")  # or in the title or date
+    assert not a.met_by(named_forces(letter), "2019: 30; 2020: 35; 2021: 41. FOI 1234 orders")  # a year only in the letterhead
+    assert a.met_by(named_forces(letter), "Orders applied for: 41. FOI 1234 orders (2023)")  # or in the title or date
     assert not Anchors.of("What is the policy in metropolitan areas?")  # a common word, not the Metropolitan Police
-    assert Anchors.of("What did Dyfed Powys say?").met_by("Dyfed-Powys Police said ...")  # hyphen or space
+    assert Anchors.of("What did Dyfed Powys say?").met_by(named_forces("Dyfed-Powys Police said ..."), "")  # hyphen or space
 
 
 def test_overlapping_passages_quote_a_sentence_once() -> None:
