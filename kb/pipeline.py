@@ -318,7 +318,8 @@ class Pipeline:
                                     f"split it into smaller files or raise the limit (KB_MAX_FILE_MB)")
             digest = content_hash(path)
             existing = self.store.document_by_path(resolved)
-            if existing is not None and existing["content_hash"] == digest and not force:
+            # a document stored before passages existed (schema 10) is read again once, so that search scores and shows them
+            if existing is not None and existing["content_hash"] == digest and not force and self.store.has_passages(existing["id"]):
                 report.status, report.title, report.kind = "unchanged", existing["title"], existing["kind"]
                 report.pages, report.chunks = existing["pages"], existing["chunks"]
                 report.marking = higher_marking(existing["marking"], self.marking)
@@ -326,6 +327,8 @@ class Pipeline:
                     self.store.set_marking(existing["id"], report.marking)
                     report.warnings.append(f"protective marking raised to {report.marking}")
                 return report
+            if existing is not None and existing["content_hash"] == digest and not force:
+                report.warnings.append("read again: it was stored by an earlier version, before search scored whole passages")
             same = [d for d in self.store.documents_by_hash(digest) if d["path"] != resolved]
             if same and existing is None:
                 gone = [d for d in same if not Path(d["path"]).exists()]

@@ -581,6 +581,11 @@ class Store:
         return row[0] if row else ""
 
     # --- chunks -------------------------------------------------------------------------
+    def has_passages(self, doc_id: int) -> bool:
+        """Whether a document's chunks have their passages (not one written before schema 10)."""
+        return self.db.execute("SELECT 1 FROM chunks WHERE doc_id = ? AND passage = '' LIMIT 1", (doc_id,)).fetchone() is None
+
+
     def chunk_ids(self) -> set[str]:
         """Every chunk id in the database."""
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}

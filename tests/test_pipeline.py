@@ -40,6 +40,25 @@ def test_reingest_unchanged_embeds_nothing(fresh_kb: KB, tmp_path: Path) -> None
     assert counts["documents"] == 2 and counts["chunks"] == sum(r.chunks for r in first)
 
 
+def test_a_document_stored_before_passages_is_read_again_once(fresh_kb: KB, tmp_path: Path) -> None:
+    """An upgraded database's documents gain their passages on the next ingest; after that, unchanged is unchanged."""
+    doc = tmp_path / FOI
+    shutil.copy(CORPUS / FOI, doc)
+    (added,) = fresh_kb.ingest([doc])
+    db = fresh_kb.store.db
+    db.execute("UPDATE chunks SET passage = '', passage_end = NULL")  # as schema 9 left them
+    (row,) = [r for r in fresh_kb.store.documents() if r["name"] == FOI]
+    assert not fresh_kb.store.has_passages(row["id"])
+    hit = fresh_kb.search("high harm offenders", k=1, mode="lexical")[0]
+    assert hit.text == db.execute("SELECT text FROM chunks WHERE id = ?", (hit.chunk_id,)).fetchone()[0]  # the chunk stands in for its passage
+    (again,) = fresh_kb.ingest([doc])
+    assert again.status == "updated" and again.chunks == added.chunks and any("earlier version" in w for w in again.warnings)
+    (row,) = [r for r in fresh_kb.store.documents() if r["name"] == FOI]
+    assert fresh_kb.store.has_passages(row["id"])
+    assert [r.status for r in fresh_kb.ingest([doc])] == ["unchanged"]
+    _consistent(fresh_kb)
+
+
 def test_changed_file_replaces_its_chunks_and_vectors(fresh_kb: KB, tmp_path: Path) -> None:
     doc = tmp_path / "note.txt"
     doc.write_text("Recommendation 1\n\nThe Force should review MAPPA training.\n\nThis has been implemented.\n")
