@@ -284,7 +284,7 @@ class Answerer:
         ranked = [r for r in ranked if r.chunk_id in texts]
         anchors = Anchors.of(question)
         if anchors:  # a question about one force (or year) is not answered from another's document
-            ranked = [r for r in ranked if anchors.met_by(self.searcher.forces_named_by(rows[r.chunk_id]["doc_id"]),
+            ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
                                                           f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
         picks = choose(ranked, texts, asking=asking, unknown=len(unknown), unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
