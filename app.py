@@ -18,7 +18,11 @@ import gradio as gr
 from kb.answer import Answer
 from kb.errors import KBError
 from kb.search import MODES, Hit, terms
+from ingest.status import STATUSES
+from kb.labels import STATUS_LABELS
 from kb.service import AUDIT_ACTIONS, KB
+from ui import closure, dashboard, foi_log
+from ui.common import _state, get_kb, kb_for, md_text, shows_errors, user_error, user_of  # noqa: F401  (the app's shared state and helpers)
 
 log = logging.getLogger("app")
 
@@ -26,48 +30,6 @@ KIND_LABELS = {
     "inspection_report": "Inspection report", "pcc_response": "PCC response", "force_response": "Force response",
     "foi_disclosure": "FOI disclosure", "guidance": "Guidance", "other": "Other",
 }
-
-_state: dict[str, KB] = {}
-
-
-def get_kb() -> KB:
-    """The app's knowledge base as the console sees it (every marking). Only the server's own set-up
-    uses it (logins, launch options, the first ingest); every handler reads through ``kb_for``."""
-    if "kb" not in _state:
-        _state["kb"] = KB()
-    return _state["kb"]
-
-
-def kb_for(request: gr.Request | None) -> KB:
-    """The knowledge base as the logged-in user sees it: their clearance limits what every read
-    returns, and what they do is audited under their name. With users defined, a request without a
-    logged-in user is refused (the facade never hands out the console's view for one); single-user
-    mode, on this computer only, sees everything."""
-    try:
-        return get_kb().as_user(user_of(request))
-    except KBError as exc:
-        raise user_error(exc) from exc
-
-
-# Markdown marks that could make a link, an image, an autolink, a table, code or LaTeX out of a
-# document's text; "_" only where it could start or end emphasis (not inside "not_started").
-_MD_MARKS = re.compile(r"[\\`*\[\]|~$:@]|(?<![^\W_])_|_(?![^\W_])|(?<=www)\.")
-_MD_LINE_START = re.compile(r"(?m)^([ \t]*)([-+#=]|\d+[.)])")  # a heading, a list or a rule
-
-
-def md_text(value: object) -> str:
-    """Any text (a document's, a user's) for a gr.Markdown, shown exactly as written: HTML-escaped,
-    and every Markdown mark backslash-escaped, so nothing in it becomes markup, a link or an image."""
-    text = html.escape("" if value is None else str(value), quote=False)
-    text = _MD_MARKS.sub(lambda m: "\\" + m.group(0), text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1] if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
-
-
-def user_error(exc: Exception) -> gr.Error:
-    """The message a user sees for an expected failure. Gradio shows an error's message as HTML, so
-    it is escaped: a message that repeats what was typed (a date, a file name) shows it as text."""
-    return gr.Error(html.escape(str(exc), quote=False))
-
 
 def highlight(text: str, query: str) -> str:
     """HTML-escaped text with the query's terms marked."""
@@ -207,7 +169,7 @@ def do_foi_due(received: str, clarified: str, extended: bool) -> str:
 
 
 REC_COLUMNS = ["Report", "Document", "Ref", "Status", "Deadline", "Days overdue", "Owner", "Recommendation"]
-STATUS_CHOICES = ["not_started", "planned", "in_progress", "complete", "superseded", "not_applicable", "unknown"]
+STATUS_CHOICES = [(STATUS_LABELS[code], code) for code in STATUSES]  # a person reads the label; the library gets the code
 
 
 def _short(text: str | None, n: int) -> str:
@@ -227,7 +189,7 @@ def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "", requ
         rows = [r for r in rows if all(w in " ".join(str(r[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted)]
     import pandas as pd
 
-    data = [[_short(r["report"], 60), _short(r["doc"], 30), f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status"], r["due"] or r["deadline"] or "",
+    data = [[_short(r["report"], 60), _short(r["doc"], 30), f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status_label"], r["due"] or r["deadline"] or "",
              r["days_overdue"] or "", r["owner"] or "", _short(r["text"], 120)] for r in rows]
     return pd.DataFrame(data, columns=REC_COLUMNS), rows
 
@@ -248,8 +210,12 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
         raise user_error(exc) from exc
     e_ = md_text  # every value below comes from a document or a person: shown as text, never as Markdown
     lines = [f"### {e_(r['report'] or '')}: {'part ' + e_(r['ref']) + ' of ' + e_(r['parent']) if r['parent'] else 'Recommendation ' + e_(r['ref'])}",
-             f"**Status:** {e_(r['status'])} ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
-             f" · **Deadline:** {e_(r['deadline'] or 'none stated')}{' (' + e_(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
+             f"**Status:** {e_(r['status_label'])} ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
+             + (f" · proposed by {e_(r['proposed_by'])}" if r["verification"] == "awaiting" and r["proposed_by"] else "")
+             + (f" · verified by {e_(r['verified_by'])} on {e_((r['verified_at'] or '')[:10])}" if r["verification"] == "verified" else "")
+             + f" · **Deadline:** {e_(r['deadline'] or 'none stated')}{' (' + e_(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
+             + (f" · **Due:** {e_(r['due'])}" if r["due"] and r["due"] != r["deadline"] else "")
+             + (f" (revised from {e_(r['original_due'])}: {e_(r['due_why'])}; agreed by {e_(r['due_agreed_by'])})" if r["original_due"] else "")
              + (f" · **Overdue by {e_(r['days_overdue'])} days**" if r["overdue"] else ""),
              f"**Addressee:** {e_(r['addressee'] or '-')} · **Theme:** {e_(r['theme'] or '-')} · **Owner:** {e_(r['owner'] or '-')}",
              f"\n**Recommendation:** {e_(r['text'])}",
@@ -265,11 +231,6 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
     return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
 
 
-def user_of(request: gr.Request | None) -> str | None:
-    """The logged-in user, or None in single-user mode."""
-    return getattr(request, "username", None) or None
-
-
 def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
     """After a save: the same recommendation's details, fresh (its new status and history)."""
     if not selected:
@@ -281,8 +242,8 @@ def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None, re
     return rec_details_at(rows, index, request)
 
 
-def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str,
-             request: gr.Request | None = None) -> str:
+def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str, evidence: str | None = None,
+             why: str = "", agreed_by: str = "", request: gr.Request | None = None) -> str:
     """Save a person's change to the selected recommendation (refused if someone saved it since, or if their role may not)."""
     if not selected:
         raise gr.Error("Select a recommendation in the table first.")
@@ -293,10 +254,11 @@ def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due
     try:
         row = kb_for(request).set_recommendation(selected["ref"], selected["doc"], name, status=status_value or None, owner=owner or None,
                                           due=due_date or None, note=note or None, ordinal=selected["ordinal"], parent=selected["parent"],
-                                          expected_version=selected["version"], as_user=user)
+                                          expected_version=selected["version"], as_user=user, evidence=evidence or None, why=why or None,
+                                          agreed_by=agreed_by or None)
     except KBError as exc:
         raise user_error(exc) from exc
-    return f"Saved: {md_text(row['ref'])} is now **{md_text(row['status'])}** (confirmed by {md_text(name)})."
+    return f"Saved: {md_text(row['ref'])} is now **{md_text(row['status_label'])}** (by {md_text(name)})."
 
 
 def rec_export(kind: str, request: gr.Request | None = None) -> str:
@@ -319,7 +281,7 @@ def rec_chart(request: gr.Request | None = None) -> Any:
     for r in kb_for(request).recommendations():
         if r["parent"]:
             continue  # parts are counted through their recommendation
-        key = (_short(r["report"], 40), r["status"])
+        key = (_short(r["report"], 40), r["status_label"])
         counts[key] = counts.get(key, 0) + 1
     return pd.DataFrame([{"report": k[0], "status": k[1], "recommendations": v} for k, v in sorted(counts.items())],
                         columns=["report", "status", "recommendations"])
@@ -474,6 +436,7 @@ def build() -> gr.Blocks:
     with gr.Blocks(title="OPCC knowledge base") as demo:
         gr.Markdown("# OPCC knowledge base\nSearch inspection reports, force and PCC responses, and FOI disclosures. Nothing leaves this computer.")
         info = gr.Markdown()
+        dash_refresh, dash_outputs, dash_show = dashboard.tab()
         with gr.Tab("Search"):
             with gr.Row():
                 query = gr.Textbox(label="Search", placeholder="e.g. which tool is used to prioritise online child abuse referrals", scale=4, elem_id="query")
@@ -521,7 +484,7 @@ def build() -> gr.Blocks:
                 rec_status = gr.Dropdown(["all", *STATUS_CHOICES], value="all", label="Status")
                 rec_overdue = gr.Checkbox(label="Overdue only", elem_id="rec-overdue")
                 rec_doc = gr.Dropdown(choices=[], label="Document", allow_custom_value=False)
-                rec_words = gr.Textbox(label="Report, theme, owner or words", placeholder="e.g. TRAINING, DCI Smith, bail")
+                rec_words = gr.Textbox(label="Report, theme, owner or words", placeholder="e.g. TRAINING, DCI Smith, bail", elem_id="rec-words")
                 rec_refresh = gr.Button("Show", elem_id="rec-show")
             rec_rows = gr.State([])
             rec_selected = gr.State(None)
@@ -534,12 +497,13 @@ def build() -> gr.Blocks:
                     gr.Markdown("**Update the selected recommendation** (recorded with your name)")
                     rec_new_status = gr.Dropdown(STATUS_CHOICES, label="Status", elem_id="rec-new-status")
                     rec_owner = gr.Textbox(label="Owner")
-                    rec_due = gr.Textbox(label="Due date", placeholder="YYYY-MM-DD")
-                    rec_note = gr.Textbox(label="Note or evidence", lines=2)
+                    rec_due = gr.Textbox(label="Due date", placeholder="YYYY-MM-DD", elem_id="rec-due")
+                    rec_note = gr.Textbox(label="Note or evidence", lines=2, elem_id="rec-note")
                     rec_by = gr.Textbox(label="Your name", elem_id="rec-by")
+                    closing = closure.controls()
                     rec_save_button = gr.Button("Save", variant="primary", elem_id="rec-save")
                     rec_saved = gr.Markdown(elem_id="rec-saved")
-            with gr.Accordion("Dashboard and export", open=False):
+            with gr.Accordion("Chart and export", open=False):
                 rec_plot = gr.BarPlot(x="report", y="recommendations", color="status", label="Recommendations by status, per report")
                 with gr.Row():
                     export_kind = gr.Radio(["Excel", "CSV"], value="Excel", label="Export format")
@@ -547,11 +511,16 @@ def build() -> gr.Blocks:
                     export_file = gr.File(label="Download")
             show = [rec_status, rec_overdue, rec_doc, rec_words]
             rec_refresh.click(rec_table, show, [rec_grid, rec_rows])
-            rec_grid.select(rec_details, rec_rows, [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
-            rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by], rec_saved).success(
-                rec_table, show, [rec_grid, rec_rows]).then(
-                rec_reselect, [rec_rows, rec_selected], [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note])
+            detail_outputs = [rec_info, rec_selected, rec_new_status, rec_owner, rec_due, rec_note]
+            rec_grid.select(rec_details, rec_rows, detail_outputs).then(closure.evidence_for, rec_selected, closing["evidence"])
+            rec_save_button.click(rec_save, [rec_selected, rec_new_status, rec_owner, rec_due, rec_note, rec_by, closing["evidence"], closing["why"],
+                                             closing["agreed_by"]], rec_saved).success(
+                rec_table, show, [rec_grid, rec_rows]).then(rec_reselect, [rec_rows, rec_selected], detail_outputs)
+            for act, handler in ((closing["verify"], closure.verify), (closing["back"], closure.send_back)):
+                act.click(handler, [rec_selected, rec_by, closing["verify_why"]], rec_saved).success(
+                    rec_table, show, [rec_grid, rec_rows]).then(rec_reselect, [rec_rows, rec_selected], detail_outputs)
             export_button.click(rec_export, export_kind, export_file)
+        log_show, log_open, log_outputs = foi_log.tab()
         with gr.Tab("Draft s.55"):
             gr.Markdown("A draft of the PCC's section 55 response to a published report: what was said before, quoted and cited, "
                         "with every gap marked **[Force update required]**. Edit it in Word.")
@@ -602,6 +571,8 @@ def build() -> gr.Blocks:
         demo.load(doc_choices, None, draft_doc)
         demo.load(rec_table, show, [rec_grid, rec_rows])
         demo.load(rec_chart, None, rec_plot)
+        demo.load(dash_show, None, dash_outputs)
+        demo.load(log_show, log_open, log_outputs)
         demo.load(docs_table, None, doc_list)
     return demo
 

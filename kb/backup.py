@@ -30,7 +30,7 @@ from kb.store import Store, now
 FORMAT = "kb-backup"
 VERSION = 1
 TABLES = ("documents", "chunks", "pages", "recommendations", "rec_statements", "rec_history", "foi_records", "foi_questions",
-          "glossary", "users", "audit")
+          "glossary", "users", "audit", "foi_requests", "foi_events")
 PAGE = 2000  # vectors read from or written to Chroma per call
 REQUIRED = ("kb.sqlite", "vectors.npy", "vectors.jsonl")
 
@@ -48,8 +48,9 @@ def _sha256(path: Path) -> str:
 
 
 def counts(db: sqlite3.Connection) -> dict[str, int]:
-    """Rows per table that a backup carries."""
-    return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES}
+    """Rows per table that a backup carries (a backup of an earlier schema lacks the newer tables)."""
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES if t in present}
 
 
 def backup(config: Config, store: Store, vectors: Any, target: str | Path) -> dict[str, Any]:
@@ -167,7 +168,7 @@ def _check_members(source: Path, manifest: dict[str, Any], members: Path) -> Non
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise BackupError(f"{source.name} is damaged: its database fails SQLite's integrity check ({verdict}); nothing was changed")
-            held = counts(db)
+            held = {k: v for k, v in counts(db).items() if k in manifest["counts"]}
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -252,7 +253,7 @@ def _write(config: Config, manifest: dict[str, Any], members: Path, open_vectors
         raise
     store = Store(config.db_path)
     try:
-        got = {**counts(store.db), "vectors": index.count()}
+        got = {k: v for k, v in {**counts(store.db), "vectors": index.count()}.items() if k in manifest["counts"]}
     finally:
         store.close()
     if got != manifest["counts"]:

@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kb import cli_work
 from kb.errors import KBError
 from kb.search import MODES
 from kb.store import MARKINGS
+from kb.users import ROLES
 
 EXAMPLES = """examples:
   kb ingest corpus/
@@ -73,13 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--extended", action="store_true", help="count the public-interest extension (40 working days)")
     t.add_argument("--today", help="judge 'days left' as of this date (default: today)")
     t.add_argument("--json", action="store_true")
+    cli_work.add_foi(fs)
 
     s = sub.add_parser("users", help="people who may log in to the app", epilog="examples:\n  kb users add 'Jane Davies' --role editor\n"
                        "  echo \"$PASSWORD\" | kb users add viewer1 --role viewer\n  kb users list", formatter_class=argparse.RawDescriptionHelpFormatter)
     us = s.add_subparsers(dest="users_command", metavar="ACTION")
     t = us.add_parser("add", help="add a user (or change a user's role and password); the password is asked for, or read from standard input")
     t.add_argument("name")
-    t.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    t.add_argument("--role", required=True, choices=list(ROLES))
     t.add_argument("--clearance", choices=MARKINGS, default=MARKINGS[0],
                    help=f"the highest protective marking the user may read (default {MARKINGS[0]})")
     us.add_parser("list", help="names, roles and clearances")
@@ -149,10 +152,16 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--parent", help="for a lettered part: its recommendation's ref")
     t.add_argument("--version", type=int, help="the version you read (kb recs shows it as v3, --json as 'version'): "
                                                 "a change someone else made since is refused, as in the app")
+    t.add_argument("--evidence", metavar="CHUNK_ID", help="with --status complete: the passage that shows it (a chunk_id from kb search --json)")
+    t.add_argument("--why", help="with --due: the reason the due date changes")
+    t.add_argument("--agreed-by", dest="agreed_by", help="with --due: who agreed the revised date")
+    cli_work.add_verify(rs, _rec_target)
     t = rs.add_parser("export", help="write the register to FILE.csv or FILE.xlsx")
     t.add_argument("file")
     _rec_target(rs.add_parser("related", help="recommendations from other reports most alike in meaning"))
     _rec_target(rs.add_parser("history", help="every change and what each document said"))
+    cli_work.add_dashboard(sub)
+    cli_work.add_report(sub)
     sub.add_parser("stats", help="counts of documents, chunks and vectors", epilog="example: kb stats")
     sub.add_parser("config", help="every setting with its environment variable and default", epilog="example: kb config")
     sub.add_parser("serve", help="run the web app (same as: python app.py)", epilog="example: KB_PORT=8080 kb serve")
@@ -297,13 +306,17 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
     if args.recs_command == "set":
         before = kb.recommendation(args.ref, args.doc, args.ordinal, args.parent)
         row = kb.set_recommendation(args.ref, args.doc, args.by, status=args.status, owner=args.owner, due=args.due, note=args.note,
-                                    ordinal=args.ordinal, parent=args.parent, expected_version=args.version)
-        print(f"{row['ref']} ({row['doc']}): {row['status']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
-              f"due {row['due'] or row['deadline'] or '-'}, now v{row['version']}")
+                                    ordinal=args.ordinal, parent=args.parent, expected_version=args.version, evidence=args.evidence,
+                                    why=args.why, agreed_by=args.agreed_by)
+        revised = f" (originally {row['original_due']})" if row["original_due"] and row["original_due"] != row["due"] else ""
+        print(f"{row['ref']} ({row['doc']}): {row['status_label']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
+              f"due {row['due'] or row['deadline'] or '-'}{revised}, now v{row['version']}")
         if args.version is None and before["status_source"] == "confirmed" and before["status_by"] != args.by:
             print(f"  it was {before['status']} (confirmed by {before['status_by']} at {before['status_at']}, v{before['version']}); "
                   f"pass --version to refuse a change made since you looked")
         return 0
+    if args.recs_command == "verify":
+        return cli_work.verify(kb, args)
     if args.recs_command == "export":
         n = kb.export_recommendations(args.file, today=today)
         print(f"wrote {n} recommendations to {args.file}")
@@ -334,7 +347,7 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
             continue
         late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
         ref = f"{r['parent']}{r['ref']}" if r["parent"] else (r["ref"] or "-")
-        print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status']:<14} {r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
+        print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status_label']:<32} {r['due'] or r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
     if not args.json:
         print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")
     return 0
@@ -366,6 +379,10 @@ def _foi(kb: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from datetime import date
 
+    if args.foi_command == "log":
+        return cli_work.foi_log(kb, args)
+    if args.foi_command == "stats":
+        return cli_work.foi_stats(kb, args)
     if args.foi_command == "due":
         c = kb.foi_due(args.received, args.clarified, date.fromisoformat(args.today) if args.today else None, args.extended)
         if args.json:
@@ -523,6 +540,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in kb.delete(args.name):
                 print(f"removed {path}")
             return 0
+        if args.command == "dashboard":
+            return cli_work.dashboard(kb, args)
+        if args.command == "report":
+            return cli_work.report(kb, args)
         if args.command == "stats":
             print(json.dumps(kb.stats(), indent=2))
             return 0

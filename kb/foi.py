@@ -35,6 +35,19 @@ def save(tx: sqlite3.Connection, doc_name: str, record: FoiRecord, located: list
                    [(doc_id, q.n, q.question, q.answer, json.dumps(q.exemptions), cid, page) for q, (cid, page) in zip(record.questions, located)])
 
 
+def set_record(tx: sqlite3.Connection, doc_name: str, reference: str, received: str, disclosed: str | None, outcome: str,
+               exemptions: list[str]) -> None:
+    """The FOI log knows a response's reference, dates, outcome and exemptions: its disclosure document's
+    record carries them, whatever the reader made of the text (a record is made if it found none)."""
+    row = tx.execute("SELECT id FROM documents WHERE name = ? ORDER BY id DESC LIMIT 1", (doc_name,)).fetchone()
+    if row is None:
+        return
+    tx.execute("""INSERT INTO foi_records (doc_id, reference, received, disclosed, outcome, exemptions) VALUES (?,?,?,?,?,?)
+                  ON CONFLICT(doc_id) DO UPDATE SET reference=excluded.reference, received=excluded.received, disclosed=excluded.disclosed,
+                  outcome=excluded.outcome, exemptions=excluded.exemptions""",
+               (row[0], reference, received, disclosed, outcome, json.dumps(exemptions)))
+
+
 def split_request(text: str) -> list[str]:
     """A pasted request split into its questions (numbered items, "Q1", or sentences ending "?")."""
     text = text.strip()
@@ -220,4 +233,4 @@ def due(received: str, clarified: str | None = None, today: date | None = None, 
                  today=today.isoformat(), working_days_left=left, status=status, skipped_holidays=skipped)
 
 
-__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "save", "split_request"]
+__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "save", "set_record", "split_request"]

@@ -31,6 +31,7 @@ from kb.rerank import SentenceVectors
 from kb.search import ForcesNamed, Hit, Searcher
 from kb.store import MARKINGS, Filters, Store, markings_up_to
 from kb.tracker import Tracker
+from kb.workflow import Workflow
 from kb.users import PermissionDeniedError, Users
 from kb.vectors import VectorIndex
 
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 
 # every action the audit log records: the app's filter offers these, and nothing else is written
-AUDIT_ACTIONS = ("search", "ask", "foi precedents", "draft", "register change", "export register", "ingest", "delete", "prune",
-                 "read again", "correct document", "backup", "restore", "mark", "add user")
+AUDIT_ACTIONS = ("search", "ask", "foi precedents", "draft", "register change", "verify", "export register", "ingest", "delete", "prune",
+                 "read again", "correct document", "backup", "restore", "mark", "add user", "foi log", "export FOI", "board report")
 
 
 class _OnFirstUse:
@@ -70,6 +71,7 @@ class KB:
         self._glossaries: dict[Any, Glossary] = {}  # shared by views: one per (markings, documents version)
         self.user: str | None = None  # None: the console (trusted, every marking)
         self.markings: tuple[str, ...] = ()  # the markings this reader may see (empty: all)
+        self._workflow: Workflow | None = None
 
     # --- who is reading ---------------------------------------------------------------------
     def as_user(self, name: str | None) -> KB:
@@ -83,6 +85,7 @@ class KB:
             self._sentences = SentenceVectors(self.embedder)
         self._forces_named()  # made here so that every view shares it
         view = copy.copy(self)
+        view._workflow = None  # the view's own: its reads and audit entries are the user's
         view.user = name
         view.markings = () if name is None or not self.users.any() else markings_up_to(self.users.clearance(name))
         return view
@@ -485,16 +488,27 @@ class KB:
         """Register rows, filtered; ``today`` fixes the date overdue is judged against."""
         return self.tracker.rows(status=status, overdue=overdue, doc=doc, today=today)
 
+    @property
+    def workflow(self) -> Workflow:
+        """The dashboard, verifying a complete, the FOI request log and the board report (this view's)."""
+        if self._workflow is None:
+            self._workflow = Workflow(self)
+        return self._workflow
+
     def set_recommendation(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
                            note: str | None = None, ordinal: int | None = None, parent: str | None = None,
-                           expected_version: int | None = None, as_user: str | None = None) -> dict[str, Any]:
+                           expected_version: int | None = None, as_user: str | None = None, evidence: str | None = None,
+                           why: str | None = None, agreed_by: str | None = None) -> dict[str, Any]:
         """A person's change to a recommendation (recorded in its history with their name).
 
+        A complete is proposed with ``evidence`` (a chunk id) or a ``note`` and then awaits someone
+        else's verification (``workflow.verify``); a changed due date needs ``why`` and ``agreed_by``.
         ``as_user`` is the logged-in user of the app: their role must allow editing."""
         self._require(as_user, "edit")
         row = self.tracker.set(ref, doc, by, status=status, owner=owner, due=due, note=note, ordinal=ordinal, parent=parent,
-                               expected_version=expected_version)
-        changed = {k: v for k, v in (("status", status), ("owner", owner), ("due", due), ("note", note)) if v is not None}
+                               expected_version=expected_version, evidence=evidence, why=why, agreed_by=agreed_by)
+        changed = {k: v for k, v in (("status", status), ("owner", owner), ("due", due), ("note", note), ("evidence", evidence),
+                                      ("why", why), ("agreed_by", agreed_by)) if v is not None}
         self._audit("register change", f"{doc} {ref}: {json.dumps(changed, ensure_ascii=False)}")
         return row
 

@@ -243,6 +243,67 @@ MIGRATIONS: list[str] = [
     ALTER TABLE chunks ADD COLUMN passage TEXT NOT NULL DEFAULT '';
     ALTER TABLE chunks ADD COLUMN passage_end INTEGER;
     """,
+    # 11: verified closure of recommendations (a complete is proposed, then verified or sent back by
+    # someone else), a revised due date kept beside the original with its reason; the verifier role
+    # (SQLite cannot change a CHECK: the users table is rebuilt); the FOI request log and its
+    # append-only events (no requester's name or contact details are ever stored)
+    """
+    ALTER TABLE recommendations ADD COLUMN verification TEXT NOT NULL DEFAULT '';
+    ALTER TABLE recommendations ADD COLUMN proposed_by TEXT;
+    ALTER TABLE recommendations ADD COLUMN proposed_at TEXT;
+    ALTER TABLE recommendations ADD COLUMN proposed_from TEXT;
+    ALTER TABLE recommendations ADD COLUMN verified_by TEXT;
+    ALTER TABLE recommendations ADD COLUMN verified_at TEXT;
+    ALTER TABLE recommendations ADD COLUMN original_due TEXT;
+    ALTER TABLE recommendations ADD COLUMN due_why TEXT;
+    ALTER TABLE recommendations ADD COLUMN due_agreed_by TEXT;
+    UPDATE recommendations SET verification = 'awaiting', proposed_by = status_by, proposed_at = status_at WHERE status = 'complete';
+    CREATE TABLE users_new (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'verifier', 'admin')),
+        salt BLOB NOT NULL,
+        hash BLOB NOT NULL,
+        n INTEGER NOT NULL,
+        r INTEGER NOT NULL,
+        p INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        clearance TEXT NOT NULL DEFAULT 'OFFICIAL'
+    );
+    INSERT INTO users_new (name, role, salt, hash, n, r, p, created_at, clearance)
+        SELECT name, role, salt, hash, n, r, p, created_at, clearance FROM users;
+    DROP TABLE users;
+    ALTER TABLE users_new RENAME TO users;
+    CREATE TABLE foi_requests (
+        ref TEXT PRIMARY KEY,
+        received TEXT NOT NULL,
+        request TEXT NOT NULL,
+        officer TEXT,
+        precedents TEXT NOT NULL DEFAULT '[]',
+        removed TEXT NOT NULL DEFAULT '[]',
+        logged_by TEXT NOT NULL,
+        logged_at TEXT NOT NULL
+    );
+    CREATE TRIGGER foi_requests_append_only_update BEFORE UPDATE ON foi_requests
+        BEGIN SELECT RAISE(ABORT, 'the FOI log is append-only'); END;
+    CREATE TRIGGER foi_requests_append_only_delete BEFORE DELETE ON foi_requests
+        BEGIN SELECT RAISE(ABORT, 'the FOI log is append-only'); END;
+    CREATE TABLE foi_events (
+        id INTEGER PRIMARY KEY,
+        ref TEXT NOT NULL REFERENCES foi_requests(ref),
+        kind TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        outcome TEXT,
+        exemptions TEXT NOT NULL DEFAULT '[]',
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX foi_events_ref ON foi_events(ref);
+    CREATE TRIGGER foi_events_append_only_update BEFORE UPDATE ON foi_events
+        BEGIN SELECT RAISE(ABORT, 'the FOI log is append-only'); END;
+    CREATE TRIGGER foi_events_append_only_delete BEFORE DELETE ON foi_events
+        BEGIN SELECT RAISE(ABORT, 'the FOI log is append-only'); END;
+    """,
 ]
 
 # Protective markings, lowest first: a user cleared to one sees it and every marking below it.

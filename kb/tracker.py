@@ -18,13 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from ingest.status import STATUSES
+from kb import closure
+from kb.closure import history
 from kb.errors import KBError, NotFoundError
+from kb.labels import status_label
 from kb.store import Filters, Store, now
 
+# not overdue: complete (proposed or verified; a proposal awaits a verifier, not the owner), or no longer applicable
 CLOSED = ("complete", "not_applicable", "superseded")
 EXTRACTION = "extraction"
-EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "overdue", "days_overdue",
-                  "status", "status_source", "status_by", "status_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
+EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "original_due", "due_why",
+                  "due_agreed_by", "overdue", "days_overdue", "status", "status_label", "verification", "closed", "status_source", "status_by",
+                  "status_at", "proposed_by", "verified_by", "verified_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
 
 
 class ConflictError(KBError):
@@ -89,12 +94,13 @@ def sync(tx: sqlite3.Connection, doc: str, doc_date: str | None, extracted: list
             tx.execute(
                 """INSERT INTO recommendations (key, doc, doc_date, report, type, ref, ordinal, parent, seq, text, addressee, deadline,
                    deadline_text, theme, response, chunk_id, page, status, status_source, status_evidence, status_doc, status_chunk,
-                   status_page, status_by, status_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   status_page, status_by, status_at, updated_at, verification, proposed_by, proposed_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (e.key, doc, doc_date, f["report"], f["type"], f["ref"], f["ordinal"], f["parent"], f["seq"], f["text"], f["addressee"],
                  f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"], e.status, "extracted", e.quote,
-                 doc, e.chunk_id, e.page, EXTRACTION, at, at),
+                 doc, e.chunk_id, e.page, EXTRACTION, at, at, _awaiting(e.status), *((EXTRACTION, at) if e.status == "complete" else (None, None))),
             )
-            _history(tx, e.key, EXTRACTION, "status", None, e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d" if e.quote else f"no response found in {doc}")
+            history(tx, e.key, EXTRACTION, "status", None, e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d" if e.quote else f"no response found in {doc}")
             continue
         if not newer:
             continue  # an older document: its statement joins the timeline only
@@ -106,9 +112,16 @@ def sync(tx: sqlite3.Connection, doc: str, doc_date: str | None, extracted: list
         )
         if row["status_source"] == "extracted" and (row["status"] != e.status or row["status_evidence"] != e.quote):
             tx.execute("""UPDATE recommendations SET status=?, status_evidence=?, status_doc=?, status_chunk=?, status_page=?, status_at=?,
-                          version=version+1 WHERE key=?""", (e.status, e.quote, doc, e.chunk_id, e.page, at, e.key))
+                          verification=?, proposed_by=?, proposed_at=?, version=version+1 WHERE key=?""",
+                       (e.status, e.quote, doc, e.chunk_id, e.page, at, _awaiting(e.status),
+                        *((EXTRACTION, at) if e.status == "complete" else (None, None)), e.key))
             if row["status"] != e.status:
-                _history(tx, e.key, EXTRACTION, "status", row["status"], e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d")
+                history(tx, e.key, EXTRACTION, "status", row["status"], e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d")
+
+
+def _awaiting(status: str) -> str:
+    """A document saying "complete" proposes it: it awaits a person's verification."""
+    return "awaiting" if status == "complete" else ""
 
 
 def _drop_orphans(tx: sqlite3.Connection, doc: str, keep: set[str]) -> None:
@@ -119,18 +132,13 @@ def _drop_orphans(tx: sqlite3.Connection, doc: str, keep: set[str]) -> None:
         others = tx.execute("SELECT COUNT(*) FROM rec_statements WHERE rec_key = ? AND doc != ?", (row["key"], doc)).fetchone()[0]
         if not others and row["status_source"] != "confirmed":
             tx.execute("DELETE FROM recommendations WHERE key = ?", (row["key"],))
-            _history(tx, row["key"], EXTRACTION, "removed", None, None, f"no longer found in {doc}")
+            history(tx, row["key"], EXTRACTION, "removed", None, None, f"no longer found in {doc}")
 
 
 def forget_document(tx: sqlite3.Connection, doc: str) -> None:
     """A document was deleted: drop its statements, and rows only it supported (confirmed rows stay)."""
     tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
     _drop_orphans(tx, doc, set())
-
-
-def _history(tx: sqlite3.Connection, key: str, by: str, field: str, old: Any, new: Any, why: str | None) -> None:
-    tx.execute("INSERT INTO rec_history (rec_key, at, by, field, old, new, why) VALUES (?,?,?,?,?,?,?)",
-               (key, now(), by, field, None if old is None else str(old), None if new is None else str(new), why))
 
 
 def _conflict(tx: sqlite3.Connection, row: sqlite3.Row) -> ConflictError:
@@ -236,6 +244,11 @@ class Tracker:
             "deadline_text": r["deadline_text"], "due": r["due"], "owner": r["owner"], "note": r["note"], "status_by": r["status_by"],
             "status_at": r["status_at"], "evidence_doc": r["status_doc"], "evidence_page": r["status_page"], "evidence_chunk": r["status_chunk"],
             "response": r["response"], "page": r["page"], "key": r["key"], "version": r["version"],
+            # closure: only a verified complete (or one no longer applicable or superseded) is closed
+            "verification": r["verification"], "status_label": status_label(r["status"], r["verification"]),
+            "closed": (r["status"] == "complete" and r["verification"] == "verified") or r["status"] in ("not_applicable", "superseded"),
+            "proposed_by": r["proposed_by"], "proposed_at": r["proposed_at"], "verified_by": r["verified_by"], "verified_at": r["verified_at"],
+            "original_due": r["original_due"], "due_why": r["due_why"], "due_agreed_by": r["due_agreed_by"],
         }
 
     def find(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> sqlite3.Row:
@@ -256,34 +269,75 @@ class Tracker:
         return rows[0]
 
     def set(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
-            note: str | None = None, ordinal: int | None = None, parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
-        """A person's change: each changed field appends to the history; a status becomes confirmed."""
+            note: str | None = None, ordinal: int | None = None, parent: str | None = None, expected_version: int | None = None,
+            evidence: str | None = None, why: str | None = None, agreed_by: str | None = None) -> dict[str, Any]:
+        """A person's change: each changed field appends to the history; a status becomes confirmed.
+
+        A complete is proposed with its ``evidence`` (a chunk id) or ``note`` and awaits verification
+        (kb.closure); a changed due date needs ``why`` and ``agreed_by``."""
         if not (by or "").strip():
             raise KBError("say who is making the change (--by NAME)")
         if status is not None and status not in STATUSES:
             raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
         due = _iso(due, "the due date")
         with self.store.transaction() as tx:
-            row = self.find(ref, doc, ordinal, parent)
-            row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
-            if expected_version is not None and row["version"] != expected_version:
-                raise _conflict(tx, row)
+            row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
             at, key = now(), row["key"]
-            changes = {"owner": owner, "due": due, "note": note}
-            for field, value in changes.items():
+            for field, value in (("owner", owner), ("note", note)):
                 if value is not None and value != row[field]:
                     tx.execute(f"UPDATE recommendations SET {field} = ? WHERE key = ?", (value, key))
-                    _history(tx, key, by, field, row[field], value, note if field != "note" else None)
-            if status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
-                tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=? WHERE key=?""",
-                           (status, by, at, key))
-                _history(tx, key, by, "status", row["status"], status, note)
+                    history(tx, key, by, field, row[field], value, note if field != "note" else None)
+            if due is not None:
+                closure.revise_due(tx, row, by, due, why, agreed_by)
+            if status == "complete" and (row["status"] != "complete" or row["status_source"] != "confirmed" or evidence or note):
+                if row["verification"] == "verified" and not evidence and not note:
+                    pass  # already verified complete: nothing to propose
+                else:
+                    closure.propose_complete(tx, row, by, closure.evidence_from(self.store, self.markings, evidence, note))
+            elif status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
+                tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=?, verification='',
+                              verified_by=NULL, verified_at=NULL WHERE key=?""", (status, by, at, key))
+                history(tx, key, by, "status", row["status"], status, note)
+            if status is not None:
                 tx.execute("UPDATE rec_statements SET proposal = CASE WHEN status = ? THEN 'accepted' ELSE 'rejected' END WHERE rec_key = ? AND proposal = 'pending'",
                            (status, key))
             tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (at, key))
             fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (key,)).fetchone()
+        return self._shown(fresh)
+
+    def verify(self, ref: str, doc: str, by: str, reject: bool = False, why: str | None = None, ordinal: int | None = None,
+               parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """Verify a proposed complete, or send it back with a reason (kb.closure.verify)."""
+        if not (by or "").strip():
+            raise KBError("say who is verifying (--by NAME)")
+        with self.store.transaction() as tx:
+            row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
+            closure.verify(tx, row, by.strip(), reject=reject, why=why)
+            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (now(), row["key"]))
+            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+        return self._shown(fresh)
+
+    def _fresh(self, tx: sqlite3.Connection, ref: str, doc: str, ordinal: int | None, parent: str | None,
+               expected_version: int | None) -> sqlite3.Row:
+        """The row a person means, read inside the transaction; refused if it changed since they read it."""
+        row = self.find(ref, doc, ordinal, parent)
+        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+        if expected_version is not None and row["version"] != expected_version:
+            raise _conflict(tx, row)
+        return row
+
+    def _shown(self, fresh: sqlite3.Row) -> dict[str, Any]:
         shown = self._visible(fresh)
         return self._row(shown if shown is not None else fresh, date.today())
+
+    def changes(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The newest changes people made to the register (not what ingests proposed), newest first."""
+        rows = self.store.db.execute(
+            """SELECT h.at, h.by, h.field, h.old, h.new, h.why, r.ref, r.parent, r.type, r.ordinal, r.doc, r.report, r.status_doc
+               FROM rec_history h JOIN recommendations r ON r.key = h.rec_key WHERE h.by != ? ORDER BY h.id DESC LIMIT ?""",
+            (EXTRACTION, limit * 3)).fetchall()
+        hidden = self.hidden
+        return [dict(r) for r in rows if r["doc"] not in hidden][:limit]
 
     def history(self, key: str) -> list[dict[str, Any]]:
         """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
@@ -317,7 +371,7 @@ class Tracker:
                 with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM makes Excel read UTF-8
                     writer = csv.writer(f)
                     writer.writerow(EXPORT_COLUMNS)
-                    writer.writerows([[_cell(v) for v in row] for row in values])
+                    writer.writerows([[safe_cell(v) for v in row] for row in values])
             else:
                 _write_xlsx(target, values)
         except OSError as exc:
@@ -325,7 +379,7 @@ class Tracker:
         return len(rows)
 
 
-def _cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Spreadsheet-safe text: a value starting with = + - @ is not run as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -344,7 +398,7 @@ def _write_xlsx(target: Path, values: list[list[Any]]) -> None:
         cell.font = Font(bold=True)
     red = PatternFill("solid", fgColor="F8CBAD")
     for row in values:
-        ws.append([_cell(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
         if row[EXPORT_COLUMNS.index("overdue")]:
             for cell in ws[ws.max_row]:
                 cell.fill = red

@@ -12,8 +12,10 @@ import re
 from kb.errors import KBError
 from kb.store import MARKINGS, Store, now
 
-ROLES = ("viewer", "editor", "admin")
-CAN = {"read": ROLES, "edit": ("editor", "admin"), "upload": ("editor", "admin"), "delete": ("editor", "admin"), "admin": ("admin",)}
+ROLES = ("viewer", "editor", "verifier", "admin")
+# a verifier reads, and verifies (or sends back) a complete someone else proposed; an admin may do everything
+CAN = {"read": ROLES, "edit": ("editor", "admin"), "upload": ("editor", "admin"), "delete": ("editor", "admin"), "admin": ("admin",),
+       "verify": ("verifier", "admin"), "foi": ("editor", "admin")}
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms a check here, 16 MB of memory
 
 
@@ -84,5 +86,6 @@ class Users:
             return
         role = self.role(user)
         if role not in CAN[action]:
-            what = doing or {"edit": "change recommendations", "upload": "add documents", "delete": "remove documents", "admin": "manage users"}.get(action, action)
+            what = doing or {"edit": "change recommendations", "upload": "add documents", "delete": "remove documents", "admin": "manage users",
+                    "verify": "verify a completed recommendation", "foi": "change the FOI request log"}.get(action, action)
             raise PermissionDeniedError(f"{user} ({role or 'unknown user'}) may not {what}: ask an editor or admin")

@@ -104,8 +104,11 @@ def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
     assert "part J of 8" in details and "Overdue by" in details and "History:" in details and current == "not_started"
     with pytest.raises(gr.Error, match="your name"):
         app.rec_save(selected, "in_progress", "DCI Test", "", "", "  ")
-    saved = app.rec_save(selected, "in_progress", "DCI Test", "2027-01-31", "Demand review commissioned", "Test User")
-    assert "in_progress" in saved and "Test User" in saved
+    with pytest.raises(gr.Error, match="needs the reason"):
+        app.rec_save(selected, "in_progress", "DCI Test", "2027-01-31", "Demand review commissioned", "Test User")
+    saved = app.rec_save(selected, "in_progress", "DCI Test", "2027-01-31", "Demand review commissioned", "Test User", None,
+                         "the demand review moved", "ACC Test")
+    assert "In progress" in saved and "Test User" in saved
     details, *_ = app.rec_details_at(app.rec_table("all", False, "")[1], next(n for n, r in enumerate(app.rec_table("all", False, "")[1]) if r["ref"] == "J"))
     assert "Test User" in details and "not_started \u2192 in_progress" in details
     with pytest.raises(gr.Error):

@@ -576,7 +576,7 @@ def test_two_editors_the_second_save_is_refused(fresh_kb: KB, tmp_path: Path, em
     row = other.recommendations()[0]
     assert row["owner"] == "DCI Smith" and row["status"] == first["status"] and row["version"] == first["version"] + 1
     # after reloading, the second editor's save goes through
-    other.set_recommendation(row["ref"], "vetting.txt", by="B. Evans", status="complete", expected_version=row["version"])
+    other.set_recommendation(row["ref"], "vetting.txt", by="B. Evans", status="complete", note="audit seen", expected_version=row["version"])
     assert fresh_kb.recommendations()[0]["status_by"] == "B. Evans"
     print(f"\nrefused: {refused.value}")
 
@@ -627,7 +627,8 @@ def test_the_app_refuses_a_stale_save(fresh_kb: KB, tmp_path: Path, embedder: Em
         _, selected, *_ = app.rec_details_at(rows, 0)
         assert selected is not None
         # ...while someone in another process saves the same recommendation
-        fresh_kb.set_recommendation(selected["ref"], "vetting.txt", by="E. Morgan", status="complete", expected_version=selected["version"])
+        fresh_kb.set_recommendation(selected["ref"], "vetting.txt", by="E. Morgan", status="complete", note="audit seen",
+                                    expected_version=selected["version"])
         with pytest.raises(gr.Error, match=r"changed by E\. Morgan at .+: reload"):
             app.rec_save(selected, "not_started", "", "", "", "F. Powell")
         assert other.recommendations()[0]["status"] == "complete"

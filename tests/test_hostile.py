@@ -187,6 +187,9 @@ REVIEWED = {  # handler -> the HTML and Markdown components it fills, each check
     "do_draft": {"Markdown:draft-view"}, "do_reingest": {"Markdown:doc-result"}, "do_delete": {"Markdown:doc-result"},
     "do_correct": {"Markdown:doc-result"},  # tests/test_corrections.py: a hostile corrected title shows as text
     "do_upload": {"Markdown:upload-result"}, "status": {"Markdown:None"},
+    # test_dashboard_closure_and_foi_log_show_markup_as_text (pick shows the same describe() as log_request)
+    "show": {"Markdown:dash-summary"}, "verify": {"Markdown:rec-saved"}, "send_back": {"Markdown:rec-saved"},
+    "log_request": {"Markdown:log-details"}, "pick": {"Markdown:log-details"}, "add_event": {"Markdown:log-details"},
 }
 
 
@@ -256,12 +259,37 @@ def test_register_table_details_and_history_show_markup_as_text(in_app: KB) -> N
     text = inert_markdown(details)
     shows_markup_as_text(text)
     assert MD_LINK in text and MD_IMG_RELATIVE in text  # Markdown link and image syntax shown, not followed
-    saved = app.rec_save(selected, "in_progress", f"DCI {IMG}", "2027-05-01", f"Checked {SCRIPT} {MD_IMG_RELATIVE}", f"Tester {MD_LINK}")
+    saved = app.rec_save(selected, "in_progress", f"DCI {IMG}", "2027-05-01", f"Checked {SCRIPT} {MD_IMG_RELATIVE}", f"Tester {MD_LINK}",
+                         None, f"moved {SCRIPT}", f"ACC {IMG}")
     assert "Saved" in inert_markdown(saved) and MD_LINK in inert_markdown(saved)
     rows = app.rec_table("all", False, "", "Xylophant")[1]
     details = app.rec_reselect(rows, selected)[0]
     text = inert_markdown(details)
     assert f"DCI {IMG}" in text and f"Checked {SCRIPT}" in text and MD_IMG_RELATIVE in text  # the history, as text
+
+
+def test_dashboard_closure_and_foi_log_show_markup_as_text(in_app: KB) -> None:
+    from ui import closure, dashboard, foi_log
+
+    def selected_rec() -> dict[str, Any]:
+        rows = app.rec_table("all", False, "", "Xylophant")[1]
+        return app.rec_details_at(rows, next(n for n, r in enumerate(rows) if r["doc"] == REPORT and r["ref"] == "2"))[1]
+
+    app.rec_save(selected_rec(), "complete", "", "", f"Seen {SCRIPT} {IMG} {MD_IMG_RELATIVE}", f"Proposer {MD_LINK}")
+    back = inert_markdown(closure.send_back(selected_rec(), f"Checker {SCRIPT} {MD_LINK}", f"why {IMG}"))
+    assert "Sent back" in back
+    details = inert_markdown(app.rec_details_at(app.rec_table("all", False, "", "Xylophant")[1], 0)[0])
+    assert "<script>" in details or "Xylophant" in details
+    app.rec_save(selected_rec(), "complete", "", "", f"Seen again {SCRIPT}", f"Proposer {MD_LINK}")
+    verified = inert_markdown(closure.verify(selected_rec(), f"Checker {SCRIPT} {MD_LINK}", ""))
+    assert "Verified by Checker <script>window." in verified and MD_LINK in verified
+    assert "recommendations tracked" in inert_markdown(dashboard.show()[0])
+    text = inert_markdown(foi_log.log_request(f"FOI {IMG}", "2026-11-02", f"How many Xylophant {SCRIPT} {IMG} {MD_LINK} {MD_IMG_RELATIVE}?",
+                                              f"Officer {IMG}", None, f"Me {MD_LINK}")[0])
+    shows_markup_as_text(text)
+    assert MD_LINK in text and MD_IMG_RELATIVE in text
+    text = inert_markdown(foi_log.add_event(f"FOI {IMG}", 0, "assigned", "2026-11-03", f"Officer {SCRIPT} {IMG}", "", "", "", "Me")[0])
+    shows_markup_as_text(text)
 
 
 def test_draft_shows_markup_as_text(in_app: KB) -> None:
@@ -582,8 +610,9 @@ def test_no_script_runs_in_the_browser(served_hostile: str, browser_kit: Any, ho
         page.on("request", on_request)
         try:
             page.goto(served_hostile, wait_until="load")
-            page.wait_for_selector("#query", timeout=60000)
+            page.wait_for_selector("#dash-summary", timeout=60000)
             page.wait_for_timeout(1500)
+            page.get_by_role("tab", name="Search", exact=True).click()
 
             def box(elem: str) -> Any:
                 return page.locator(f"#{elem} textarea, #{elem} input").first
@@ -601,7 +630,7 @@ def test_no_script_runs_in_the_browser(served_hostile: str, browser_kit: Any, ho
             page.click("#open-button")
             page.wait_for_selector("#document-view mark#cited", timeout=30000)
 
-            page.get_by_role("tab", name="FOI").click()
+            page.get_by_role("tab", name="FOI", exact=True).click()
             box("foi-request").fill(f"1. How many Xylophant checks were made? {SCRIPT}")
             page.click("#foi-button")
             page.wait_for_selector("#foi-precedents :text('555/2026')", timeout=60000)

@@ -67,7 +67,8 @@ def test_overdue_on_a_given_day(corpus_kb: KB) -> None:
 def test_confirmed_status_survives_reingest_and_history_shows_every_change(fresh_kb: KB, tmp_path: Path) -> None:
     doc = _write(tmp_path / "vetting.txt", RESPONSE_V1)
     fresh_kb.ingest([doc])
-    row = fresh_kb.set_recommendation("1", "vetting.txt", by="A. Jones", status="complete", owner="DCI Smith", due="2026-12-31", note="Audit report seen")
+    row = fresh_kb.set_recommendation("1", "vetting.txt", by="A. Jones", status="complete", owner="DCI Smith", due="2026-12-31", note="Audit report seen",
+                                     why="the audit was rescheduled", agreed_by="ACC Jones")
     assert row["status"] == "complete" and row["status_source"] == "confirmed" and row["owner"] == "DCI Smith"
     # the document changes and is re-ingested: the person's status stands
     _write(doc, RESPONSE_V1.replace("Work is underway to review the vetting procedures.", "The review remains ongoing."))
@@ -78,7 +79,7 @@ def test_confirmed_status_survives_reingest_and_history_shows_every_change(fresh
     fields = [(e["by"], e["field"], e["old"], e["new"]) for e in h["history"]]
     assert fields[0] == ("extraction", "status", None, "in_progress")
     assert ("A. Jones", "status", "in_progress", "complete") in fields
-    assert ("A. Jones", "owner", None, "DCI Smith") in fields and ("A. Jones", "due", None, "2026-12-31") in fields
+    assert ("A. Jones", "owner", None, "DCI Smith") in fields and ("A. Jones", "due", "2026-10-31", "2026-12-31") in fields
     # what the re-ingested document says differs from the confirmed status: a proposal for a person
     assert h["statements"][0]["proposal"] == "pending" and h["statements"][0]["status"] == "in_progress"
 
@@ -112,7 +113,7 @@ def test_history_is_append_only(fresh_kb: KB, tmp_path: Path) -> None:
 
 def test_deleting_a_document_keeps_what_people_confirmed(fresh_kb: KB, tmp_path: Path) -> None:
     fresh_kb.ingest([_write(tmp_path / "v.txt", RESPONSE_V1)])
-    fresh_kb.set_recommendation("1", "v.txt", by="C. Hughes", status="complete")
+    fresh_kb.set_recommendation("1", "v.txt", by="C. Hughes", status="complete", note="review report seen")
     fresh_kb.delete("v.txt")
     rows = fresh_kb.recommendations()
     assert [(r["ref"], r["status"]) for r in rows] == [("1", "complete")]

@@ -47,7 +47,7 @@ def test_roles_are_enforced_in_the_facade(fresh_kb: KB, tmp_path: Path) -> None:
         fresh_kb.delete(CSA, as_user="viewer1")
     with pytest.raises(PermissionDeniedError, match="unknown user"):
         fresh_kb.set_recommendation("A", CSA, by="ghost", status="complete", as_user="ghost")
-    row = fresh_kb.set_recommendation("A", CSA, by="editor1", status="complete", as_user="editor1")
+    row = fresh_kb.set_recommendation("A", CSA, by="editor1", status="complete", note="KIRAT audit seen", as_user="editor1")
     assert row["status_by"] == "editor1"
 
 
