@@ -19,7 +19,7 @@ from kb.answer import Answer
 from kb.errors import KBError
 from kb.search import MODES, Hit, terms
 from ingest.status import STATUSES
-from kb.labels import STATUS_LABELS
+from kb.labels import STATUS_LABELS, value_label
 from kb.service import AUDIT_ACTIONS, KB
 from ui import closure, dashboard, foi_log
 from ui.common import _state, get_kb, kb_for, md_text, shows_errors, user_error, user_of  # noqa: F401  (the app's shared state and helpers)
@@ -210,8 +210,9 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
         raise user_error(exc) from exc
     e_ = md_text  # every value below comes from a document or a person: shown as text, never as Markdown
     lines = [f"### {e_(r['report'] or '')}: {'part ' + e_(r['ref']) + ' of ' + e_(r['parent']) if r['parent'] else 'Recommendation ' + e_(r['ref'])}",
-             f"**Status:** {e_(r['status_label'])} ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})"
-             + (f" · proposed by {e_(r['proposed_by'])}" if r["verification"] == "awaiting" and r["proposed_by"] else "")
+             f"**Status:** {e_(r['status_label'])}"
+             + (f" (proposed by {e_(r['proposed_by'] if r['proposed_by'] != 'extraction' else 'a document')})" if r["verification"] == "awaiting"
+                else f" ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})")
              + (f" · verified by {e_(r['verified_by'])} on {e_((r['verified_at'] or '')[:10])}" if r["verification"] == "verified" else "")
              + f" · **Deadline:** {e_(r['deadline'] or 'none stated')}{' (' + e_(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
              + (f" · **Due:** {e_(r['due'])}" if r["due"] and r["due"] != r["deadline"] else "")
@@ -219,14 +220,14 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
              + (f" · **Overdue by {e_(r['days_overdue'])} days**" if r["overdue"] else ""),
              f"**Addressee:** {e_(r['addressee'] or '-')} · **Theme:** {e_(r['theme'] or '-')} · **Owner:** {e_(r['owner'] or '-')}",
              f"\n**Recommendation:** {e_(r['text'])}",
-             f"\n**Evidence for the status:** \u201c{e_(r['status_evidence'] or 'no response found')}\u201d ({e_(r['evidence_doc'] or '-')})",
+             f"\n**Evidence for the status:** \u201c{e_(r['status_evidence'] or 'no response found')}\u201d ({e_(r['evidence_doc'] or ('a note' if r['status_evidence'] else '-'))})",
              f"\n**Response:** {e_(_short(r['response'], 1200))}", "\n**What each document said:**"]
     for s in h["statements"]:
         flag = f" — **proposed update ({e_(s['proposal'])})**" if s["proposal"] != "none" else ""
-        lines.append(f"- {e_(s['doc_date'] or 'undated')} {e_(s['doc'])}: {e_(s['status'])}{flag}")
+        lines.append(f"- {e_(s['doc_date'] or 'undated')} {e_(s['doc'])}: {e_(STATUS_LABELS.get(s['status'], s['status']))}{flag}")
     lines.append("\n**History:**")
     for e in h["history"]:
-        lines.append(f"- {e_(e['at'])} {e_(e['by'])}: {e_(e['field'])} {e_(e['old'] or '-')} \u2192 {e_(e['new'] or '-')}"
+        lines.append(f"- {e_(e['at'])} {e_(e['by'])}: {e_(e['field'])} {e_(value_label(e['field'], e['old']))} \u2192 {e_(value_label(e['field'], e['new']))}"
                      + (f" ({e_(e['why'][:200])})" if e["why"] else ""))
     return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
 

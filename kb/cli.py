@@ -14,6 +14,7 @@ from typing import Any
 
 from kb import cli_work
 from kb.errors import KBError
+from kb.labels import value_label
 from kb.search import MODES
 from kb.store import MARKINGS
 from kb.users import ROLES
@@ -335,10 +336,11 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
         print("What each document said:")
         for s in h["statements"]:
             flag = f" [proposed update: {s['proposal']}]" if s["proposal"] != "none" else ""
-            print(f"  {s['doc_date'] or 'undated'}  {s['doc']} p.{s['page'] or '-'}: {s['status']}{flag}  \u201c{s['quote'][:120]}\u201d")
+            print(f"  {s['doc_date'] or 'undated'}  {s['doc']} p.{s['page'] or '-'}: {value_label('status', s['status'])}{flag}  \u201c{s['quote'][:120]}\u201d")
         print("History:")
         for e in h["history"]:
-            print(f"  {e['at']}  {e['by']}: {e['field']} {e['old'] or '-'} -> {e['new'] or '-'}" + (f"  ({e['why']})" if e["why"] else ""))
+            print(f"  {e['at']}  {e['by']}: {e['field']} {value_label(e['field'], e['old'])} -> {value_label(e['field'], e['new'])}"
+                  + (f"  ({e['why']})" if e["why"] else ""))
         return 0
     rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today)
     for r in rows:

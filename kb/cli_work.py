@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from kb.foi_log import EVENT_KINDS, REVIEW_OUTCOMES
-from kb.labels import OUTCOME_LABELS
+from kb.labels import OUTCOME_LABELS, value_label
 
 
 def _me() -> str:
@@ -112,7 +112,7 @@ def dashboard(kb: Any, args: argparse.Namespace) -> int:
             print(f"  ... and {len(items) - 20} more (kb dashboard --json)")
     print(f"\nLatest changes: {len(d.latest_changes)}")
     for c in d.latest_changes:
-        print(f"  {c['at']} {c['by']}: {c['label']} ({c['doc']}) {c['field']} {c['old'] or '-'} -> {c['new'] or '-'}")
+        print(f"  {c['at']} {c['by']}: {c['label']} ({c['doc']}) {c['field']} {value_label(c['field'], c['old'])} -> {value_label(c['field'], c['new'])}")
     print(f"\nFOI: {d.foi_open} open, {len(d.foi_overdue)} overdue, {len(d.foi_due_this_week)} due in the next 7 days")
     for r in d.foi_overdue + d.foi_due_this_week:
         print(f"  {r['ref']}: {r['status_label']}, due {r['due']} ({r['days_label']}), officer {r['officer'] or 'not assigned'}")

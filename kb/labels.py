@@ -55,6 +55,18 @@ def row_status_label(row: dict[str, Any]) -> str:
     return status_label(row["status"], row.get("verification") or "")
 
 
+CHANGE_WORDS = {"verification": {"awaiting": "awaiting verification", "verified": "verified", "returned": "sent back"}}
+
+
+def value_label(field: str, value: str | None) -> str:
+    """A value in a recommendation's history as a person reads it ("In progress", "sent back"); "-" for none."""
+    if value in (None, ""):
+        return "-"
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    return CHANGE_WORDS.get(field, {}).get(value, value)
+
+
 def outcome_label(outcome: str | None) -> str:
     """How a person reads an FOI outcome."""
     return OUTCOME_LABELS.get(outcome or "unknown", (outcome or "").replace("_", " ").capitalize())

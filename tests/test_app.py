@@ -110,7 +110,7 @@ def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
                          "the demand review moved", "ACC Test")
     assert "In progress" in saved and "Test User" in saved
     details, *_ = app.rec_details_at(app.rec_table("all", False, "")[1], next(n for n, r in enumerate(app.rec_table("all", False, "")[1]) if r["ref"] == "J"))
-    assert "Test User" in details and "not_started \u2192 in_progress" in details
+    assert "Test User" in details and "Not started \u2192 In progress" in details
     with pytest.raises(gr.Error):
         app.rec_save(selected, "complete", "", "", "", "Someone Else")  # stale version: someone saved since
     chart = app.rec_chart()

@@ -232,6 +232,7 @@ def test_propose_complete_then_verify_as_a_second_user_refused_for_the_same_user
     admin.get_by_text("Verify a complete (verifier or admin; not the proposer)").click()
     admin.click("#rec-verify")
     admin.wait_for_selector("text=nobody verifies their own proposal", timeout=30000)
+    admin.locator("text=nobody verifies their own proposal").first.scroll_into_view_if_needed()
     shot(admin, "closure-refused-for-the-proposer")
     assert kb.recommendation(target["ref"], target["doc"], target["ordinal"], target["parent"])["verification"] == "awaiting"
     admin.close()

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from kb.dashboard import Dashboard
+from kb.labels import value_label
 from ui.common import kb_for, md_text, shows_errors, user_of
 
 REC_COLUMNS = ["Recommendation", "Report", "Status", "Owner", "Due", "Days"]
@@ -63,7 +64,7 @@ def show(request: gr.Request | None = None) -> tuple[Any, ...]:
 
     d = kb_for(request).workflow.dashboard()
     changes = pd.DataFrame([[c["at"][:16].replace("T", " "), c["by"], f"{c['label']} ({_short(c['doc'], 30)})",
-                             f"{c['field']}: {c['old'] or '-'} \u2192 {c['new'] or '-'}", _short(c["why"], 80)] for c in d.latest_changes],
+                             f"{c['field']}: {value_label(c['field'], c['old'])} \u2192 {value_label(c['field'], c['new'])}", _short(c["why"], 80)] for c in d.latest_changes],
                            columns=CHANGE_COLUMNS)
     return (summary(d), chart(d), _recs(d.overdue, "overdue"), _recs(d.due_soon, "left"), _recs(d.awaiting_verification, "proposed"), changes,
             _foi(d.foi_overdue + d.foi_due_this_week))
