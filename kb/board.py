@@ -82,7 +82,10 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[floa
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(9)
-    if widths:
+    if widths:  # Word reads the cells' widths, LibreOffice the grid's: both are set
+        table.autofit = False
+        for column, w in zip(table.columns, widths):
+            column.width = Cm(w)
         for row in table.rows:
             for cell, w in zip(row.cells, widths):
                 cell.width = Cm(w)

@@ -63,6 +63,16 @@ def evidence_from(store: Store, markings: tuple[str, ...], chunk_id: str | None,
     return Evidence(quote=quote, doc=found["doc"], chunk_id=found["id"], page=found["page"], note=note)
 
 
+def shown_why(why: str | None, hidden: set[str]) -> str | None:
+    """A history entry's reason as a reader sees it: evidence quoted from a document they may not
+    read is left out (its words and its name), the step itself stays."""
+    if not why or not hidden:
+        return why
+    if any(f"\u201d ({d}" in why for d in hidden):
+        return why.split(": \u201c", 1)[0]
+    return why
+
+
 def same_person(a: str | None, b: str | None) -> bool:
     """Whether two recorded names are one person (case and spacing aside)."""
     norm = lambda s: " ".join((s or "").lower().split())  # noqa: E731
@@ -111,7 +121,7 @@ def verify(tx: sqlite3.Connection, row: sqlite3.Row, by: str, reject: bool = Fal
         return
     tx.execute("""UPDATE recommendations SET status_source='confirmed', verification='verified', verified_by=?, verified_at=? WHERE key=?""",
                (by, at, row["key"]))
-    history(tx, row["key"], by, "verification", "awaiting", "verified", why or f"evidence accepted: {(row['status_evidence'] or '')[:200]}")
+    history(tx, row["key"], by, "verification", "awaiting", "verified", why or "evidence accepted")
 
 
 def revise_due(tx: sqlite3.Connection, row: sqlite3.Row, by: str, due: str, why: str | None, agreed_by: str | None) -> None:

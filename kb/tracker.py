@@ -337,7 +337,7 @@ class Tracker:
                FROM rec_history h JOIN recommendations r ON r.key = h.rec_key WHERE h.by != ? ORDER BY h.id DESC LIMIT ?""",
             (EXTRACTION, limit * 3)).fetchall()
         hidden = self.hidden
-        return [dict(r) for r in rows if r["doc"] not in hidden][:limit]
+        return [{**dict(r), "why": closure.shown_why(r["why"], hidden)} for r in rows if r["doc"] not in hidden][:limit]
 
     def history(self, key: str) -> list[dict[str, Any]]:
         """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
@@ -348,7 +348,7 @@ class Tracker:
         def from_hidden(why: str) -> bool:
             return any(why.startswith(f"proposed from {d}: ") or why == f"no response found in {d}" for d in hidden)
 
-        return [r for r in rows if not (r["by"] == EXTRACTION and from_hidden(r["why"] or ""))]
+        return [{**r, "why": closure.shown_why(r["why"], hidden)} for r in rows if not (r["by"] == EXTRACTION and from_hidden(r["why"] or ""))]
 
     def statements(self, key: str) -> list[dict[str, Any]]:
         """What each (visible) document said about a recommendation, newest document first, with any pending proposal."""

@@ -331,3 +331,29 @@ def test_the_same_flows_through_the_cli(work_kb: KB, tmp_path: Path) -> None:
     assert "Complete, awaiting verification" in text and "Overdue" in text
     board = _kb(home, "report", "board", str(tmp_path / "board.docx"), "--today", "2026-12-01")
     assert board.returncode == 0 and (tmp_path / "board.docx").stat().st_size > 10000
+
+
+def test_evidence_from_a_restricted_document_never_reaches_a_reader_not_cleared_for_it(work_kb: KB, tmp_path: Path) -> None:
+    from docx import Document
+
+    secret = tmp_path / "tasking-review-sensitive.txt"
+    secret.write_text("Tasking review\n\nThe Zerbinet covert team reviewed every custody detention record in October 2026.\n", encoding="utf-8")
+    assert work_kb.ingest([secret], marking="OFFICIAL-SENSITIVE")[0].status == "added"
+    work_kb.add_user("Ann Editor", "editor", "editor-pass-1", clearance="OFFICIAL-SENSITIVE")
+    work_kb.add_user("Vic Viewer", "viewer", "viewer-pass-1")
+    editor, viewer = work_kb.as_user("Ann Editor"), work_kb.as_user("Vic Viewer")
+    hidden_id = editor.search("Zerbinet covert team", k=1, mode="lexical")[0].chunk_id
+    work_kb.add_user("Ed Low", "editor", "editor-pass-2")  # cleared for OFFICIAL only
+    with pytest.raises(ClosureError, match="no passage"):  # nobody cites what they may not read
+        work_kb.as_user("Ed Low").set_recommendation("1", "custody.txt", "Ed Low", status="complete", evidence=hidden_id, as_user="Ed Low")
+    editor.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", evidence=hidden_id, as_user="Ann Editor")
+    assert "Zerbinet" in editor.recommendation_history("1", "custody.txt")["history"][-1]["why"]
+    seen = [json.dumps(viewer.recommendations(), default=str), json.dumps(viewer.recommendation_history("1", "custody.txt"), default=str),
+            json.dumps(viewer.workflow.dashboard(TODAY).to_json(), default=str)]
+    viewer.workflow.board_report(tmp_path / "board.docx", today=TODAY, as_user="Vic Viewer")
+    doc = Document(str(tmp_path / "board.docx"))
+    seen.append("\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]))
+    for text in seen:
+        assert "Zerbinet" not in text and "tasking-review-sensitive" not in text
+    steps = viewer.recommendation_history("1", "custody.txt")["history"]
+    assert steps[-1]["why"] == "proposed complete, awaiting verification" and steps[-1]["new"] == "complete"
