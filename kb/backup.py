@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.config import Config
-from kb.errors import KBError
+from kb.errors import BackupError
 from kb.store import Store, now
 
 FORMAT = "kb-backup"
@@ -34,9 +34,6 @@ TABLES = ("documents", "chunks", "pages", "recommendations", "rec_statements", "
 PAGE = 2000  # vectors read from or written to Chroma per call
 REQUIRED = ("kb.sqlite", "vectors.npy", "vectors.jsonl")
 
-
-class BackupError(KBError):
-    """A backup could not be written or restored."""
 
 
 def _sha256(path: Path) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.dashboard import STATUS_ORDER, Dashboard, key_label
-from kb.errors import KBError
+from kb.errors import FileError, InputError
 from kb.foi_stats import Stats
 from kb.tracker import rec_label
 
@@ -115,7 +115,7 @@ def write(path: str | Path, dashboard: Dashboard, rows: list[dict[str, Any]], fo
 
     target = Path(path)
     if target.suffix.lower() != ".docx":
-        raise KBError(f"the board report is a Word file: give a name ending .docx; got '{target.name}'")
+        raise InputError(f"the board report is a Word file: give a name ending .docx; got '{target.name}'")
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
@@ -165,5 +165,5 @@ def write(path: str | Path, dashboard: Dashboard, rows: list[dict[str, Any]], fo
         target.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(target))
     except OSError as exc:
-        raise KBError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
     return target

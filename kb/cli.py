@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import cli_work
-from kb.errors import KBError
+from kb.errors import ConfigError, InputError, KBError
 from kb.labels import value_label
 from kb.search import MODES
 from kb.store import MARKINGS
@@ -429,7 +429,7 @@ def _serve(kb: Any) -> int:
 
     script = Path(__file__).resolve().parent.parent / "app.py"
     if not script.is_file():
-        raise KBError(f"app.py not found next to the kb package ({script}); run the app from the project folder: python app.py")
+        raise ConfigError(f"app.py not found next to the kb package ({script}); run the app from the project folder: python app.py")
     import os
 
     os.environ["KB_HOME"] = str(kb.config.home)  # a --home flag reaches the app through its config
@@ -496,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
 
                     password = getpass.getpass(f"password for {args.name}: ")
                     if getpass.getpass("again: ") != password:
-                        raise KBError("the two passwords differ")
+                        raise InputError("the two passwords differ")
                 else:
                     password = sys.stdin.readline().rstrip("\n")
                 kb.add_user(args.name, args.role, password, clearance=args.clearance)

@@ -132,14 +132,14 @@ def verify(kb: Any, args: argparse.Namespace) -> int:
 def _text(path: str) -> str:
     from pathlib import Path
 
-    from kb.errors import KBError
+    from kb.errors import FileError
 
     if path == "-":
         return sys.stdin.read()
     try:
         return Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise KBError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise FileError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _request_line(r: Any) -> str:

@@ -16,14 +16,11 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from kb.errors import KBError
+from kb.errors import ClosureError
 from kb.store import Filters, Store, now
 
 EVIDENCE_CHARS = 600  # of a passage quoted as evidence
 
-
-class ClosureError(KBError):
-    """A closure step that the rules do not allow (no evidence, verifying one's own proposal, ...)."""
 
 
 @dataclass(frozen=True)

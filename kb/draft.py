@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.answer import Answerer
-from kb.errors import KBError
+from kb.errors import FileError, InputError
 from kb.store import Filters
 from kb.tracker import rec_label
 
@@ -106,7 +106,7 @@ class Draft:
             target.parent.mkdir(parents=True, exist_ok=True)
             d.save(str(target))
         except OSError as exc:
-            raise KBError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return target
 
 
@@ -130,11 +130,11 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
     row = kb.document_named(doc)
     when = published or row["date"]
     if not when:
-        raise KBError(f"the publication date of '{doc}' is not in the document: give it (--published YYYY-MM-DD)")
+        raise InputError(f"the publication date of '{doc}' is not in the document: give it (--published YYYY-MM-DD)")
     try:
         pub = date.fromisoformat(when)
     except ValueError:
-        raise KBError("dates are written YYYY-MM-DD (e.g. 2026-11-15)") from None
+        raise InputError("dates are written YYYY-MM-DD (e.g. 2026-11-15)") from None
     due, cc_due, left = clock(pub, lead_days, today)
     answerer = Answerer(kb.searcher, kb.store)
     others = tuple(d["name"] for d in kb.documents() if d["name"] != row["name"] and d["kind"] in ("pcc_response", "force_response"))

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ingest.foi import FoiRecord
-from kb.errors import KBError
+from kb.errors import InputError
 from kb.store import Filters, Store
 
 WORKING_DAYS = 20
@@ -133,7 +133,7 @@ class FOI:
         """Precedents for a new request: per question the closest earlier questions; the best documents first."""
         asked = split_request(request)
         if not asked:
-            raise KBError("paste the text of the request")
+            raise InputError("paste the text of the request")
         rows = self.store.db.execute(
             f"""SELECT q.*, f.reference, f.disclosed, d.name, d.title, d.date FROM foi_questions q
                JOIN foi_records f ON f.doc_id = q.doc_id JOIN documents d ON d.id = q.doc_id WHERE {self.where}""", self.params).fetchall()
@@ -217,9 +217,9 @@ def due(received: str, clarified: str | None = None, today: date | None = None, 
         got = date.fromisoformat(received)
         start = date.fromisoformat(clarified) if clarified else got
     except ValueError:
-        raise KBError("dates are written YYYY-MM-DD (e.g. 2026-12-18)") from None
+        raise InputError("dates are written YYYY-MM-DD (e.g. 2026-12-18)") from None
     if start < got:
-        raise KBError("the clarification reply cannot come before the request was received")
+        raise InputError("the clarification reply cannot come before the request was received")
     today = today or date.today()
     deadline = add_working_days(start, WORKING_DAYS)
     pi = add_working_days(start, WORKING_DAYS + PUBLIC_INTEREST_EXTRA)

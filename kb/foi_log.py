@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from ingest.foi import exemptions_in
-from kb.errors import KBError, NotFoundError
+from kb.errors import FOILogError, NotFoundError, StaleLogError
 from kb.foi import PUBLIC_INTEREST_EXTRA, WORKING_DAYS, add_working_days, working_days_between
 from kb.labels import FOI_STATUS_LABELS, OUTCOME_LABELS
 from kb.store import Store, now
@@ -48,12 +48,6 @@ OPEN = ("open", "awaiting_clarification", "awaiting_fee", "extended")
 REVIEW_DAYS = 20
 
 
-class FOILogError(KBError):
-    """A log entry or event the rules do not allow (a duplicate reference, an event out of order)."""
-
-
-class StaleLogError(FOILogError):
-    """Someone else added an event to the request since it was read."""
 
 
 @dataclass(frozen=True)

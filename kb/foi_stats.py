@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.errors import KBError
+from kb.errors import FileError, InputError
 from kb.foi_log import Request
 from kb.labels import OUTCOME_LABELS, outcome_label
 from kb.tracker import safe_cell
@@ -64,9 +64,9 @@ def period(date_from: str | None, date_to: str | None, today: date | None = None
         start = date.fromisoformat(date_from) if date_from else date(today.year, 1, 1)
         end = date.fromisoformat(date_to) if date_to else today
     except ValueError:
-        raise KBError("the period's dates are written YYYY-MM-DD (--from 2026-04-01 --to 2026-06-30)") from None
+        raise InputError("the period's dates are written YYYY-MM-DD (--from 2026-04-01 --to 2026-06-30)") from None
     if end < start:
-        raise KBError(f"the period ends ({end}) before it starts ({start})")
+        raise InputError(f"the period ends ({end}) before it starts ({start})")
     return start, end
 
 
@@ -90,7 +90,7 @@ def stats(requests: list[Request], start: date, end: date) -> Stats:
 def _write_csv(path: str | Path, header: list[str], rows: list[list[Any]]) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".csv":
-        raise KBError(f"write to a .csv file; got '{target.name}'")
+        raise InputError(f"write to a .csv file; got '{target.name}'")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM makes Excel read UTF-8
@@ -98,7 +98,7 @@ def _write_csv(path: str | Path, header: list[str], rows: list[list[Any]]) -> Pa
             writer.writerow(header)
             writer.writerows([[safe_cell(v) for v in row] for row in rows])
     except OSError as exc:
-        raise KBError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
     return target
 
 

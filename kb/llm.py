@@ -14,11 +14,8 @@ import httpx
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, CompletionResponse, CompletionResponseGen, LLMMetadata, MessageRole
 from llama_index.core.llms import CustomLLM
 
-from kb.errors import KBError
+from kb.errors import LLMError
 
-
-class LLMError(KBError):
-    """The LLM server could not be reached or gave no usable answer."""
 
 
 class LocalOpenAICompatible(CustomLLM):

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from ingest.metadata import named_forces
 from kb.embed import Embedder
-from kb.errors import KBError
+from kb.errors import InputError
 from kb.glossary import Glossary
 from kb.rerank import WEIGHTS, Candidate, Scored, SentenceVectors, score
 from kb.store import Filters, Store
@@ -220,9 +220,9 @@ class Searcher:
                glossary: bool = True, rerank: bool = True) -> list[Hit]:
         """Top-k hits for a query in a mode, best first (``glossary``/``rerank`` switch hybrid's extra signals off)."""
         if mode not in MODES:
-            raise KBError(f"unknown search mode '{mode}': choose one of {', '.join(MODES)}")
+            raise InputError(f"unknown search mode '{mode}': choose one of {', '.join(MODES)}")
         if k < 1:
-            raise KBError("k must be at least 1")
+            raise InputError("k must be at least 1")
         query = query.strip()
         if not query:
             return []

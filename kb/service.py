@@ -19,7 +19,7 @@ from typing import Any
 
 from kb.config import Config, load_config
 from kb.embed import Embedder
-from kb.errors import DocumentError, EmptyIndexError, KBError, NotFoundError
+from kb.errors import DocumentError, EmptyIndexError, InputError, KBError, LLMError, NotFoundError, PermissionDeniedError
 from kb.pipeline import MODEL_KEY, EmbedProgress, FileReport, Pipeline, Progress
 from kb.answer import Answer, Answerer
 from kb.draft import Draft
@@ -32,7 +32,7 @@ from kb.search import ForcesNamed, Hit, Searcher
 from kb.store import MARKINGS, Filters, Store, markings_up_to
 from kb.tracker import Tracker
 from kb.workflow import Workflow
-from kb.users import PermissionDeniedError, Users
+from kb.users import Users
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -199,14 +199,14 @@ class KB:
         if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if not question.strip():
-            raise KBError("ask a question")
+            raise InputError("ask a question")
         self._open_for_queries()
         self.pipeline.check_model()
         self._audit("ask", question)
         answerer = Answerer(self.searcher, self.store)
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), markings=self.markings)
         if self.config.llm_url and written is not False:
-            from kb.llm import LLMError, LocalOpenAICompatible
+            from kb.llm import LocalOpenAICompatible
 
             llm = LocalOpenAICompatible(base_url=self.config.llm_url, model=self.config.llm_model, timeout=float(self.config.llm_timeout))
             try:
@@ -316,9 +316,9 @@ class KB:
 
         self._require(as_user, "upload")
         if marking is not None and marking not in MARKINGS:
-            raise KBError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
+            raise InputError(f"unknown protective marking '{marking}': use one of {', '.join(MARKINGS)}")
         if marking and self.markings and marking not in self.markings:
-            raise KBError(f"you are not cleared for {marking}: you could not read what you upload")
+            raise InputError(f"you are not cleared for {marking}: you could not read what you upload")
         folder = self.config.home / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         targets = []
@@ -362,11 +362,11 @@ class KB:
 
         self._require(as_user, "edit", "correct a document")
         if kind is None and not (title or "").strip():
-            raise KBError("say what to correct: --kind KIND and/or --title TITLE")
+            raise InputError("say what to correct: --kind KIND and/or --title TITLE")
         if kind is not None and kind not in KINDS:
-            raise KBError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+            raise InputError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
         if not (by or "").strip():
-            raise KBError("say who is making the correction (--by NAME)")
+            raise InputError("say who is making the correction (--by NAME)")
         docs = [d for d in self.store.documents_named(name) if self.visible(d)]
         if not docs:
             raise NotFoundError(f"no document called '{name}' (see: kb docs)")
@@ -619,4 +619,4 @@ def _iso(value: str | None) -> str | None:
         return f"{value}-01"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
-    raise KBError(f"dates are written YYYY-MM-DD (e.g. 2026-04-30); got '{value}'")
+    raise InputError(f"dates are written YYYY-MM-DD (e.g. 2026-04-30); got '{value}'")

@@ -20,7 +20,7 @@ from typing import Any
 from ingest.status import STATUSES
 from kb import closure
 from kb.closure import history
-from kb.errors import KBError, NotFoundError
+from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
 from kb.store import Filters, Store, now
 
@@ -31,9 +31,6 @@ EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee",
                   "due_agreed_by", "overdue", "days_overdue", "status", "status_label", "verification", "closed", "status_source", "status_by",
                   "status_at", "proposed_by", "verified_by", "verified_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
 
-
-class ConflictError(KBError):
-    """Someone else saved the recommendation since it was read."""
 
 
 def report_key(report: str | None) -> str:
@@ -162,7 +159,7 @@ def _iso(value: str | None, what: str) -> str | None:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise KBError(f"{what} must be a date written YYYY-MM-DD; got '{value}'") from None
+        raise InputError(f"{what} must be a date written YYYY-MM-DD; got '{value}'") from None
 
 
 class Tracker:
@@ -210,7 +207,7 @@ class Tracker:
     def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
         """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order."""
         if status and status not in STATUSES:
-            raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+            raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
         sql, params = "SELECT * FROM recommendations WHERE 1=1", []
         if status:
             sql += " AND status = ?"
@@ -265,7 +262,7 @@ class Tracker:
             raise NotFoundError(f"no recommendation '{ref}' in '{doc}' (see: kb recs --doc {doc})")
         if len(rows) > 1:
             choices = "; ".join(f"--ordinal {r['ordinal']}" + (f" --parent {r['parent']}" if r["parent"] else "") + f": {r['text'][:60]}" for r in rows)
-            raise KBError(f"'{ref}' appears {len(rows)} times in '{doc}': say which with {choices}")
+            raise InputError(f"'{ref}' appears {len(rows)} times in '{doc}': say which with {choices}")
         return rows[0]
 
     def set(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
@@ -276,9 +273,9 @@ class Tracker:
         A complete is proposed with its ``evidence`` (a chunk id) or ``note`` and awaits verification
         (kb.closure); a changed due date needs ``why`` and ``agreed_by``."""
         if not (by or "").strip():
-            raise KBError("say who is making the change (--by NAME)")
+            raise InputError("say who is making the change (--by NAME)")
         if status is not None and status not in STATUSES:
-            raise KBError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+            raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
         due = _iso(due, "the due date")
         with self.store.transaction() as tx:
             row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
@@ -309,7 +306,7 @@ class Tracker:
                parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
         """Verify a proposed complete, or send it back with a reason (kb.closure.verify)."""
         if not (by or "").strip():
-            raise KBError("say who is verifying (--by NAME)")
+            raise InputError("say who is verifying (--by NAME)")
         with self.store.transaction() as tx:
             row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
             closure.verify(tx, row, by.strip(), reject=reject, why=why)
@@ -364,7 +361,7 @@ class Tracker:
         values = [[r.get(c) for c in EXPORT_COLUMNS] for r in rows]
         suffix = target.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
-            raise KBError(f"export to a .csv or .xlsx file; got '{target.name}'")
+            raise InputError(f"export to a .csv or .xlsx file; got '{target.name}'")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             if suffix == ".csv":
@@ -375,7 +372,7 @@ class Tracker:
             else:
                 _write_xlsx(target, values)
         except OSError as exc:
-            raise KBError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return len(rows)
 
 

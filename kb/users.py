@@ -9,7 +9,7 @@ import hmac
 import os
 import re
 
-from kb.errors import KBError
+from kb.errors import InputError, PermissionDeniedError
 from kb.store import MARKINGS, Store, now
 
 ROLES = ("viewer", "editor", "verifier", "admin")
@@ -18,9 +18,6 @@ CAN = {"read": ROLES, "edit": ("editor", "admin"), "upload": ("editor", "admin")
        "verify": ("verifier", "admin"), "foi": ("editor", "admin")}
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms a check here, 16 MB of memory
 
-
-class PermissionDeniedError(KBError):
-    """The user's role does not allow this."""
 
 
 def _hash(password: str, salt: bytes, n: int = _N, r: int = _R, p: int = _P) -> bytes:
@@ -42,13 +39,13 @@ class Users:
         protective marking they may read)."""
         name = name.strip()
         if not re.fullmatch(r"[\w.@' -]{2,64}", name):
-            raise KBError("a user name is 2 to 64 letters, digits, spaces or . @ ' -")
+            raise InputError("a user name is 2 to 64 letters, digits, spaces or . @ ' -")
         if role not in ROLES:
-            raise KBError(f"role must be one of {', '.join(ROLES)}")
+            raise InputError(f"role must be one of {', '.join(ROLES)}")
         if clearance not in MARKINGS:
-            raise KBError(f"clearance must be one of {', '.join(MARKINGS)}")
+            raise InputError(f"clearance must be one of {', '.join(MARKINGS)}")
         if len(password) < 8:
-            raise KBError("a password needs at least 8 characters")
+            raise InputError("a password needs at least 8 characters")
         salt = os.urandom(16)
         with self.store.transaction() as tx:
             tx.execute("""INSERT INTO users (name, role, salt, hash, n, r, p, created_at, clearance) VALUES (?,?,?,?,?,?,?,?,?)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb import board
 from kb import dashboard as dash
-from kb.errors import EmptyIndexError, KBError
+from kb.errors import DocumentError, EmptyIndexError, FileError
 from kb.foi import set_record
 from kb.foi_log import FOILog, Request
 from kb.foi_stats import Stats, period, stats, write_disclosure_log, write_stats_csv
@@ -95,11 +95,11 @@ class Workflow:
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise KBError(f"the response was logged, but its disclosure could not be written to {path}: {exc.strerror or exc}") from exc
+            raise FileError(f"the response was logged, but its disclosure could not be written to {path}: {exc.strerror or exc}") from exc
         reports = self.kb.ingest([path])
         failed = [rep for rep in reports if rep.status == "failed"]
         if failed:
-            raise KBError(f"the response was logged, but its disclosure could not be indexed: {failed[0].error}")
+            raise DocumentError(f"the response was logged, but its disclosure could not be indexed: {failed[0].error}")
         with self.kb.store.transaction() as tx:
             set_record(tx, path.name, r.ref, r.received, r.responded, r.outcome or "unknown", r.exemptions)
 

@@ -16,7 +16,7 @@ from kb.embed import Embedder
 from kb.errors import KBError, NotFoundError
 from kb.service import KB
 from kb.store import MARKINGS
-from kb.users import PermissionDeniedError
+from kb.errors import PermissionDeniedError
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KB:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from kb.backup import BackupError
+from kb.errors import BackupError
 from kb.cli import main
 from kb.embed import Embedder
 from kb.service import KB

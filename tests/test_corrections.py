@@ -13,7 +13,7 @@ from test_cli import run
 from kb.embed import Embedder
 from kb.errors import KBError
 from kb.service import KB
-from kb.users import PermissionDeniedError
+from kb.errors import PermissionDeniedError
 
 LETTER = """Office of the Chief Constable
 

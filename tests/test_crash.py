@@ -37,7 +37,7 @@ from conftest import CORPUS, FOI, MAPPA, ROOT
 
 from kb.embed import Embedder
 from kb.service import KB
-from kb.tracker import ConflictError
+from kb.errors import ConflictError
 
 SEED = 8  # issue 8
 # Small model batches and groups make an ingest embed and store after every few files, so one run has many

@@ -15,7 +15,7 @@ from conftest import CSA, IOM, STALKING
 
 from kb.errors import KBError, NotFoundError
 from kb.service import KB
-from kb.tracker import ConflictError
+from kb.errors import ConflictError
 
 KB_BIN = str(Path(sys.executable).parent / "kb")
 

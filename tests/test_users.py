@@ -12,7 +12,7 @@ from conftest import CORPUS, CSA
 import app
 from kb.errors import KBError
 from kb.service import KB
-from kb.users import PermissionDeniedError
+from kb.errors import PermissionDeniedError
 
 KB_BIN = str(Path(sys.executable).parent / "kb")
 

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.closure import ClosureError
-from kb.foi_log import FOILogError, StaleLogError, scrub
+from kb.errors import ClosureError, ConflictError, FOILogError, PermissionDeniedError, StaleLogError
+from kb.foi_log import scrub
 from kb.service import KB
-from kb.tracker import ConflictError
-from kb.users import PermissionDeniedError
 
 KB_BIN = str(Path(sys.executable).parent / "kb")
 
