@@ -138,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--status", help="only this status")
     s.add_argument("--overdue", action="store_true", help="only recommendations past their deadline and not closed")
     s.add_argument("--doc", help="only recommendations stated in this document (file name)")
+    s.add_argument("--words", help="only those whose report, theme, owner, addressee or text hold all these words (as the app's filter)")
     s.add_argument("--today", help=argparse.SUPPRESS)  # fixes 'today' for tests and evals
     s.add_argument("--json", action="store_true", help="JSON lines: one per recommendation")
     rs = s.add_subparsers(dest="recs_command", metavar="ACTION")
@@ -342,7 +343,7 @@ def _recs(kb: Any, args: argparse.Namespace) -> int:
             print(f"  {e['at']}  {e['by']}: {e['field']} {value_label(e['field'], e['old'])} -> {value_label(e['field'], e['new'])}"
                   + (f"  ({e['why']})" if e["why"] else ""))
         return 0
-    rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today)
+    rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today, words=args.words)
     for r in rows:
         if args.json:
             print(json.dumps({**{k: r[k] for k in REC_FIELDS}, **{k: v for k, v in r.items() if k not in REC_FIELDS}}, ensure_ascii=False))

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+KIND_LABELS = {
+    "inspection_report": "Inspection report", "pcc_response": "PCC response", "force_response": "Force response",
+    "foi_disclosure": "FOI disclosure", "guidance": "Guidance", "other": "Other",
+}
+
 STATUS_LABELS = {
     "not_started": "Not started",
     "planned": "Planned",

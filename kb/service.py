@@ -484,9 +484,11 @@ class KB:
         """The register."""
         return Tracker(self.store, self.markings)
 
-    def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
-        """Register rows, filtered; ``today`` fixes the date overdue is judged against."""
-        return self.tracker.rows(status=status, overdue=overdue, doc=doc, today=today)
+    def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
+                        words: str | None = None) -> list[dict[str, Any]]:
+        """Register rows, filtered (``words``: all in the report, theme, owner, addressee or text);
+        ``today`` fixes the date overdue is judged against."""
+        return self.tracker.rows(status=status, overdue=overdue, doc=doc, today=today, words=words)
 
     @property
     def workflow(self) -> Workflow:

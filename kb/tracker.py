@@ -204,8 +204,10 @@ class Tracker:
                 row.update(status_evidence=seen[0]["quote"], status_doc=seen[0]["doc"], status_chunk=seen[0]["chunk_id"], status_page=seen[0]["page"])
         return row
 
-    def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
-        """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order."""
+    def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
+             words: str | None = None) -> list[dict[str, Any]]:
+        """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order;
+        ``words`` must all appear (any case) in the report, theme, owner, addressee or text."""
         if status and status not in STATUSES:
             raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
         sql, params = "SELECT * FROM recommendations WHERE 1=1", []
@@ -217,6 +219,7 @@ class Tracker:
             params += [doc, doc]
         sql += " ORDER BY report, doc, seq"
         today = today or date.today()
+        wanted = (words or "").lower().split()
         out = []
         for found in self.store.db.execute(sql, params).fetchall():
             r = self._visible(found)
@@ -224,6 +227,8 @@ class Tracker:
                 continue
             row = self._row(r, today)
             if overdue and not row["overdue"]:
+                continue
+            if wanted and not all(w in " ".join(str(row[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted):
                 continue
             out.append(row)
         return out

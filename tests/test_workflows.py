@@ -287,6 +287,8 @@ def _kb(home: Path, *args: str, stdin: str | None = None) -> subprocess.Complete
 def test_the_same_flows_through_the_cli(work_kb: KB, tmp_path: Path) -> None:
     home = Path(work_kb.config.home)
     work_kb.store.close()
+    words = [json.loads(line) for line in _kb(home, "recs", "--words", "CUSTODY sergeants", "--json").stdout.splitlines()]
+    assert [r["ref"] for r in words] == ["3"]  # the app's word filter, from the command line
     refused = _kb(home, "recs", "set", "1", "--doc", "custody.txt", "--status", "complete", "--by", "Ann")
     assert refused.returncode == 1 and "needs its evidence" in refused.stderr
     ok = _kb(home, "recs", "set", "1", "--doc", "custody.txt", "--status", "complete", "--note", "records reviewed", "--by", "Ann")

@@ -16,6 +16,7 @@ from kb.errors import KBError
 from kb.service import KB
 
 F = TypeVar("F", bound=Callable[..., Any])
+Loads = list[tuple[Callable[..., Any], Any, Any]]  # (handler, inputs, outputs) the page runs when it loads
 
 _state: dict[str, KB] = {}
 
@@ -63,6 +64,12 @@ def user_of(request: gr.Request | None) -> str | None:
     """The logged-in user, or None in single-user mode."""
     return getattr(request, "username", None) or None
 
+
+
+def short(text: object, n: int) -> str:
+    """Text on one line, cut to ``n`` characters with an ellipsis."""
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
 def shows_errors(fn: F) -> F:

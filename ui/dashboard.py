@@ -12,16 +12,12 @@ import gradio as gr
 
 from kb.dashboard import Dashboard
 from kb.labels import value_label
-from ui.common import kb_for, md_text, shows_errors, user_of
+from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
 
 REC_COLUMNS = ["Recommendation", "Report", "Status", "Owner", "Due", "Days"]
 FOI_COLUMNS = ["Reference", "Received", "Due", "Status", "Clock", "Officer"]
 CHANGE_COLUMNS = ["When", "Who", "Recommendation", "Change", "Why"]
 
-
-def _short(text: Any, n: int) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
 def summary(d: Dashboard) -> str:
@@ -37,7 +33,7 @@ def _recs(items: list[dict[str, Any]], days: str) -> Any:
     import pandas as pd
 
     who = lambda i: i["owner"] or ("stated in a document" if i["proposed_by"] == "extraction" else i["proposed_by"]) or "not assigned"  # noqa: E731
-    rows = [[i["label"], _short(i["report"] or i["doc"], 50), i["status_label"], who(i) if days == "proposed" else (i["owner"] or "not assigned"),
+    rows = [[i["label"], short(i["report"] or i["doc"], 50), i["status_label"], who(i) if days == "proposed" else (i["owner"] or "not assigned"),
              i["due"] or "", i["days_overdue"] if days == "overdue" else (i["days_left"] if days == "left" else "")] for i in items]
     return pd.DataFrame(rows, columns=REC_COLUMNS)
 
@@ -53,7 +49,7 @@ def chart(d: Dashboard) -> Any:
     """Recommendations by status per report, for the bar chart."""
     import pandas as pd
 
-    return pd.DataFrame([{"report": _short(r["report"], 40), "status": r["status_label"], "recommendations": r["recommendations"]} for r in d.by_report],
+    return pd.DataFrame([{"report": short(r["report"], 40), "status": r["status_label"], "recommendations": r["recommendations"]} for r in d.by_report],
                         columns=["report", "status", "recommendations"])
 
 
@@ -63,8 +59,8 @@ def show(request: gr.Request | None = None) -> tuple[Any, ...]:
     import pandas as pd
 
     d = kb_for(request).workflow.dashboard()
-    changes = pd.DataFrame([[c["at"][:16].replace("T", " "), c["by"], f"{c['label']} ({_short(c['doc'], 30)})",
-                             f"{c['field']}: {value_label(c['field'], c['old'])} \u2192 {value_label(c['field'], c['new'])}", _short(c["why"], 80)] for c in d.latest_changes],
+    changes = pd.DataFrame([[c["at"][:16].replace("T", " "), c["by"], f"{c['label']} ({short(c['doc'], 30)})",
+                             f"{c['field']}: {value_label(c['field'], c['old'])} \u2192 {value_label(c['field'], c['new'])}", short(c["why"], 80)] for c in d.latest_changes],
                            columns=CHANGE_COLUMNS)
     return (summary(d), chart(d), _recs(d.overdue, "overdue"), _recs(d.due_soon, "left"), _recs(d.awaiting_verification, "proposed"), changes,
             _foi(d.foi_overdue + d.foi_due_this_week))
@@ -79,8 +75,8 @@ def board_report(date_from: str, date_to: str, request: gr.Request | None = None
     return str(path)
 
 
-def tab() -> tuple[gr.Button, list[Any], Any]:
-    """Build the tab; returns its refresh button, its outputs and the loader (for the page's load event)."""
+def tab(loads: Loads) -> None:
+    """Build the tab; what it reads when the page loads joins ``loads``."""
     with gr.Tab("Dashboard"):
         with gr.Row():
             headline = gr.Markdown(elem_id="dash-summary")
@@ -109,4 +105,4 @@ def tab() -> tuple[gr.Button, list[Any], Any]:
         outputs = [headline, plot, overdue, soon, awaiting, changes, foi]
         refresh.click(show, None, outputs)
         report_button.click(board_report, [report_from, report_to], report_file)
-    return refresh, outputs, show
+    loads.append((show, None, outputs))

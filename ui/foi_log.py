@@ -12,7 +12,7 @@ import gradio as gr
 
 from kb.foi_log import EVENT_KINDS, REVIEW_OUTCOMES, Request
 from kb.labels import OUTCOME_LABELS
-from ui.common import kb_for, md_text, shows_errors, user_of
+from ui.common import Loads, kb_for, md_text, shows_errors, user_of
 
 LOG_COLUMNS = ["Reference", "Received", "Due", "Status", "Clock", "Officer", "Events"]
 OUTCOME_CHOICES = [(label, code) for code, label in OUTCOME_LABELS.items() if code != "unknown"] + \
@@ -114,8 +114,8 @@ def disclosure_log(request: gr.Request | None = None) -> str:
     return str(path)
 
 
-def tab() -> tuple[Any, Any, Any]:
-    """Build the tab; returns the loader, its input and outputs, for the page's load event."""
+def tab(loads: Loads) -> None:
+    """Build the tab; what it reads when the page loads joins ``loads``."""
     with gr.Tab("FOI log"):
         ref_state, seen_state, refs_state = gr.State(""), gr.State(0), gr.State([])
         with gr.Accordion("Log a new request", open=True):
@@ -163,4 +163,4 @@ def tab() -> tuple[Any, Any, Any]:
             table, open_only, [grid, refs_state])
         stats_button.click(statistics, [stats_from, stats_to], [stats_table, stats_chart, stats_file])
         dlog_button.click(disclosure_log, None, dlog_file)
-    return table, open_only, [grid, refs_state]
+    loads.append((table, open_only, [grid, refs_state]))
