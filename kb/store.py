@@ -405,12 +405,13 @@ def runs(rowids: list[int]) -> list[tuple[int, int]]:
 
 
 @contextmanager
-def _schema_lock(path: Path) -> Iterator[None]:
-    """Hold a lock file beside the database while it is opened and migrated.
+def open_lock(path: Path) -> Iterator[None]:
+    """Hold a lock file beside ``path`` (a database, the Chroma folder) while it is opened and set up.
 
     Switching a new database to WAL and creating its tables are not covered by SQLite's busy wait
-    (two first opens failed with "database is locked" or "duplicate column"). Without fcntl
-    (Windows) there is no lock, and the transactions alone serialise the migrations.
+    (two first opens failed with "database is locked" or "duplicate column"; two first opens of an
+    embedded Chroma failed with "table collections already exists"). Without fcntl (Windows) there
+    is no lock, and the transactions alone serialise the migrations.
     """
     try:
         import fcntl
@@ -441,7 +442,7 @@ class Store:
             raise StoreError(f"cannot create the data home {self.path.parent}: {exc.strerror}") from exc
         self._local = threading.local()
         self._passing: dict[tuple[Any, ...], Passing] = {}
-        with _schema_lock(self.path):  # two processes opening a new home at once: one creates the schema, the other waits
+        with open_lock(self.path):  # two processes opening a new home at once: one creates the schema, the other waits
             self._migrate()
 
     # --- connections and transactions -------------------------------------------------

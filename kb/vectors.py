@@ -14,6 +14,7 @@ from typing import Any
 
 from kb.config import Config
 from kb.errors import StoreError
+from kb.store import open_lock
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ class VectorIndex:
                 _limit_waits(self.client)
             else:
                 config.chroma_path.mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(config.chroma_path), settings=settings)
-            # embedding_function=None: Chroma must never embed (its default fetches a model)
-            self.collection = self.client.get_or_create_collection(config.chroma_collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
+                with open_lock(config.chroma_path):  # two processes creating one new embedded Chroma at once: one sets it up, the other waits
+                    self.client = chromadb.PersistentClient(path=str(config.chroma_path), settings=settings)
+                    self.collection = self._collection(config)
+            if config.chroma_host:
+                self.collection = self._collection(config)
             batch = int(self.client.get_max_batch_size())
         except StoreError:
             raise
@@ -54,6 +57,10 @@ class VectorIndex:
                              f"it was not made by this app: use another Chroma server (or data home) for the knowledge base")
         self._batch = batch
         self._store: Any = None
+
+    def _collection(self, config: Config) -> Any:
+        # embedding_function=None: Chroma must never embed (its default fetches a model)
+        return self.client.get_or_create_collection(config.chroma_collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
 
     @property
     def store(self) -> Any:
