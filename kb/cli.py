@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import re
 import sys
-import textwrap
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from kb import cli_work
-from kb.errors import ConfigError, InputError, KBError
-from kb.labels import value_label
+from kb import cli_admin, cli_docs, cli_find, cli_work
+from kb.errors import KBError
 from kb.search import MODES
 from kb.store import MARKINGS
 from kb.users import ROLES
@@ -179,264 +174,13 @@ def _rec_target(t: argparse.ArgumentParser) -> None:
     t.add_argument("--json", action="store_true")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain(text: object, limit: int | None = None) -> str:
-    """Text for one line of the terminal: control characters (a newline in a file name, a bidi
-    override) shown as escapes, and at most ``limit`` characters, saying how long it was."""
-    out = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
-    if limit is not None and len(out) > limit:
-        out = f"{out[:limit]}... ({len(str(text)):,} characters)"
-    return out
-
-
-def _emit(rows: list[dict[str, Any]], as_json: bool, line: Callable[[dict[str, Any]], str], empty: str) -> None:
-    """Rows as JSON lines, or one readable line each (with a message when there are none)."""
-    for r in rows:
-        print(json.dumps(r, ensure_ascii=False) if as_json else line(r))
-    if not rows and not as_json:
-        print(empty)
-
-
-def _queries(text: str) -> Iterator[str]:
-    if text == "-":
-        for line in sys.stdin:
-            if line.strip():
-                yield line.strip()
-    else:
-        yield text
-
-
-def _print_reports(reports: list[Any], as_json: bool) -> int:
-    failed = 0
-    for r in reports:
-        failed += r.status == "failed"
-        if as_json:
-            print(json.dumps(r.to_json(), ensure_ascii=False))
-            continue
-        if r.status == "failed":
-            print(f"FAILED     {plain(r.name)}: {plain(r.error)}")
-            continue
-        if r.status == "skipped":
-            print(f"skipped    {plain(r.name)}: {plain('; '.join(r.warnings))}")
-            continue
-        detail = f"{r.kind}, {r.pages} pages, {r.chunks} chunks" if r.pages else f"{r.kind}, {r.chunks} chunks"
-        print(f"{r.status:<10} {plain(r.name)} ({detail}; {r.embedded} embedded, {r.seconds:.1f}s)")
-        for w in r.warnings:
-            print(f"           warning: {plain(w)}")
-    if not as_json:
-        counts: dict[str, int] = {}
-        for r in reports:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        print("total: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) if counts else "no files found")
-    return 1 if failed else 0
-
-
-def _ingest(kb: Any, args: argparse.Namespace) -> int:
-    bar: Any = None
-
-    def progress(i: int, n: int, name: str) -> None:
-        nonlocal bar
-        if n <= 3:
-            return
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=n, unit="file", file=sys.stderr, desc="ingesting")
-        bar.n = i
-        bar.set_postfix_str(name[:40])
-        bar.refresh()
-
-    passages: Any = None
-
-    def on_embed(done: int, total: int, name: str, seconds_left: float) -> None:
-        """A bar of passages for a long job (a large file, or many files): tqdm shows the time left."""
-        nonlocal passages
-        if total <= 2 * kb.config.embed_group:  # a bar only for work of several groups (a large file, many files)
-            return
-        if passages is None:
-            from tqdm import tqdm
-
-            passages = tqdm(total=total, unit="passage", file=sys.stderr, desc="embedding", mininterval=1.0)
-        passages.n = done
-        passages.set_postfix_str(name[:40])
-        passages.refresh()
-        if done >= total:
-            passages.close()
-            passages = None
-
-    reports = kb.ingest(args.paths, progress=progress, marking=args.marking, on_embed=on_embed)
-    for b in (bar, passages):
-        if b is not None:
-            b.close()
-    if args.prune:
-        for path in kb.prune([p for p in args.paths]):
-            print(f"removed    {path} (file deleted)")
-    return _print_reports(reports, args.json)
-
-
-def _search(kb: Any, args: argparse.Namespace) -> int:
-    for query in _queries(args.query):
-        hits = kb.search(query, k=args.k, mode=args.mode, kinds=args.kind, docs=args.doc, date_from=args.date_from, date_to=args.date_to)
-        if args.json:
-            for h in hits:
-                row = h.to_json()
-                if len(query) > QUERY_ECHO:  # a 100 KB query is not echoed back on every line
-                    row["query"], row["query_truncated"] = query[:QUERY_ECHO], True
-                print(json.dumps(row, ensure_ascii=False), flush=True)
-            continue
-        print(f'"{plain(query, 200)}": {len(hits)} result{"s" if len(hits) != 1 else ""}')
-        for h in hits:
-            where = f"p.{h.page}" if h.page else ""
-            ref = f"Recommendation {h.ref}" if h.ref else h.section
-            print(f"{h.rank:>3}. {h.doc} {where} [{ref}] ({h.kind}, {h.date or 'undated'}) score {h.score:.3f}")
-            print(textwrap.indent(textwrap.fill(" ".join(h.text.split())[:400], 100), "     "))
-        sys.stdout.flush()
-    return 0
-
-
-QUERY_ECHO = 1000  # characters of a query repeated in each JSON hit
-
-REC_FIELDS = ["doc", "ref", "ordinal", "parent", "text", "addressee", "deadline", "theme", "status", "status_evidence", "status_source", "overdue"]
-
-
-def _recs(kb: Any, args: argparse.Namespace) -> int:
-    from datetime import date
-
-    today = date.fromisoformat(args.today) if args.today else None
-    if args.recs_command == "set":
-        before = kb.recommendation(args.ref, args.doc, args.ordinal, args.parent)
-        row = kb.set_recommendation(args.ref, args.doc, args.by, status=args.status, owner=args.owner, due=args.due, note=args.note,
-                                    ordinal=args.ordinal, parent=args.parent, expected_version=args.version, evidence=args.evidence,
-                                    why=args.why, agreed_by=args.agreed_by)
-        revised = f" (originally {row['original_due']})" if row["original_due"] and row["original_due"] != row["due"] else ""
-        print(f"{row['ref']} ({row['doc']}): {row['status_label']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
-              f"due {row['due'] or row['deadline'] or '-'}{revised}, now v{row['version']}")
-        if args.version is None and before["status_source"] == "confirmed" and before["status_by"] != args.by:
-            print(f"  it was {before['status']} (confirmed by {before['status_by']} at {before['status_at']}, v{before['version']}); "
-                  f"pass --version to refuse a change made since you looked")
-        return 0
-    if args.recs_command == "verify":
-        return cli_work.verify(kb, args)
-    if args.recs_command == "export":
-        n = kb.export_recommendations(args.file, today=today)
-        print(f"wrote {n} recommendations to {args.file}")
-        return 0
-    if args.recs_command == "related":
-        related = [{k: r[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
-                   for r in kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)]
-        _emit(related, args.json, lambda r: f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}",
-              "no similar recommendation in other reports")
-        return 0
-    if args.recs_command == "history":
-        h = kb.recommendation_history(args.ref, args.doc, args.ordinal, args.parent)
-        if args.json:
-            print(json.dumps(h, ensure_ascii=False))
-            return 0
-        print("What each document said:")
-        for s in h["statements"]:
-            flag = f" [proposed update: {s['proposal']}]" if s["proposal"] != "none" else ""
-            print(f"  {s['doc_date'] or 'undated'}  {s['doc']} p.{s['page'] or '-'}: {value_label('status', s['status'])}{flag}  \u201c{s['quote'][:120]}\u201d")
-        print("History:")
-        for e in h["history"]:
-            print(f"  {e['at']}  {e['by']}: {e['field']} {value_label(e['field'], e['old'])} -> {value_label(e['field'], e['new'])}"
-                  + (f"  ({e['why']})" if e["why"] else ""))
-        return 0
-    rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today, words=args.words)
-    for r in rows:
-        if args.json:
-            print(json.dumps({**{k: r[k] for k in REC_FIELDS}, **{k: v for k, v in r.items() if k not in REC_FIELDS}}, ensure_ascii=False))
-            continue
-        late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
-        ref = f"{r['parent']}{r['ref']}" if r["parent"] else (r["ref"] or "-")
-        print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status_label']:<32} {r['due'] or r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
-    if not args.json:
-        print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")
-    return 0
-
-
-def _ask(kb: Any, args: argparse.Namespace) -> int:
-    for question in _queries(args.question):
-        a = kb.ask(question, kinds=args.kind, docs=args.doc, written=False if args.quotes else None)
-        if args.json:
-            print(json.dumps(a.to_json(), ensure_ascii=False), flush=True)
-            continue
-        print(f"Q: {a.question}")
-        print(textwrap.fill(a.answer, 100))
-        for c in a.citations:
-            where = f", page {c.page}" if c.page else ""
-            ref = f", Recommendation {c.ref}" if c.ref else (f", {c.section}" if c.section else "")
-            print(f"  [{c.n}] {c.title} ({c.doc}, {c.kind}, {c.date or 'undated'}{where}{ref})")
-        for d in a.dropped:
-            print(f"  (removed, {d['why']}: {d['sentence'][:100]})")
-        if a.warning:
-            print(f"  note: {a.warning}")
-        if a.abstained and a.closest:
-            print("  Closest documents: " + "; ".join(f"{d['title'][:70]} ({d['doc']})" for d in a.closest))
-        print(flush=True)
-    return 0
-
-
-def _foi(kb: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-    from datetime import date
-
-    if args.foi_command == "log":
-        return cli_work.foi_log(kb, args)
-    if args.foi_command == "stats":
-        return cli_work.foi_stats(kb, args)
-    if args.foi_command == "due":
-        c = kb.foi_due(args.received, args.clarified, date.fromisoformat(args.today) if args.today else None, args.extended)
-        if args.json:
-            print(json.dumps(c.to_json()))
-            return 0
-        restart = f" (clock restarted on {c.clock_starts})" if c.clock_starts != c.received else ""
-        print(f"received {c.received}{restart}: due {c.due}; {c.status} as of {c.today}")
-        print(f"with the public-interest extension: {c.public_interest_due}")
-        if c.skipped_holidays:
-            print("bank holidays skipped: " + ", ".join(c.skipped_holidays))
-        return 0
-    if args.foi_command == "similar":
-        text = sys.stdin.read() if args.text == "-" else args.text
-        result = kb.foi_similar(text, k=args.k)
-        if args.json:
-            print(json.dumps({"documents": result["documents"], "questions": [asdict(q) for q in result["questions"]]}, ensure_ascii=False))
-            return 0
-        if result["documents"]:
-            print("Closest earlier disclosures: " + "; ".join(f"{d['doc']} ({d['best_similarity']:.2f})" for d in result["documents"][:5]))
-        for i, q in enumerate(result["questions"], start=1):
-            print(f"\nQuestion {i}: {q.question}")
-            for p in q.precedents:
-                flag = "  NEAR-IDENTICAL" if p.near_identical else ""
-                print(f"  {p.similarity:.2f} {p.reference or p.doc} Q{p.n} ({p.doc}, disclosed {p.disclosed or '?'}){flag}: {p.question[:90]}")
-                print(f"       answer: {p.answer[:160]}" + (f"  [exemptions: {', '.join(p.exemptions)}]" if p.exemptions else ""))
-                if p.published:
-                    print(f"       {p.published}")
-            for d in q.differences:
-                print(f"  ! {d}")
-        return 0
-    records = kb.foi_records()
-    _emit(records, args.json, lambda r: f"{r['reference'] or '-':<14} {r['disclosed'] or '-':<10} {r['outcome']:<24} "
-                                         f"{', '.join(r['exemptions']) or '-':<16} {len(r['questions'])} questions  {r['doc']}",
-          "no FOI disclosures indexed")
-    return 0
-
-
-def _serve(kb: Any) -> int:
-    """Run app.py (the top floor) without importing it from here: imports point down only."""
-    import runpy
-
-
-    script = Path(__file__).resolve().parent.parent / "app.py"
-    if not script.is_file():
-        raise ConfigError(f"app.py not found next to the kb package ({script}); run the app from the project folder: python app.py")
-    import os
-
-    os.environ["KB_HOME"] = str(kb.config.home)  # a --home flag reaches the app through its config
-    kb.store.close()
-    runpy.run_path(str(script), run_name="__main__")
-    return 0
+COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "ingest": cli_docs.ingest, "docs": cli_docs.docs, "delete": cli_docs.delete, "draft": cli_docs.draft, "glossary": cli_docs.glossary,
+    "search": cli_find.search, "ask": cli_find.ask, "recs": cli_find.recs, "foi": cli_find.foi,
+    "dashboard": cli_work.dashboard, "report": cli_work.report,
+    "users": cli_admin.users, "mark": cli_admin.mark, "audit": cli_admin.audit, "backup": cli_admin.backup, "restore": cli_admin.restore,
+    "stats": cli_admin.stats, "serve": cli_admin.serve,
+}  # each subcommand and its handler ("config" needs no data home: main runs it first)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -449,109 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "config":
-            from kb.config import describe
-
-            for name, env, default, help_ in describe():
-                print(f"{name:<13} {env:<16} default: {default:<12} {help_}")
-            return 0
+            return cli_admin.config(args)
         from kb.service import KB
 
         kb = KB(home=args.home)
         if args.command in ("search", "ask") and getattr(args, "mode", "hybrid") != "lexical":
             kb.prepare_queries()  # Chroma's import (~1.2 s) overlaps the rest of the start
-        if args.command == "ingest":
-            return _ingest(kb, args)
-        if args.command == "search":
-            return _search(kb, args)
-        if args.command == "ask":
-            return _ask(kb, args)
-        if args.command == "draft":
-            d = kb.draft(args.doc, args.published, args.lead_days)
-            if args.docx:
-                d.to_docx(args.docx)
-            if args.markdown:
-                Path(args.markdown).write_text(d.to_markdown(), encoding="utf-8")
-            if args.json:
-                data = d.to_json()
-                out = {"report": data["report"], "published": data["published"], "due": data["due"],
-                       "recommendations": [{k: r[k] for k in ("ref", "text", "addressee", "applies_to_force", "related", "prior_statements",
-                                                               "other_responses", "draft")} for r in data["recommendations"]],
-                       "chief_constable_due": data["chief_constable_due"], "sources": data["sources"]}
-                print(json.dumps(out, ensure_ascii=False))
-            else:
-                print(d.to_markdown())
-            return 0
-        if args.command == "glossary":
-            rows = [{"acronym": a, "expansion": e, "documents": n} for a, e, n in kb.glossary()]
-            _emit(rows, args.json, lambda r: f"{r['acronym']:<10} {r['expansion']}" + (f"  ({r['documents']} documents)" if r["documents"] > 1 else ""),
-                  "no acronyms found yet")
-            return 0
-        if args.command == "recs":
-            return _recs(kb, args)
-        if args.command == "foi":
-            return _foi(kb, args)
-        if args.command == "users":
-            if args.users_command == "add":
-                if sys.stdin.isatty():
-                    import getpass
-
-                    password = getpass.getpass(f"password for {args.name}: ")
-                    if getpass.getpass("again: ") != password:
-                        raise InputError("the two passwords differ")
-                else:
-                    password = sys.stdin.readline().rstrip("\n")
-                kb.add_user(args.name, args.role, password, clearance=args.clearance)
-                print(f"{args.name} can now log in as {args.role}, cleared for {args.clearance}")
-                return 0
-            for u in kb.users.list():
-                print(f"{u['name']:<30} {u['role']:<8} {u['clearance']:<20} added {u['created_at']}")
-            return 0
-        if args.command == "mark":
-            kb.mark(args.name, args.marking)
-            print(f"{args.name} is now {args.marking}")
-            return 0
-        if args.command == "audit":
-            _emit(kb.audit_log(args.limit, args.user, args.action), args.json,
-                  lambda e: f"{e['at']}  {e['user']:<24} {e['action']:<16} {e['detail'][:100]}", "the audit log is empty")
-            return 0
-        if args.command == "backup":
-            m = kb.backup(args.file)
-            c = m["counts"]
-            print(f"backed up {c['documents']} documents, {c['chunks']} passages, {c['vectors']} vectors, {c['recommendations']} recommendations "
-                  f"({c['rec_history']} history entries), {c['foi_records']} FOI records and {c['users']} users to {args.file}")
-            return 0
-        if args.command == "restore":
-            m = kb.restore(args.file)
-            c = m["counts"]
-            print(f"restored {c['documents']} documents, {c['vectors']} vectors, {c['recommendations']} recommendations and {c['users']} users "
-                  f"from a backup made {m['created_at']} into {kb.config.home}")
-            return 0
-        if args.command == "docs" and args.docs_command == "set":
-            import getpass
-
-            reports = kb.correct_document(args.name, args.by or getpass.getuser(), kind=args.kind, title=args.title)
-            for r in reports:
-                print(f"{plain(r.name)}: now {r.kind}, titled {plain(r.title, 120)!r}" if r.status != "failed" else f"FAILED     {plain(r.name)}: {plain(r.error)}")
-            return 1 if any(r.status == "failed" for r in reports) else 0
-        if args.command == "docs":
-            _emit(kb.documents(), args.json,
-                  lambda d: f"{plain(d['name'])}  [{d['marking']}, {d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  "
-                            f"{plain(d['title'], 90)}",
-                  "no documents yet: kb ingest corpus/")
-            return 0
-        if args.command == "delete":
-            for path in kb.delete(args.name):
-                print(f"removed {path}")
-            return 0
-        if args.command == "dashboard":
-            return cli_work.dashboard(kb, args)
-        if args.command == "report":
-            return cli_work.report(kb, args)
-        if args.command == "stats":
-            print(json.dumps(kb.stats(), indent=2))
-            return 0
-        if args.command == "serve":
-            return _serve(kb)
+        return COMMANDS[args.command](kb, args)
     except KBError as exc:
         print(f"kb: error: {exc}", file=sys.stderr)
         return 1
@@ -560,8 +208,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    parser.error(f"unknown command {args.command}")
-    return 2
 
 
 if __name__ == "__main__":
