@@ -39,7 +39,7 @@ from evals.search import load_gold
 from evals.speed import _pct
 from kb.embed import Embedder
 from kb.service import KB
-from kb.store import MIGRATIONS
+from kb.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"

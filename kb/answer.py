@@ -14,7 +14,8 @@ from typing import Any
 from ingest.metadata import named_forces
 from kb.rerank import Scored
 from kb.search import Searcher, terms
-from kb.store import Filters, Store
+from kb.filters import Filters
+from kb.store import Store
 
 NOT_FOUND = "Not found in the indexed documents."
 # calibrated on evals/ask_gold.jsonl (answerable vs unanswerable questions): see python -m evals.ask

@@ -11,7 +11,7 @@ from typing import Any
 from kb import cli_admin, cli_docs, cli_find, cli_work
 from kb.errors import KBError
 from kb.search import MODES
-from kb.store import MARKINGS
+from kb.filters import MARKINGS
 from kb.users import ROLES
 
 EXAMPLES = """examples:

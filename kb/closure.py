@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.errors import ClosureError
-from kb.store import Filters, Store, now
+from kb.filters import Filters
+from kb.store import Store, now
 
 EVIDENCE_CHARS = 600  # of a passage quoted as evidence
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from kb.answer import Answerer
 from kb.errors import FileError, InputError
-from kb.store import Filters
+from kb.filters import Filters
 from kb.tracker import rec_label
 
 S55_DAYS = 56

@@ -18,7 +18,8 @@ from typing import Any
 
 from ingest.foi import FoiRecord
 from kb.errors import InputError
-from kb.store import Filters, Store
+from kb.filters import Filters
+from kb.store import Store
 
 WORKING_DAYS = 20
 PUBLIC_INTEREST_EXTRA = 20  # guidance: the total should not exceed 40 working days

@@ -27,7 +27,8 @@ from ingest import FORMATS, LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
 from kb.embed import Embedder, release_memory
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
-from kb.store import MARKINGS, Store, now, to_json_list
+from kb.filters import MARKINGS
+from kb.store import Store, now, to_json_list
 from kb import foi, tracker
 from kb.vectors import VectorIndex
 

@@ -16,7 +16,8 @@ from kb.embed import Embedder
 from kb.errors import InputError
 from kb.glossary import Glossary
 from kb.rerank import WEIGHTS, Candidate, Scored, SentenceVectors, score
-from kb.store import Filters, Store
+from kb.filters import Filters
+from kb.store import Store
 from kb.vectors import VectorIndex
 
 MODES = ("hybrid", "lexical", "dense")

@@ -29,7 +29,8 @@ from kb.foi import due as foi_due
 from kb.glossary import Glossary
 from kb.rerank import SentenceVectors
 from kb.search import ForcesNamed, Hit, Searcher
-from kb.store import MARKINGS, Filters, Store, markings_up_to
+from kb.filters import MARKINGS, Filters, markings_up_to
+from kb.store import Store
 from kb.tracker import Tracker
 from kb.workflow import Workflow
 from kb.users import Users

@@ -22,7 +22,8 @@ from kb import closure
 from kb.closure import history
 from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
-from kb.store import Filters, Store, now
+from kb.filters import Filters
+from kb.store import Store, now
 
 # not overdue: complete (proposed or verified; a proposal awaits a verifier, not the owner), or no longer applicable
 CLOSED = ("complete", "not_applicable", "superseded")

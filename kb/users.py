@@ -10,7 +10,8 @@ import os
 import re
 
 from kb.errors import InputError, PermissionDeniedError
-from kb.store import MARKINGS, Store, now
+from kb.filters import MARKINGS
+from kb.store import Store, now
 
 ROLES = ("viewer", "editor", "verifier", "admin")
 # a verifier reads, and verifies (or sends back) a complete someone else proposed; an admin may do everything

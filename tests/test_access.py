@@ -15,7 +15,7 @@ from restricted import build_restricted, leaks
 from kb.embed import Embedder
 from kb.errors import KBError, NotFoundError
 from kb.service import KB
-from kb.store import MARKINGS
+from kb.filters import MARKINGS
 from kb.errors import PermissionDeniedError
 
 @pytest.fixture(scope="module")

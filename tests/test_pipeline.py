@@ -11,7 +11,7 @@ from conftest import CORPUS, FOI, MAPPA
 from kb.embed import Embedder
 from kb.errors import ModelMismatchError, NotFoundError
 from kb.pipeline import MODEL_KEY, chunk_id
-from kb.store import MIGRATIONS
+from kb.schema import MIGRATIONS
 from kb.service import KB
 
 

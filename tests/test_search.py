@@ -12,7 +12,8 @@ from kb.errors import EmptyIndexError, KBError
 from kb.pipeline import doc_key
 from kb.search import fts_query, rrf, terms
 from kb.service import KB
-from kb.store import Filters, Store, runs
+from kb.filters import Filters, runs
+from kb.store import Store
 
 KNOWN = [
     ("which tool is used to prioritise online child abuse referrals", CSA, "KIRAT"),
