@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 # every action the audit log records: the app's filter offers these, and nothing else is written
 AUDIT_ACTIONS = ("search", "ask", "foi precedents", "draft", "register change", "verify", "export register", "ingest", "delete", "prune",
-                 "read again", "correct document", "backup", "restore", "mark", "add user", "foi log", "export FOI", "board report")
+                 "read again", "correct document", "backup", "restore", "mark", "add user", "foi log", "export FOI", "board report", "refused")
 
 
 class _OnFirstUse:
@@ -94,7 +94,12 @@ class KB:
     def _require(self, as_user: str | None, action: str, doing: str | None = None) -> None:
         """Refuse what the user's role does not allow (the given user, else this view's); ``doing``
         names the thing refused in the message ("read the audit log")."""
-        self.users.require(as_user if as_user is not None else self.user, action, doing)
+        who = as_user if as_user is not None else self.user
+        try:
+            self.users.require(who, action, doing)
+        except PermissionDeniedError as exc:  # a refusal is audited too: who tried what
+            self.store.audit(who or "unknown", "refused", str(exc))
+            raise
 
     def _audit(self, action: str, detail: str = "") -> None:
         """Write who did what to the audit log (``action`` one of AUDIT_ACTIONS)."""

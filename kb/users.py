@@ -86,4 +86,5 @@ class Users:
         if role not in CAN[action]:
             what = doing or {"edit": "change recommendations", "upload": "add documents", "delete": "remove documents", "admin": "manage users",
                     "verify": "verify a completed recommendation", "foi": "change the FOI request log"}.get(action, action)
-            raise PermissionDeniedError(f"{user} ({role or 'unknown user'}) may not {what}: ask an editor or admin")
+            who = " or ".join(r for r in CAN[action])
+            raise PermissionDeniedError(f"{user} ({role or 'unknown user'}) may not {what}: ask someone with the {who} role")

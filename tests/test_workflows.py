@@ -357,3 +357,39 @@ def test_evidence_from_a_restricted_document_never_reaches_a_reader_not_cleared_
         assert "Zerbinet" not in text and "tasking-review-sensitive" not in text
     steps = viewer.recommendation_history("1", "custody.txt")["history"]
     assert steps[-1]["why"] == "proposed complete, awaiting verification" and steps[-1]["new"] == "complete"
+
+
+def test_every_change_is_refused_for_a_viewer_and_each_refusal_is_audited(work_kb: KB, tmp_path: Path) -> None:
+    work_kb.add_user("Vic Viewer", "viewer", "viewer-pass-1")
+    work_kb.add_user("Ann Editor", "editor", "editor-pass-1")
+    work_kb.workflow.log_request("A1", "2026-10-01", "Please list your custody suites.", None, "Sam", today=TODAY)
+    work_kb.set_recommendation("2", "custody.txt", "Ann Editor", status="complete", note="seen", as_user="Ann Editor")
+    upload = tmp_path / "new.txt"
+    upload.write_text("Custody suites are inspected monthly.\n", encoding="utf-8")
+    backup = tmp_path / "b.zip"
+    work_kb.backup(backup)
+    changes = {
+        "set a recommendation": lambda u: work_kb.set_recommendation("1", "custody.txt", u, status="planned", as_user=u),
+        "verify": lambda u: work_kb.workflow.verify("2", "custody.txt", u, as_user=u),
+        "log an FOI request": lambda u: work_kb.workflow.log_request("A2", "2026-10-02", "How many cells?", None, u, as_user=u, today=TODAY),
+        "add an FOI event": lambda u: work_kb.workflow.event("A1", "withdrawn", "2026-10-03", u, as_user=u, today=TODAY),
+        "upload": lambda u: work_kb.add_files([("new.txt", str(upload))], as_user=u),
+        "mark": lambda u: work_kb.mark("custody.txt", "OFFICIAL-SENSITIVE", as_user=u),
+        "read again": lambda u: work_kb.reingest("custody.txt", as_user=u),
+        "correct": lambda u: work_kb.correct_document("custody.txt", u, title="Custody", as_user=u),
+        "delete": lambda u: work_kb.delete("custody.txt", as_user=u),
+        "prune": lambda u: work_kb.prune([tmp_path], as_user=u),
+        "add a user": lambda u: work_kb.add_user("Eve", "admin", "admin-pass-99", as_user=u),
+        "backup": lambda u: work_kb.backup(tmp_path / "c.zip", as_user=u),
+        "restore": lambda u: work_kb.restore(backup, as_user=u),
+    }
+    admin_only = {"verify", "mark", "add a user", "backup", "restore"}
+    before = json.dumps([work_kb.recommendations(), [d["name"] for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
+    for what, change in changes.items():
+        for who in ("Vic Viewer", *(("Ann Editor",) if what in admin_only else ())):
+            with pytest.raises(PermissionDeniedError):
+                change(who)
+            last = work_kb.audit_log(1)[0]
+            assert (last["user"], last["action"]) == (who, "refused") and "may not" in last["detail"], what
+    after = json.dumps([work_kb.recommendations(), [d["name"] for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
+    assert after == before  # nothing changed
