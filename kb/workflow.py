@@ -82,7 +82,7 @@ class Workflow:
 
     def _publish(self, r: Request, response: str) -> None:
         """Write the answered request as a disclosure and ingest it."""
-        from kb.service import safe_name
+        from kb.uploads import safe_name
 
         folder = self.kb.config.home / "uploads" / "foi-log"
         folder.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,8 @@ import app
 from kb.embed import Embedder
 from kb.errors import KBError
 from kb.search import MODES, fts_query
-from kb.service import KB, safe_name
+from kb.service import KB
+from kb.uploads import safe_name
 from kb.store import Store
 
 SCRIPT = "<script>window.__pwned=1</script>"
