@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.dashboard import STATUS_ORDER, Dashboard, key_label
-from kb.errors import FileError, InputError
+from kb.errors import InputError
+from kb.files import save_docx
 from kb.foi_stats import Stats
 from kb.tracker import rec_label
 
@@ -161,9 +162,4 @@ def write(path: str | Path, dashboard: Dashboard, rows: list[dict[str, Any]], fo
 
     doc.add_heading(f"FOI performance, {foi.date_from} to {foi.date_to}", level=1)
     _table(doc, ["Measure", "Value"], [list(row) for row in foi.table()])
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(target))
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    return target
+    return save_docx(doc, target)

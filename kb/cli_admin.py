@@ -50,7 +50,8 @@ def backup(kb: Any, args: argparse.Namespace) -> int:
     m = kb.backup(args.file)
     c = m["counts"]
     print(f"backed up {c['documents']} documents, {c['chunks']} passages, {c['vectors']} vectors, {c['recommendations']} recommendations "
-          f"({c['rec_history']} history entries), {c['foi_records']} FOI records and {c['users']} users to {args.file}")
+          f"({c['rec_history']} history entries), {c['foi_records']} FOI records, {c.get('foi_requests', 0)} logged FOI requests "
+          f"({c.get('foi_events', 0)} events) and {c['users']} users to {args.file}")
     return 0
 
 

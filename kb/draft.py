@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.answer import Answerer
-from kb.errors import FileError, InputError
+from kb.errors import InputError
+from kb.files import save_docx
 from kb.filters import Filters
 from kb.tracker import rec_label
 
@@ -102,12 +103,7 @@ class Draft:
         for s in self.sources:
             d.add_paragraph(f"[{s.n}] {s.title} ({s.doc}{', page ' + str(s.page) if s.page else ''}{', ' + s.date if s.date else ''}): "
                             f"\u201c{s.quote}\u201d", style="List Number")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            d.save(str(target))
-        except OSError as exc:
-            raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        return target
+        return save_docx(d, target)
 
 
 def applies(addressee: str | None) -> tuple[bool, str]:

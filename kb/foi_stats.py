@@ -9,17 +9,16 @@ holds a requester's name or contact details, and neither does anything written f
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.errors import FileError, InputError
+from kb.errors import InputError
 from kb.foi_log import Request
 from kb.labels import OUTCOME_LABELS, outcome_label
-from kb.tracker import safe_cell
+from kb.files import write_csv
 
 
 @dataclass
@@ -91,15 +90,7 @@ def _write_csv(path: str | Path, header: list[str], rows: list[list[Any]]) -> Pa
     target = Path(path)
     if target.suffix.lower() != ".csv":
         raise InputError(f"write to a .csv file; got '{target.name}'")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM makes Excel read UTF-8
-            writer = csv.writer(f)
-            writer.writerow(header)
-            writer.writerows([[safe_cell(v) for v in row] for row in rows])
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    return target
+    return write_csv(target, header, rows)
 
 
 def write_stats_csv(s: Stats, path: str | Path) -> Path:

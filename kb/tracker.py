@@ -9,7 +9,6 @@ different becomes a pending proposal for a person to accept or reject.
 
 from __future__ import annotations
 
-import csv
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from kb import closure
 from kb.closure import history
 from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
+from kb.files import safe_cell, write_csv
 from kb.filters import Filters
 from kb.store import Store, now
 
@@ -368,25 +368,17 @@ class Tracker:
         suffix = target.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise InputError(f"export to a .csv or .xlsx file; got '{target.name}'")
+        if suffix == ".csv":
+            write_csv(target, EXPORT_COLUMNS, values)
+            return len(rows)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if suffix == ".csv":
-                with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM makes Excel read UTF-8
-                    writer = csv.writer(f)
-                    writer.writerow(EXPORT_COLUMNS)
-                    writer.writerows([[safe_cell(v) for v in row] for row in values])
-            else:
-                _write_xlsx(target, values)
+            _write_xlsx(target, values)
         except OSError as exc:
             raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return len(rows)
 
 
-def safe_cell(value: Any) -> Any:
-    """Spreadsheet-safe text: a value starting with = + - @ is not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _write_xlsx(target: Path, values: list[list[Any]]) -> None:
