@@ -10,7 +10,9 @@ addressee stated once above a group ("Police forces should ensure that:").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from ingest.chunk import trim
 from ingest.metadata import find_dates
@@ -107,168 +109,223 @@ def report_date(meta: Meta) -> str | None:
     return None
 
 
+@dataclass
+class _Item:
+    """One recommendation as its block's lines lay it out, before it is read: the heading's match,
+    an intro line ("... should:"), its own paragraph, its lettered parts (with any answer on a
+    part's own line), a status printed above its text, and the line index where the item ends."""
+
+    head: str
+    match: re.Match[str]
+    intro: tuple[int, int] | None = None
+    body: tuple[int, int] | None = None
+    parts: list[tuple[str, int, int]] = field(default_factory=list)
+    own_answers: dict[int, tuple[int, int]] = field(default_factory=dict)
+    status_ahead: Proposal | None = None
+    end_line: int = 0
+
+
 def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Recommendation]:
-    """Every recommendation (and lettered part) in a document's recommendation blocks, in order."""
+    """Every recommendation (and lettered part) in a document's recommendation blocks, in order;
+    then those found in tracker tables and in running text that overlap none of these."""
     recs: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
     default = "forces" if meta.kind == "inspection_report" else "the force"
     group_addressee: str | None = None
     group_section: str | None = None
-    rdate = report_date(meta)
-    title = meta.title.lower()
-    key = read_key(text)
+    rdate, title, key = report_date(meta), meta.title.lower(), read_key(text)
     for block in blocks:
         if block.kind != "recommendation":
             continue
         if block.section != group_section:
             group_addressee, group_section = None, block.section
         lines = _lines(text, block.start, block.end)
-        i = 0
-        # an addressee stated once above a group applies to every member until the next one
-        while i < len(lines) and lines[i][0] >= 0 and _LEAD_IN.search(text[lines[i][0]:lines[i][1]]) and not _REC_LINE.match(text[lines[i][0]:lines[i][1]]):
-            group_addressee = addressee_of(text[lines[i][0]:lines[i][1]], group_addressee)
-            i += 1
-        while i < len(lines) and lines[i][0] < 0:
-            i += 1
-        if i >= len(lines):
+        i, group_addressee = _group_lead_in(text, lines, group_addressee)
+        item = _layout(text, lines, i, key)
+        if item is None:
             continue
-        s0, e0 = lines[i]
-        head = text[s0:e0]
-        m = _REC_LINE.match(head) or _NUMBERED_ITEM.match(head)
-        if not m:
-            continue
-        kind = _TYPES.get((m.groupdict().get("type") or "recommendation").lower(), "recommendation")
-        rest = m.group("rest").strip().strip("*").strip()
-        rest_start = s0 + m.start("rest") if rest else -1
-        i += 1
-        intro: tuple[int, int] | None = None
-        status_ahead: Proposal | None = None
-        own_answers: dict[int, tuple[int, int]] = {}  # a lettered part answered on its own line
-        parts: list[tuple[str, int, int]] = []
-        body: tuple[int, int] | None = (rest_start, e0) if rest else None
-        j = i
-        while j < len(lines):
-            s, e = lines[j]
-            if s < 0:
-                if body is None and intro is None and not parts:
-                    j += 1
-                    continue
-                if parts or body is not None:
-                    # a blank line ends the text unless more lettered parts follow
-                    k = j
-                    while k < len(lines) and lines[k][0] < 0:
-                        k += 1
-                    if parts and k < len(lines) and _PART.match(text[lines[k][0]:lines[k][1]]):
-                        j = k
-                        continue
-                    break
-                j += 1
-                continue
-            line = text[s:e]
-            part = _PART.match(line)
-            if part and body is None:
-                cut = _INLINE_ANSWER.search(line, part.start("text"))
-                if cut:  # "(a) a problem profile ... Response: Complete. ...": the part ends where its own answer begins
-                    own_answers[len(parts)] = (s + cut.end(), e)
-                parts.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e))
-            elif parts:
-                break  # the response begins
-            elif body is None and intro is None and not parts and (STATUS_LINE.match(line) or _FIELD.match(line)):
-                # a portal entry's status and field labels ("Status: Completed", "Theme: ...", "Text:") before its text
-                ahead = labelled(line, key) if STATUS_LINE.match(line) else None
-                if ahead and status_ahead is None:
-                    status_ahead = Proposal(ahead.status, ahead.quote, s + ahead.start, s + ahead.end)
-            elif body is None and intro is None and line.endswith(":"):
-                intro = (s, e)
-            elif body is None:
-                body = (s, e)
-                if intro is None and not rest:
-                    # a recommendation's own paragraph ends at a blank line
-                    while j + 1 < len(lines) and lines[j + 1][0] >= 0 and not _PART.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not text[lines[j + 1][0]:lines[j + 1][1]].startswith(("-", "•")) \
-                            and not RESPONSE_LABEL.match(text[lines[j + 1][0]:lines[j + 1][1]]) and not _RESPONSE_HEADING.match(text[lines[j + 1][0]:lines[j + 1][1]]):
-                        j += 1
-                        body = (s, lines[j][1])
-                    j += 1
-                    break
-            else:
-                break
-            j += 1
-        if body is not None and not parts:
-            # lettered parts after the recommendation's paragraph, each answered below it ("(a) ...", "Response: Complete. ...")
-            later = _answered_parts(text, lines, j)
-            if len(later) >= 2:
-                parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
-                own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
-        spans = [x for x in ([intro] if intro else []) + ([body] if body else []) + [(ps, pe) for _, ps, pe in parts] if x]
-        if not spans:
-            continue
-        rec_start, rec_end = min(s for s, _ in spans), max(e for _, e in spans)
-        own = " ".join(" ".join(text[s:e].strip(" *") for s, e in spans).split())
-        if parts and intro:
-            own = " ".join(text[intro[0]:intro[1]].split()) + " " + " ".join(f"{letter}. {' '.join(text[ps:pe].split())}" for letter, ps, pe in parts)
-        response_start = rec_end
-        while response_start < block.end and text[response_start].isspace():
-            response_start += 1
-        response = text[response_start:block.end].rstrip()
-        lead = text[intro[0]:intro[1]] if intro else own
-        addressee = addressee_of(_strip_date_clause(lead), group_addressee or default)
-        deadline, deadline_text = deadline_of(lead, rdate)
-        theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
-        if not _REC_LINE.match(head) and not DIRECTIVE.search(own):
-            continue  # a numbered line that asks nothing of anyone ("2. HOW THE REVIEW WAS DONE") is not a recommendation
-        if _CONTENTS_LINE.search(own[:200]):  # a contents list's numbered line ("Scope .......... 4"), not a recommendation
-            continue
-        overall, part_props = propose(response, len(parts))
-        printed = labelled(response, key)
-        if printed:  # a status the document prints ("Status: Amber") outranks one read from the wording
-            overall, part_props = printed, [printed for _ in parts]
-        elif status_ahead:  # printed above the text, as a portal does; its offsets are already the clean text's
-            overall = Proposal(status_ahead.status, status_ahead.quote, status_ahead.start - response_start, status_ahead.end - response_start)
-            part_props = [overall for _ in parts]
-        ref = m.group("ref")
-        seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
-        parent = Recommendation(
-            ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=rec_start, end=rec_end, addressee=addressee,
-            deadline=deadline, deadline_text=deadline_text, theme=theme, report=meta.report or meta.title, response=response,
-            response_start=response_start, response_end=response_start + len(response), status=overall.status,
-            status_quote=overall.quote, status_start=response_start + overall.start, status_end=response_start + overall.end,
-        )
-        recs.append(parent)
-        for n, (a_start, a_end) in own_answers.items():
-            answer = text[a_start:a_end]
-            lead_word = re.match(r"\s*([A-Z][\w -]{1,30}?)\s*[.;:]", answer)
-            word = word_status(lead_word.group(1), key) if lead_word else None  # "Response: Complete. ..."
-            said = labelled(answer, key) or (Proposal(word, lead_word.group(1), lead_word.start(1), lead_word.end(1)) if word and lead_word else None) \
-                or propose(answer)[0]
-            if said.status != "unknown":
-                part_props[n] = Proposal(said.status, said.quote, a_start + said.start - response_start, a_start + said.end - response_start)
-        if own_answers:  # the whole is as far on as its parts: done when all are, under way when any has started
-            done = [p.status for p in part_props]
-            if all(x == "complete" for x in done):
-                overall = part_props[0]
-            elif any(x in ("complete", "in_progress") for x in done):
-                overall = next(p for p in part_props if p.status == "in_progress") if "in_progress" in done else Proposal("in_progress")
-            parent.status, parent.status_quote = overall.status, overall.quote
-            parent.status_start, parent.status_end = (response_start + overall.start, response_start + overall.end) if overall.quote else (0, 0)
-        for (letter, ps, pe), prop in zip(parts, part_props):
-            part_text = " ".join(text[ps:pe].strip(" *").split())
-            # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
-            own_deadline = deadline_of(part_text, rdate) if _BY_DATE.search(part_text) else (None, None)
-            seen[(kind, letter)] = seen.get((kind, letter), 0) + 1
-            recs.append(Recommendation(
-                ref=letter, ordinal=seen[(kind, letter)], type=kind, text=part_text, start=ps, end=pe, parent=ref,
-                addressee=addressee_of(_strip_date_clause(part_text), addressee) if not intro else addressee,
-                deadline=own_deadline[0] or deadline, deadline_text=own_deadline[1] or deadline_text, theme=theme,
-                report=parent.report, response=response, response_start=parent.response_start, response_end=parent.response_end,
-                status=prop.status, status_quote=prop.quote, status_start=response_start + prop.start, status_end=response_start + prop.end,
-            ))
-        if not intro and parts:
-            # no intro line: the parent's addressee and deadline come from its (first) part
-            parent.addressee = recs[-len(parts)].addressee
-            parent.deadline = parent.deadline or recs[-len(parts)].deadline
-            parent.deadline_text = parent.deadline_text or recs[-len(parts)].deadline_text
+        recs += _read(text, block, item, meta, key, rdate, title, group_addressee or default, seen)
     recs = _merge(recs, find_table_recommendations(text, meta, key))
     return _merge(recs, find_language_recommendations(text, blocks, meta, key))
+
+
+def _line(text: str, lines: list[tuple[int, int]], n: int) -> str:
+    return text[lines[n][0]:lines[n][1]]
+
+
+def _group_lead_in(text: str, lines: list[tuple[int, int]], addressee: str | None) -> tuple[int, str | None]:
+    """Skip a block's lead-in lines; an addressee stated once above a group applies to every member
+    until the next one. Returns the index of the first line after them (and blank lines)."""
+    i = 0
+    while i < len(lines) and lines[i][0] >= 0 and _LEAD_IN.search(_line(text, lines, i)) and not _REC_LINE.match(_line(text, lines, i)):
+        addressee = addressee_of(_line(text, lines, i), addressee)
+        i += 1
+    while i < len(lines) and lines[i][0] < 0:
+        i += 1
+    return i, addressee
+
+
+def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item | None:
+    """How the item starting at line ``i`` is laid out (None when that line heads no item)."""
+    if i >= len(lines):
+        return None
+    s0, e0 = lines[i]
+    head = text[s0:e0]
+    m = _REC_LINE.match(head) or _NUMBERED_ITEM.match(head)
+    if not m:
+        return None
+    rest = m.group("rest").strip().strip("*").strip()
+    item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest else None)
+    j = i + 1
+    while j < len(lines):
+        s, e = lines[j]
+        if s < 0:
+            if item.body is None and item.intro is None and not item.parts:
+                j += 1
+                continue
+            if item.parts or item.body is not None:
+                # a blank line ends the text unless more lettered parts follow
+                k = j
+                while k < len(lines) and lines[k][0] < 0:
+                    k += 1
+                if item.parts and k < len(lines) and _PART.match(_line(text, lines, k)):
+                    j = k
+                    continue
+                break
+            j += 1
+            continue
+        line = text[s:e]
+        part = _PART.match(line)
+        if part and item.body is None:
+            cut = _INLINE_ANSWER.search(line, part.start("text"))
+            if cut:  # "(a) a problem profile ... Response: Complete. ...": the part ends where its own answer begins
+                item.own_answers[len(item.parts)] = (s + cut.end(), e)
+            item.parts.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e))
+        elif item.parts:
+            break  # the response begins
+        elif item.body is None and item.intro is None and (STATUS_LINE.match(line) or _FIELD.match(line)):
+            # a portal entry's status and field labels ("Status: Completed", "Theme: ...", "Text:") before its text
+            ahead = labelled(line, key) if STATUS_LINE.match(line) else None
+            if ahead and item.status_ahead is None:
+                item.status_ahead = Proposal(ahead.status, ahead.quote, s + ahead.start, s + ahead.end)
+        elif item.body is None and item.intro is None and line.endswith(":"):
+            item.intro = (s, e)
+        elif item.body is None:
+            item.body = (s, e)
+            if item.intro is None and not rest:
+                j = _paragraph_end(text, lines, j)  # a recommendation's own paragraph ends at a blank line
+                item.body = (s, lines[j][1])
+                j += 1
+                break
+        else:
+            break
+        j += 1
+    item.end_line = j
+    if item.body is not None and not item.parts:
+        # lettered parts after the recommendation's paragraph, each answered below it ("(a) ...", "Response: Complete. ...")
+        later = _answered_parts(text, lines, j)
+        if len(later) >= 2:
+            item.parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
+            item.own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
+    return item
+
+
+def _paragraph_end(text: str, lines: list[tuple[int, int]], j: int) -> int:
+    """The last line of the paragraph starting at line ``j``: it runs to a blank line, a lettered
+    part, a bullet, or a response label or heading."""
+    while j + 1 < len(lines) and lines[j + 1][0] >= 0:
+        following = _line(text, lines, j + 1)
+        if _PART.match(following) or following.startswith(("-", "\u2022")) or RESPONSE_LABEL.match(following) or _RESPONSE_HEADING.match(following):
+            break
+        j += 1
+    return j
+
+
+def _read(text: str, block: Block, item: _Item, meta: Meta, key: Any, rdate: str | None, title: str, group_addressee: str,
+          seen: dict[tuple[str, str], int]) -> list[Recommendation]:
+    """The recommendation an item states and its lettered parts, with addressee, deadline, theme,
+    the response below it and the status each is at ([] for a numbered line that asks nothing)."""
+    intro, body, parts = item.intro, item.body, item.parts
+    spans = [x for x in ([intro] if intro else []) + ([body] if body else []) + [(ps, pe) for _, ps, pe in parts] if x]
+    if not spans:
+        return []
+    rec_start, rec_end = min(s for s, _ in spans), max(e for _, e in spans)
+    own = " ".join(" ".join(text[s:e].strip(" *") for s, e in spans).split())
+    if parts and intro:
+        own = " ".join(text[intro[0]:intro[1]].split()) + " " + " ".join(f"{letter}. {' '.join(text[ps:pe].split())}" for letter, ps, pe in parts)
+    response_start = rec_end
+    while response_start < block.end and text[response_start].isspace():
+        response_start += 1
+    response = text[response_start:block.end].rstrip()
+    lead = text[intro[0]:intro[1]] if intro else own
+    addressee = addressee_of(_strip_date_clause(lead), group_addressee)
+    deadline, deadline_text = deadline_of(lead, rdate)
+    theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
+    if not _REC_LINE.match(item.head) and not DIRECTIVE.search(own):
+        return []  # a numbered line that asks nothing of anyone ("2. HOW THE REVIEW WAS DONE") is not a recommendation
+    if _CONTENTS_LINE.search(own[:200]):  # a contents list's numbered line ("Scope .......... 4"), not a recommendation
+        return []
+    overall, part_props = _statuses(text, item, response, response_start, key)
+    kind = _TYPES.get((item.match.groupdict().get("type") or "recommendation").lower(), "recommendation")
+    ref = item.match.group("ref")
+    seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
+    parent = Recommendation(
+        ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=rec_start, end=rec_end, addressee=addressee,
+        deadline=deadline, deadline_text=deadline_text, theme=theme, report=meta.report or meta.title, response=response,
+        response_start=response_start, response_end=response_start + len(response), status=overall.status,
+        status_quote=overall.quote, status_start=response_start + overall.start if overall.quote or not item.own_answers else 0,
+        status_end=response_start + overall.end if overall.quote or not item.own_answers else 0,
+    )
+    out = [parent]
+    for (letter, ps, pe), prop in zip(parts, part_props):
+        part_text = " ".join(text[ps:pe].strip(" *").split())
+        # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
+        own_deadline = deadline_of(part_text, rdate) if _BY_DATE.search(part_text) else (None, None)
+        seen[(kind, letter)] = seen.get((kind, letter), 0) + 1
+        out.append(Recommendation(
+            ref=letter, ordinal=seen[(kind, letter)], type=kind, text=part_text, start=ps, end=pe, parent=ref,
+            addressee=addressee_of(_strip_date_clause(part_text), addressee) if not intro else addressee,
+            deadline=own_deadline[0] or deadline, deadline_text=own_deadline[1] or deadline_text, theme=theme,
+            report=parent.report, response=response, response_start=parent.response_start, response_end=parent.response_end,
+            status=prop.status, status_quote=prop.quote, status_start=response_start + prop.start, status_end=response_start + prop.end,
+        ))
+    if not intro and parts:
+        # no intro line: the parent's addressee and deadline come from its (first) part
+        parent.addressee = out[1].addressee
+        parent.deadline = parent.deadline or out[1].deadline
+        parent.deadline_text = parent.deadline_text or out[1].deadline_text
+    return out
+
+
+def _statuses(text: str, item: _Item, response: str, response_start: int, key: Any) -> tuple[Proposal, list[Proposal]]:
+    """The status of a recommendation and of each of its parts, with offsets into the response.
+
+    A status the document prints ("Status: Amber") outranks one read from the wording; one printed
+    above the text (a portal's) comes next. A part answered on its own line takes that answer, and
+    then the whole is as far on as its parts: done when all are, under way when any has started."""
+    overall, part_props = propose(response, len(item.parts))
+    printed = labelled(response, key)
+    if printed:
+        overall, part_props = printed, [printed for _ in item.parts]
+    elif item.status_ahead:  # its offsets are already the clean text's
+        ahead = item.status_ahead
+        overall = Proposal(ahead.status, ahead.quote, ahead.start - response_start, ahead.end - response_start)
+        part_props = [overall for _ in item.parts]
+    for n, (a_start, a_end) in item.own_answers.items():
+        answer = text[a_start:a_end]
+        lead_word = re.match(r"\s*([A-Z][\w -]{1,30}?)\s*[.;:]", answer)
+        word = word_status(lead_word.group(1), key) if lead_word else None  # "Response: Complete. ..."
+        said = labelled(answer, key) or (Proposal(word, lead_word.group(1), lead_word.start(1), lead_word.end(1)) if word and lead_word else None) \
+            or propose(answer)[0]
+        if said.status != "unknown":
+            part_props[n] = Proposal(said.status, said.quote, a_start + said.start - response_start, a_start + said.end - response_start)
+    if item.own_answers:
+        done = [p.status for p in part_props]
+        if all(x == "complete" for x in done):
+            overall = part_props[0]
+        elif any(x in ("complete", "in_progress") for x in done):
+            overall = next(p for p in part_props if p.status == "in_progress") if "in_progress" in done else Proposal("in_progress")
+    return overall, part_props
 
 
 def _merge(first: list[Recommendation], more: list[Recommendation]) -> list[Recommendation]:
