@@ -13,7 +13,8 @@ documents that answer recommendations (an inspection's own narrative is not a re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.records import Block, Meta, Recommendation
 from ingest.status import TRACKER_WORDS, Proposal, labelled, propose, word_status
@@ -140,122 +141,169 @@ def _is_context(line: _Line) -> str | None:
     return None
 
 
-def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, key: dict[str, str]) -> list[Recommendation]:
-    """Every recommendation, area for improvement and cause of concern found by its wording, in order."""
-    from ingest.recommendations import _CONTENTS_LINE, DIRECTIVE, deadline_of, report_date
+class _Found(NamedTuple):
+    """An item found by its wording: its line, type, ref, text span, the addressee of the list it
+    sits in, and a status printed with it."""
 
-    lines = logical_lines(text, blocks)
-    answers = meta.kind in ("pcc_response", "force_response", "other")
-    rdate = report_date(meta)
-    default_who = "forces" if meta.kind == "inspection_report" else "the force"
-    found: list[tuple[int, str, str, int, int, str | None, Proposal | None]] = []  # (line index, type, ref, start, end, lead addressee, printed)
+    line: int
+    kind: str
+    ref: str
+    start: int
+    end: int
+    lead_who: str | None = None
+    printed: Proposal | None = None
+
+
+@dataclass
+class _Scan:
+    """Reading a document's lines in order: the kind of item the current heading or lead-in
+    announces, the "X should:" list being read, and what has been found."""
+
+    lines: list[_Line]
+    key: dict[str, str]
+    default_who: str
+    answers: bool  # a response (it quotes what it answers)
+    other: bool  # a document of kind "other"
     context: str | None = None
     lead: tuple[str, str] | None = None  # (addressee, type) of a "X should:" list
-    lead_at = -2  # the line of the lead-in, or of the list's latest item
-    i = 0
-    while i < len(lines):
-        line = lines[i]
+    lead_at: int = -2  # the line of the lead-in, or of the list's latest item
+    found: list[_Found] = field(default_factory=list)
+
+    def run(self) -> list[_Found]:
+        i = 0
+        while i < len(self.lines):
+            i = self.step(i) + 1
+        return self.found
+
+    def step(self, i: int) -> int:
+        """Read line ``i``; returns the last line it used."""
+        from ingest.recommendations import DIRECTIVE
+
+        line = self.lines[i]
         t = line.text
         ctx = _is_context(line)
-        label = _LABEL.match(t.lstrip("-•* "))
+        label = _LABEL.match(t.lstrip("-\u2022* "))
         if line.heading and not ctx and not label:
-            context, lead = None, None
+            self.context, self.lead = None, None
         elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
-            context, lead = ctx, None
+            self.context, self.lead = ctx, None
             if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
-                lead, lead_at = (default_who, ctx), i  # "... two causes of concern. We found that the force:" above the list
+                self.lead, self.lead_at = (self.default_who, ctx), i  # "... two causes of concern. We found that the force:" above the list
             if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
-                i += 1
-                continue
+                return i
         bullet = _BULLET.match(t)
         ref = (bullet.group("ref") or bullet.group("letter") or "") if bullet else ""
         body_start = line.start + (bullet.end() if bullet else 0)
         body = t[body_start - line.start:]
         label = _LABEL.match(body)
-        if label and label.group("type").lower() == "concern" and context != "cause_of_concern":
+        if label and label.group("type").lower() == "concern" and self.context != "cause_of_concern":
             label = None
         if label:
             kind = _kind_from(label.group("type"), "recommendation")
             ref = (label.group("ref") or ref or "").strip()
             rest = label.group("text") or ""
-            earlier = next((n for n, f in enumerate(found) if f[1] == kind and f[2] == ref and ref), None)
+            earlier = next((n for n, f in enumerate(self.found) if f.kind == kind and f.ref == ref and ref), None)
             if earlier is not None and not DIRECTIVE.search(rest):
                 # a progress row for an item already read ("AFI 1 - demand | Lead | Mar 2016 | Ongoing | ..."): its status, not a new item
-                row = Proposal(*_row_status(rest, key, body_start + label.start("text")))
-                if row.status != "unknown" and found[earlier][6] is None:
-                    found[earlier] = found[earlier][:6] + (row,)
-                i += 1
-                continue
+                row = Proposal(*_row_status(rest, self.key, body_start + label.start("text")))
+                if row.status != "unknown" and self.found[earlier].printed is None:
+                    self.found[earlier] = self.found[earlier]._replace(printed=row)
+                return i
             if len(rest) >= 20 and not re.match(r"^[A-Z][\w ,'-]{0,60}$", rest):
-                found.append((i, kind, ref, body_start + label.start("text"), line.end, None, None))
-                i += 1
+                self.found.append(_Found(i, kind, ref, body_start + label.start("text"), line.end))
+                return i
+            i = self.text_below(i, kind, ref)
+            self.context = self.context or kind
+            return i
+        self.unlabelled(i, line, body, body_start, ref, bool(bullet))
+        return i
+
+    def text_below(self, i: int, kind: str, ref: str) -> int:
+        """A label with its text on the lines below: the first line that asks for something, within
+        the entry; a bare status word on the way is its status. Returns the line of the text (or ``i``)."""
+        from ingest.recommendations import DIRECTIVE
+
+        printed: Proposal | None = None
+        first = True  # the line right below the label (after a bare status word) is its text, asking or not
+        for j in range(i + 1, min(i + 16, len(self.lines))):
+            nxt = self.lines[j].text
+            other = _LABEL.match(nxt)
+            if other and (other.group("ref") or other.group("text")) and not _RECOMMENDS.match(nxt):
+                break  # the next item's label (a bare "Recommendation", a field's value, is not one)
+            word = word_status(nxt, self.key) if len(nxt.split()) <= 3 else None
+            line_label = labelled(nxt, self.key) if not word else None  # "Status: awaiting-review"
+            if (word or line_label) and printed is None:
+                printed = Proposal(word, nxt, self.lines[j].start, self.lines[j].end) if word else \
+                    Proposal(line_label.status, line_label.quote, self.lines[j].start + line_label.start, self.lines[j].start + line_label.end)  # type: ignore[union-attr]
                 continue
-            # the text follows: the first line that asks for something, within the entry; a bare status word on the way is its status
-            printed: Proposal | None = None
-            first = True  # the line right below the label (after a bare status word) is its text, asking or not
-            for j in range(i + 1, min(i + 16, len(lines))):
-                nxt = lines[j].text
-                other = _LABEL.match(nxt)
-                if other and (other.group("ref") or other.group("text")) and not _RECOMMENDS.match(nxt):
-                    break  # the next item's label (a bare "Recommendation", a field's value, is not one)
-                word = word_status(nxt, key) if len(nxt.split()) <= 3 else None
-                line_label = labelled(nxt, key) if not word else None  # "Status: awaiting-review"
-                if (word or line_label) and printed is None:
-                    printed = Proposal(word, nxt, lines[j].start, lines[j].end) if word else \
-                        Proposal(line_label.status, line_label.quote, lines[j].start + line_label.start, lines[j].start + line_label.end)  # type: ignore[union-attr]
-                    continue
-                asks = bool(_ACTS.match(nxt.lstrip("-•* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
-                if len(nxt) >= 30 and not lines[j].heading and not nxt.startswith("|") and (first or asks):
-                    s, e = lines[j].start, lines[j].end
-                    rec = _RECOMMENDS.match(nxt)
-                    if rec:
-                        s = lines[j].start + rec.start("text")
-                        colon = _AFTER_COLON.match(rec.group("text"))
-                        if colon:
-                            s += colon.start("rest")
-                    found.append((j, kind, ref, s, e, None, printed))
-                    i = j
-                    break
-                first = False
-            context = context or kind
-            i += 1
-            continue
+            asks = bool(_ACTS.match(nxt.lstrip("-\u2022* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
+            if len(nxt) >= 30 and not self.lines[j].heading and not nxt.startswith("|") and (first or asks):
+                s, e = self.lines[j].start, self.lines[j].end
+                rec = _RECOMMENDS.match(nxt)
+                if rec:
+                    s = self.lines[j].start + rec.start("text")
+                    colon = _AFTER_COLON.match(rec.group("text"))
+                    if colon:
+                        s += colon.start("rest")
+                self.found.append(_Found(j, kind, ref, s, e, None, printed))
+                return j
+            first = False
+        return i
+
+    def unlabelled(self, i: int, line: _Line, body: str, body_start: int, ref: str, bullet: bool) -> None:
+        """A line with no label: a recommendation by its wording, a list's lead-in or item, or a finding."""
         trailing = _TRAILING_REF.match(body)
         if trailing:
-            found.append((i, _kind_from(trailing.group("type"), "recommendation"), trailing.group("ref"), body_start, body_start + trailing.end("text"), None, None))
-            i += 1
-            continue
+            self.found.append(_Found(i, _kind_from(trailing.group("type"), "recommendation"), trailing.group("ref"), body_start,
+                                     body_start + trailing.end("text")))
+            return
         rec = _RECOMMENDS.match(body)
         if rec:
             s = body_start + rec.start("text")
             colon = _AFTER_COLON.match(rec.group("text"))
             if colon:
                 s += colon.start("rest")
-            found.append((i, context or "recommendation", ref, s, line.end, None, None))
-            i += 1
-            continue
+            self.found.append(_Found(i, self.context or "recommendation", ref, s, line.end))
+            return
+        context = self.context
         if context in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(body) and not bullet:
             # "We found that the force:" above a list of failings: each is the finding (a cause of concern) itself
-            lead, lead_at = (default_who, context), i
-            i += 1
-            continue
+            self.lead, self.lead_at = (self.default_who, context), i
+            return
         if _LEAD_IN.search(body) and (context or re.search(r"\brecommend", body, re.I)):
-            lead, lead_at = (_who(_strip_lead(body), default_who), context or "recommendation"), i
-            i += 1
-            continue
-        if bullet and lead and lead_at == i - 1:
-            found.append((i, lead[1], ref, body_start, line.end, lead[0], None))
-            lead_at = i  # the list runs on while its items follow one another
+            self.lead, self.lead_at = (_who(_strip_lead(body), self.default_who), context or "recommendation"), i
+            return
+        lines = self.lines
+        if bullet and self.lead and self.lead_at == i - 1:
+            self.found.append(_Found(i, self.lead[1], ref, body_start, line.end, self.lead[0]))
+            self.lead_at = i  # the list runs on while its items follow one another
         elif context and _ACTS.match(body) and len(body) >= 30:
-            found.append((i, context, ref, body_start, line.end, None, None))
-        elif answers and meta.kind != "other" and len(body) >= 60 and _known_actor(body):
+            self.found.append(_Found(i, context, ref, body_start, line.end))
+        elif self.answers and not self.other and len(body) >= 60 and _known_actor(body):
             # a response quotes what it answers: a paragraph asking chief constables, forces or a named body to act
-            found.append((i, "recommendation", ref, body_start, line.end, None, None))
+            self.found.append(_Found(i, "recommendation", ref, body_start, line.end))
         elif context and len(body) >= 60 and i + 1 < len(lines) and _answers(lines[i + 1].text) and not _answers(body):
             # a finding answered on the next line ("The first cause of concern is that ..." / "Commissioner's comment: ...")
             that = _THAT.search(body[:160])
-            found.append((i, context, ref, body_start + (that.end() if that else 0), line.end, None, None))
-        i += 1
+            self.found.append(_Found(i, context, ref, body_start + (that.end() if that else 0), line.end))
+
+
+def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, key: dict[str, str]) -> list[Recommendation]:
+    """Every recommendation, area for improvement and cause of concern found by its wording, in order."""
+    lines = logical_lines(text, blocks)
+    answers = meta.kind in ("pcc_response", "force_response", "other")
+    default_who = "forces" if meta.kind == "inspection_report" else "the force"
+    found = _Scan(lines, key, default_who, answers, meta.kind == "other").run()
+    return _recommendations(text, lines, found, meta, key, answers, default_who)
+
+
+def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: Meta, key: dict[str, str], answers: bool,
+                     default_who: str) -> list[Recommendation]:
+    """The items found, each with its own text (up to an inline response), the response below it
+    (to the next item or heading) and its status; too short ones, lead-ins and contents lines dropped."""
+    from ingest.recommendations import _CONTENTS_LINE, deadline_of, report_date
+
+    rdate = report_date(meta)
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
     for n, (idx, kind, ref, s, e, lead_who, printed) in enumerate(found):
@@ -266,7 +314,7 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
         own = " ".join(text[s:own_end].split())
         if len(own) < 20 or own.endswith(":") or _CONTENTS_LINE.search(own[:200]):
             continue  # too short to be one, a lead-in, or a contents line ("Police powers 10")
-        stop = lines[found[n + 1][0]].start if n + 1 < len(found) else min(len(text), e + 1500)
+        stop = lines[found[n + 1].line].start if n + 1 < len(found) else min(len(text), e + 1500)
         nxt_head = next((ln.start for ln in lines[idx + 1:] if ln.heading and ln.start < stop), stop)
         r_start = inline.end() if inline else e
         response = text[r_start:nxt_head].strip() if r_start < nxt_head else ""
