@@ -145,7 +145,7 @@ class PoolEmbedder(Embedder):
 def embedded_texts(corpus: Path, shared: Embedder, scratch: Path) -> list[str]:
     """The exact inputs the pipeline embeds for a corpus (title/section/ref prefix + passage), from
     its own prepare step on a scratch data home: what the ceiling encodes."""
-    from kb.pipeline import expand
+    from kb.sources import expand
 
     pipeline = KB(home=str(scratch), embedder=shared, llm_url="").pipeline
     files, _ = expand([corpus])

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from kb.errors import DocumentError, InputError, NotFoundError
 from kb.filters import MARKINGS
-from kb.pipeline import MODEL_KEY, EmbedProgress, FileReport, Progress
+from kb.pipeline import MODEL_KEY, EmbedProgress, Progress
+from kb.sources import FileReport
 from kb.uploads import safe_name, upload_target
 
 if TYPE_CHECKING:

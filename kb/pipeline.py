@@ -12,24 +12,24 @@ ingests with SIGKILL to check all of this.
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest import FORMATS, LoadError, Understood, content_hash, understand
+from ingest import LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
 from kb.embed import Embedder, release_memory
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
 from kb.filters import MARKINGS
 from kb.store import Store, now, to_json_list
 from kb import foi, tracker
+from kb.ingest_rows import chunk_id, higher_marking, locator, register_entries, vector_meta
+from kb.locks import vector_lock
+from kb.sources import FileReport, duplicate_of, expand
 from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -37,46 +37,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # files done, files, the file being read ("" when done)
 EmbedProgress = Callable[[int, int, str, float], None]  # passages embedded, passages in this group, a file among them, seconds left
 MODEL_KEY = "embed_model"
-
-
-@dataclass
-class FileReport:
-    """What happened to one file."""
-
-    path: str
-    name: str
-    status: str  # added | updated | unchanged | moved | duplicate | failed
-    title: str = ""
-    kind: str = ""
-    pages: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    recommendations: int = 0
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    error: str = ""
-    marking: str = ""  # the protective marking the document is stored under
-
-    def to_json(self) -> dict[str, object]:
-        """JSON-ready dict."""
-        return asdict(self)
-
-
-def duplicate_of(report: FileReport, other: str, existing: Any) -> FileReport:
-    """A file skipped because its content is another file's; a stored file keeps its earlier version (nothing is lost unasked)."""
-    report.status = "duplicate"
-    if existing is None:
-        report.warnings.append(f"same content as {other}, already ingested: skipped")
-    else:
-        report.title, report.kind, report.chunks = existing["title"], existing["kind"], existing["chunks"]
-        report.warnings.append(f"now has the same content as {other}, which is ingested: its earlier version stays in the index "
-                               f"until you remove it (kb delete {report.name}) or change the file")
-    return report
-
-
-def higher_marking(*markings: str | None) -> str:
-    """The most restrictive of some markings (unknown or empty ones count as OFFICIAL)."""
-    return max((m for m in markings if m in MARKINGS), key=MARKINGS.index, default=MARKINGS[0])
 
 
 @dataclass
@@ -89,123 +49,6 @@ class _Pending:
     report: FileReport
     texts: list[str]  # what is embedded: context prefix + chunk text
     seconds: float
-
-
-def locator(u: Understood, ids: list[str]) -> Callable[[int], tuple[str | None, int | None]]:
-    """A function from a clean-text offset to the chunk (and page) holding it, or the nearest before
-    it: a binary search, so a file of 150,000 passages is not scanned once per recommendation."""
-    starts = [c.clean_start for c in u.chunks]
-
-    def locate(offset: int) -> tuple[str | None, int | None]:
-        i = bisect.bisect_right(starts, offset) - 1
-        return (ids[i], u.chunks[i].page) if i >= 0 else (None, None)
-
-    return locate
-
-
-def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
-    """The document's recommendations as register entries, each located in its chunk and page."""
-    locate = locator(u, ids)
-    out = []
-    for seq, r in enumerate(u.recommendations):
-        chunk, page = locate(r.start)
-        quote_chunk, quote_page = locate(r.status_start) if r.status_quote else (None, None)
-        fields = {"report": r.report, "type": r.type, "ref": r.ref, "ordinal": r.ordinal, "parent": r.parent, "seq": seq, "text": r.text,
-                  "addressee": r.addressee, "deadline": r.deadline, "deadline_text": r.deadline_text, "theme": r.theme,
-                  "response": r.response, "chunk_id": chunk, "page": page}
-        out.append(tracker.Extracted(tracker.rec_key(r.report, r.type, r.parent, r.ref, r.ordinal), fields, r.status, r.status_quote,
-                                     quote_chunk, quote_page))
-    return out
-
-
-def chunk_id(doc_hash: str, start: int, end: int) -> str:
-    """A chunk's stable id: the document's content hash and the chunk's source offsets."""
-    return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
-
-
-def doc_key(doc_hash: str) -> int:
-    """The integer that tags a document's vectors in Chroma (known before SQLite commits)."""
-    return int(doc_hash[:12], 16)
-
-
-def vector_meta(doc_hash: str, name: str, kind: str) -> dict[str, Any]:
-    """The metadata stored with each of a document's vectors."""
-    return {"doc_key": doc_key(doc_hash), "doc": name, "kind": kind}
-
-
-@contextmanager
-def vector_lock(home: Path, exclusive: bool, wait: bool = True) -> Iterator[bool]:
-    """Hold the data home's vector lock: shared while a file's vectors are written or removed
-    (journal to clean-up), exclusive while the journal is recovered. Yields whether it is held
-    (always, unless ``wait`` is false and another process holds it).
-
-    So a recovery never mistakes the journal entries of an ingest still running, in another
-    process or thread, for those of one that was killed. The kernel releases the lock of a
-    killed process. Without fcntl (Windows) there is no lock: run one ingest at a time.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield True
-        return
-    with (home / "ingest.lock").open("a") as f:
-        try:
-            fcntl.flock(f.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-
-
-def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileReport]]:
-    """Files to ingest from files and folders (folders recursively, supported types only).
-
-    A folder's README.md describes the folder and is skipped; a file named explicitly is always
-    taken. Inside a folder, hidden files and folders (a leading dot) are skipped and reported, and
-    a link is followed only if it stays inside the folder: a link to /etc/passwd would otherwise put
-    a system file in front of every reader. Paths that do not exist come back as failed reports.
-    """
-    files: list[Path] = []
-    reports: list[FileReport] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            root = p.resolve()
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
-                    if f.name.startswith(".") and (f.is_file() or f.is_symlink()):  # a hidden folder is one line, for its own name
-                        reports.append(FileReport(path=str(f), name=f.name, status="skipped", warnings=["a hidden file (its name starts with a dot): not read"]))
-                    elif f.is_dir() and f.name.startswith("."):
-                        reports.append(FileReport(path=str(f), name=f.name + "/", status="skipped", warnings=["a hidden folder (its name starts with a dot): not read"]))
-                    continue
-                outside = _outside(f, root)
-                if outside is not None:
-                    if f.suffix.lower() in FORMATS or f.is_dir():
-                        reports.append(FileReport(path=str(f), name=f.name, status="skipped",
-                                                  warnings=[f"a link to {outside}, outside the folder: not followed"]))
-                    continue
-                if f.is_file() and f.suffix.lower() in FORMATS and f.name.lower() != "readme.md":
-                    files.append(f)
-        elif p.is_file():
-            files.append(p)
-        else:
-            reports.append(FileReport(path=str(p), name=p.name, status="failed", error=f"{p}: no such file or folder"))
-    seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
-    return unique, reports
-
-
-def _outside(path: Path, root: Path) -> str | None:
-    """Where a path inside a folder really leads when that is outside the folder (or nowhere); else None."""
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a dangling link, or a loop
-        return "nothing (a broken link)"
-    return None if target == root or root in target.parents else str(target)
 
 
 class Pipeline:

@@ -163,7 +163,7 @@ class Searcher:
                 return kept[:k]
         if p.ids is not None:
             return self.vectors.query(vector, k, ids=list(p.ids))
-        from kb.pipeline import doc_key
+        from kb.ingest_rows import doc_key
 
         keys = [doc_key(h) for h in self.store.doc_hashes(filters)]
         return self.vectors.query(vector, k, keys)

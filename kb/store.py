@@ -21,6 +21,7 @@ from typing import Any
 
 from kb.errors import StoreError
 from kb.filters import MARKINGS, MAX_PASSING_IDS, MAX_RANGES, Filters, Passing, runs
+from kb.locks import open_lock
 from kb.schema import MIGRATIONS, statements
 
 log = logging.getLogger(__name__)
@@ -29,33 +30,6 @@ log = logging.getLogger(__name__)
 def now() -> str:
     """The current UTC time as ISO 8601, seconds precision."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@contextmanager
-def open_lock(path: Path) -> Iterator[None]:
-    """Hold a lock file beside ``path`` (a database, the Chroma folder) while it is opened and set up.
-
-    Switching a new database to WAL and creating its tables are not covered by SQLite's busy wait
-    (two first opens failed with "database is locked" or "duplicate column"; two first opens of an
-    embedded Chroma failed with "table collections already exists"). Without fcntl (Windows) there
-    is no lock, and the transactions alone serialise the migrations.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    try:
-        handle = path.with_name(path.name + ".lock").open("a")
-    except OSError:  # a read-only home: nothing can be migrated there anyway
-        yield
-        return
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class Store:

@@ -14,7 +14,7 @@ from typing import Any
 
 from kb.config import Config
 from kb.errors import StoreError
-from kb.store import open_lock
+from kb.locks import open_lock
 
 log = logging.getLogger(__name__)
 

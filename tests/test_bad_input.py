@@ -19,7 +19,7 @@ from pdfmake import make_pdf
 
 from ingest import ocr
 from kb.embed import Embedder
-from kb.pipeline import FileReport
+from kb.sources import FileReport
 from kb.service import KB
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="tesseract is not installed (apt install tesseract-ocr): OCR cannot be tested")

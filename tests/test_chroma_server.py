@@ -35,7 +35,7 @@ from test_search import KNOWN
 import kb.vectors
 from kb.embed import Embedder
 from kb.errors import StoreError
-from kb.pipeline import chunk_id
+from kb.ingest_rows import chunk_id
 from kb.service import KB
 
 CHROMA_BIN = Path(sys.executable).parent / "chroma"

@@ -10,7 +10,8 @@ from conftest import CORPUS, FOI, MAPPA
 
 from kb.embed import Embedder
 from kb.errors import ModelMismatchError, NotFoundError
-from kb.pipeline import MODEL_KEY, chunk_id
+from kb.ingest_rows import chunk_id
+from kb.pipeline import MODEL_KEY
 from kb.schema import MIGRATIONS
 from kb.service import KB
 

@@ -20,7 +20,7 @@ from test_cli import KB_BIN, run
 
 from kb.embed import Embedder
 from kb.errors import DocumentError
-from kb.pipeline import vector_meta
+from kb.ingest_rows import vector_meta
 from kb.service import KB
 
 REPORT = ROOT / "tests" / "data" / "draft" / "hmicfrs-test-report-2026.md"

@@ -9,7 +9,7 @@ from conftest import CSA, FOI, IOM, MAPPA, STALKING
 
 from kb import store as store_module
 from kb.errors import EmptyIndexError, KBError
-from kb.pipeline import doc_key
+from kb.ingest_rows import doc_key
 from kb.search import fts_query, rrf, terms
 from kb.service import KB
 from kb.filters import Filters, runs
