@@ -292,11 +292,12 @@ class Tracker:
                     history(tx, key, by, field, row[field], value, note if field != "note" else None)
             if due is not None:
                 closure.revise_due(tx, row, by, due, why, agreed_by)
-            if status == "complete" and (row["status"] != "complete" or row["status_source"] != "confirmed" or evidence or note):
-                if row["verification"] == "verified" and not evidence and not note:
-                    pass  # already verified complete: nothing to propose
-                else:
-                    closure.propose_complete(tx, row, by, closure.evidence_from(self.store, self.markings, evidence, note))
+            # a complete a person already confirmed stays as it is (a note alone is a note: the app sends the
+            # status shown with every save); new evidence proposes it again
+            if status == "complete" and (row["status"] != "complete" or row["status_source"] != "confirmed" or evidence):
+                closure.propose_complete(tx, row, by, closure.evidence_from(self.store, self.markings, evidence, note))
+            elif status == "complete":
+                pass
             elif status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
                 tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=?, verification='',
                               verified_by=NULL, verified_at=NULL WHERE key=?""", (status, by, at, key))

@@ -18,6 +18,7 @@ from kb.foi import set_record
 from kb.foi_log import FOILog, Request
 from kb.foi_stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
+from kb.uploads import safe_name
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -82,8 +83,6 @@ class Workflow:
 
     def _publish(self, r: Request, response: str) -> None:
         """Write the answered request as a disclosure and ingest it."""
-        from kb.uploads import safe_name
-
         folder = self.kb.config.home / "uploads" / "foi-log"
         folder.mkdir(parents=True, exist_ok=True)
         path, n = folder / safe_name(f"foi-{r.ref}.txt"), 2

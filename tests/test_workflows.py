@@ -90,6 +90,9 @@ def test_a_complete_needs_evidence_then_someone_else_verifies_it(work_kb: KB) ->
     work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", note="audit report of 20 November seen")
     done = work_kb.workflow.verify("1", "custody.txt", "Val Verifier")
     assert done["closed"] and done["status_label"] == "Complete, verified" and done["verified_by"] == "Val Verifier"
+    # a later save that shows the same status (as the app's form does) with an owner and a note keeps the verification
+    kept = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", owner="Ch Insp Rees", note="owner named")
+    assert kept["verification"] == "verified" and kept["closed"] and kept["owner"] == "Ch Insp Rees"
     steps = [(e["by"], e["field"], e["old"], e["new"]) for e in work_kb.recommendation_history("1", "custody.txt")["history"]
              if e["field"] in ("status", "verification")]
     assert steps[-5:] == [("Ann Editor", "status", "in_progress", "complete"), ("Val Verifier", "verification", "awaiting", "returned"),
