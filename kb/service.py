@@ -27,6 +27,7 @@ from kb.answer import Answer, Answerer
 from kb.draft import Draft
 from kb.draft import build as build_draft
 from kb.foi import FOI, Clock
+from kb.foi_log import scrub
 from kb.foi import due as foi_due
 from kb.glossary import Glossary
 from kb.rerank import SentenceVectors
@@ -198,7 +199,7 @@ class KB(AccessMixin, DocumentsMixin):
         """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
         if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
-        self._audit("foi precedents", request)
+        self._audit("foi precedents", scrub(request)[0])  # the audit log holds no requester's details either
         return FOI(self.store, self.cached_embed, self.markings).similar(request, k)
 
     @staticmethod

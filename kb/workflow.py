@@ -15,7 +15,7 @@ from kb import board
 from kb import dashboard as dash
 from kb.errors import DocumentError, EmptyIndexError, FileError
 from kb.foi import set_record
-from kb.foi_log import FOILog, Request
+from kb.foi_log import FOILog, Request, scrub
 from kb.foi_stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
 from kb.uploads import safe_name
@@ -58,7 +58,7 @@ class Workflow:
         precedents: list[dict[str, Any]] = []
         if (text or "").strip():
             try:
-                found = self.kb.foi_similar(text, k=3)
+                found = self.kb.foi_similar(scrub(text)[0], k=3)  # the requester's details are never compared, kept or audited
             except EmptyIndexError:
                 found = {"documents": [], "questions": []}
             refs = {p.doc: p for q in found["questions"] for p in q.precedents}

@@ -165,6 +165,7 @@ def test_the_clock_stops_for_a_clarification_and_restarts_and_a_response_becomes
     assert r.due == "2026-11-30" and r.status == "open" and r.working_days_left == -1 and r.overdue
     assert "Jane" not in r.request and "example.org" not in r.request and "07700" not in r.request
     assert "strip searched" in r.request and "the sign-off and name" in r.removed
+    assert not [e for e in work_kb.audit_log(50) if "Jane" in e["detail"] or "example.org" in e["detail"]]  # nor in the audit log
     with pytest.raises(FOILogError, match="already in the log"):
         log.log_request("foi-2026-0101", "2026-11-02", "another", None, "Sam Hughes", today=TODAY)
     with pytest.raises(FOILogError, match="no clarification was asked"):
