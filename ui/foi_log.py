@@ -73,7 +73,10 @@ def pick(refs: list[str], evt: gr.SelectData, request: gr.Request | None = None)
 def log_request(ref: str, received: str, officer: str, text: str, upload: Any, by: str, request: gr.Request | None = None) -> tuple[str, str, int]:
     """Log a new request (typed or from a file)."""
     if upload is not None and not (text or "").strip():
-        text = Path(upload if isinstance(upload, str) else upload.name).read_text(encoding="utf-8", errors="replace")
+        try:
+            text = Path(upload if isinstance(upload, str) else upload.name).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise gr.Error(f"The request's file could not be read ({exc.strerror or exc}): paste its text instead.") from exc
     r = kb_for(request).workflow.log_request(ref, received, text, officer or None, _by(request, by), as_user=user_of(request))
     return f"Logged. {describe(r)}", r.ref, len(r.events)
 
