@@ -5,6 +5,7 @@ board report to download."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def show(request: gr.Request | None = None) -> tuple[Any, ...]:
 def board_report(date_from: str, date_to: str, request: gr.Request | None = None) -> str:
     """Write the board report for download."""
     view = kb_for(request)
-    path = Path(tempfile.mkdtemp(prefix="board-")) / f"board-report-{view.workflow.dashboard().today}.docx"
+    path = Path(tempfile.mkdtemp(prefix="board-")) / f"board-report-{date.today().isoformat()}.docx"
     view.workflow.board_report(path, date_from or None, date_to or None, as_user=user_of(request))
     return str(path)
 
