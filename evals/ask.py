@@ -17,10 +17,10 @@ from typing import Any
 
 from evals.common import corpus_kb, parser
 from evals.search import rank_of
-from kb.answer import ABSTAIN_BELOW, DOUBTFUL_BELOW, SURE_ABOVE, UNKNOWN_WORDS
-from kb.rerank import WEIGHTS
+from kb.answers.answer import ABSTAIN_BELOW, DOUBTFUL_BELOW, SURE_ABOVE, UNKNOWN_WORDS
+from kb.search.rerank import WEIGHTS
 from kb.service import KB
-from kb.filters import Filters
+from kb.store.filters import Filters
 
 GOLD = Path(__file__).resolve().parent / "ask_gold.jsonl"
 TRIED = {"exact": 0.25, "kind": 0.1}  # weights the dropped signals were tried at

@@ -1,4 +1,4 @@
-"""Embedding backends compared on this machine: torch (sentence-transformers, what kb/embed.py runs)
+"""Embedding backends compared on this machine: torch (sentence-transformers, what kb/search/embed.py runs)
 against onnxruntime over a local export of the same packaged weights: plain (``onnx``), graph-optimised
 (optimum's O1-O3 recipes), int8 (sentence-transformers' 'avx2' recipe, and two partial recipes that
 keep the most sensitive MatMuls in float), and OpenVINO when it is installed.
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from evals.common import CORPUS
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 MIN_COSINE = 0.99

@@ -37,9 +37,9 @@ import kb  # noqa: F401  (offline switches first)
 from evals.gencorpus import generate
 from evals.search import load_gold
 from evals.speed import _pct
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
-from kb.schema import MIGRATIONS
+from kb.store.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -145,7 +145,7 @@ class PoolEmbedder(Embedder):
 def embedded_texts(corpus: Path, shared: Embedder, scratch: Path) -> list[str]:
     """The exact inputs the pipeline embeds for a corpus (title/section/ref prefix + passage), from
     its own prepare step on a scratch data home: what the ceiling encodes."""
-    from kb.sources import expand
+    from kb.documents.sources import expand
 
     pipeline = KB(home=str(scratch), embedder=shared, llm_url="").pipeline
     files, _ = expand([corpus])

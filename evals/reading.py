@@ -247,7 +247,7 @@ def read(paths: list[Path], count: Callable[[str], int], max_tokens: int) -> dic
 def evaluate(golds: list[dict[str, Any]] | None = None) -> dict[str, Tally]:
     """Read the development corpus and tally each fold."""
     from kb.config import load_config
-    from kb.embed import Embedder
+    from kb.search.embed import Embedder
 
     golds = golds if golds is not None else load_gold()
     config = load_config()

@@ -126,7 +126,7 @@ class Baselines:
 
 def evaluate(home: str | None = None, k: int = 10) -> dict[str, Any]:
     """Ranks of every question under every mode of ours and every baseline; figures per fold."""
-    from kb.search import MODES
+    from kb.search.hybrid import MODES
     from kb.service import KB
 
     qs = questions()

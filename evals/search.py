@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.common import corpus_kb, parser
-from kb.search import MODES
+from kb.search.hybrid import MODES
 from kb.service import KB
 
 GOLD = Path(__file__).resolve().parent / "search_gold.jsonl"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evals.common import CORPUS
 from evals.search import load_gold
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 

@@ -17,26 +17,26 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.access import AccessMixin
+from kb.access.guard import AccessMixin
 from kb.config import Config, load_config
-from kb.documents import DocumentsMixin
-from kb.embed import Embedder
+from kb.documents.library import DocumentsMixin
+from kb.search.embed import Embedder
 from kb.errors import EmptyIndexError, InputError, KBError, LLMError, PermissionDeniedError
-from kb.pipeline import Pipeline
-from kb.answer import Answer, Answerer
-from kb.draft import Draft
-from kb.draft import build as build_draft
-from kb.foi import FOI, Clock
-from kb.foi_log import scrub
-from kb.foi import due as foi_due
-from kb.glossary import Glossary
-from kb.rerank import SentenceVectors
-from kb.search import ForcesNamed, Hit, Searcher
-from kb.filters import Filters, markings_up_to
-from kb.store import Store
-from kb.tracker import Tracker
+from kb.documents.pipeline import Pipeline
+from kb.answers.answer import Answer, Answerer
+from kb.register.draft import Draft
+from kb.register.draft import build as build_draft
+from kb.foi.records import FOI, Clock
+from kb.foi.log import scrub
+from kb.foi.records import due as foi_due
+from kb.search.glossary import Glossary
+from kb.search.rerank import SentenceVectors
+from kb.search.hybrid import ForcesNamed, Hit, Searcher
+from kb.store.filters import Filters, markings_up_to
+from kb.store.db import Store
+from kb.register.tracker import Tracker
 from kb.workflow import Workflow
-from kb.vectors import VectorIndex
+from kb.search.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class KB(AccessMixin, DocumentsMixin):
         answerer = Answerer(self.searcher, self.store)
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), markings=self.markings)
         if self.config.llm_url and written is not False:
-            from kb.llm import LocalOpenAICompatible
+            from kb.answers.llm import LocalOpenAICompatible
 
             llm = LocalOpenAICompatible(base_url=self.config.llm_url, model=self.config.llm_model, timeout=float(self.config.llm_timeout))
             try:
@@ -217,7 +217,7 @@ class KB(AccessMixin, DocumentsMixin):
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
                date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = False) -> list[Hit]:
-        """Search the indexed chunks; see ``kb.search.MODES``. Hybrid is glossary expansion and fusion;
+        """Search the indexed chunks; see ``kb.search.hybrid.MODES``. Hybrid is glossary expansion and fusion;
         ``rerank`` adds the sentence-level reranker that ``ask`` always uses (it embeds the sentences of
         passages not seen before: several hundred milliseconds a query on a large archive)."""
         if self.store.empty():

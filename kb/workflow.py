@@ -11,14 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb import board
-from kb import dashboard as dash
+from kb.register import board
+from kb.register import dashboard as dash
 from kb.errors import DocumentError, EmptyIndexError, FileError
-from kb.foi import set_record
-from kb.foi_log import FOILog, Request, scrub
-from kb.foi_stats import Stats, period, stats, write_disclosure_log, write_stats_csv
+from kb.foi.records import set_record
+from kb.foi.log import FOILog, Request, scrub
+from kb.foi.stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
-from kb.uploads import safe_name
+from kb.documents.uploads import safe_name
 
 if TYPE_CHECKING:
     from kb.service import KB

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kb  # noqa: F401  (offline switches first)
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from typing import Any
 
 from conftest import CORPUS
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 ROOT = Path(__file__).resolve().parent

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 import pytest
 from restricted import build_restricted, leaks
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import KBError, NotFoundError
 from kb.service import KB
-from kb.filters import MARKINGS
+from kb.store.filters import MARKINGS
 from kb.errors import PermissionDeniedError
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import FOI, MAPPA
 
-from kb.answer import NOT_FOUND, Pick, abstain, choose, locate, verified
-from kb.rerank import Scored, implied_kinds, score, specific_tokens
+from kb.answers.answer import NOT_FOUND, Pick, abstain, choose, locate, verified
+from kb.search.rerank import Scored, implied_kinds, score, specific_tokens
 from kb.service import KB
 
 KB_BIN = str(Path(sys.executable).parent / "kb")
@@ -60,7 +60,7 @@ def test_rerank_signals() -> None:
     assert specific_tokens("Recommendation 4 by 31 October 2026 for RSOs") >= {"4", "31", "2026", "RSO"}
     assert implied_kinds("What did the FOI disclosure say?") == ("foi_disclosure",)
     assert implied_kinds("How are high-harm offenders managed?") == ()
-    from kb.rerank import Candidate
+    from kb.search.rerank import Candidate
 
     cands = [Candidate("a", "one two", "other", 0.03), Candidate("b", "three", "other", 0.02)]
     ranked = score(cands, [[(0, 7, 0.2)], [(0, 5, 0.9)]], "q")
@@ -83,7 +83,7 @@ def test_ask_cli_json_and_stdin(corpus_kb: KB) -> None:
 
 
 def test_quantity_and_year_questions_need_matching_evidence(corpus_kb: KB) -> None:
-    from kb.answer import wants_number
+    from kb.answers.answer import wants_number
 
     assert wants_number("What is the force's total budget for 2026/27?") == "money"
     assert wants_number("How many recommendations did the review make?") == "number"
@@ -103,7 +103,7 @@ def test_sentence_vectors_are_kept_compact_and_score_as_the_model_does(embedder)
     memory), and its similarities are the model's own dot products."""
     import numpy as np
 
-    from kb.rerank import SentenceVectors
+    from kb.search.rerank import SentenceVectors
 
     cache = SentenceVectors(embedder, capacity=2)
     text = "The force accepted the recommendation. A plan is in place. It will report in March 2027."
@@ -119,7 +119,7 @@ def test_sentence_vectors_are_kept_compact_and_score_as_the_model_does(embedder)
 
 
 def test_anchors_pin_an_answer_to_the_force_and_year_a_question_names() -> None:
-    from kb.answer import Anchors
+    from kb.answers.answer import Anchors
 
     from ingest.metadata import named_forces
 

@@ -27,6 +27,6 @@ def test_the_architecture_names_no_module_that_is_gone() -> None:
 def test_the_readme_links_the_architecture_and_nothing_outside_the_repository() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/ARCHITECTURE.md" in readme
-    for path in [ROOT / "README.md", DOC, *ROOT.glob("kb/*.py"), *ROOT.glob("ingest/*.py"), *(p for p in ROOT.glob("tests/*.py") if p.name != Path(__file__).name)]:
+    for path in [ROOT / "README.md", DOC, *ROOT.rglob("kb/**/*.py"), *ROOT.glob("ingest/*.py"), *(p for p in ROOT.glob("tests/*.py") if p.name != Path(__file__).name)]:
         text = path.read_text(encoding="utf-8")
         assert "../shared" not in text and "DESIGN.md" not in text, f"{path.name} points outside the repository"

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import kb  # noqa: F401  (offline switches first)
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 
 pytest.importorskip("onnxruntime", reason="evals.backends needs onnxruntime (installed with chromadb)")
 pytest.importorskip("onnx", reason="evals.backends exports with torch's ONNX exporter, which needs the onnx package: pip install onnx")

@@ -13,8 +13,8 @@ import pytest
 from conftest import CORPUS
 
 from kb.errors import BackupError
-from kb.cli import main
-from kb.embed import Embedder
+from kb.cli.main import main
+from kb.search.embed import Embedder
 from kb.service import KB
 
 ROOT = Path(__file__).resolve().parent

@@ -18,8 +18,8 @@ from conftest import CORPUS, FOI, MAPPA
 from pdfmake import make_pdf
 
 from ingest import ocr
-from kb.embed import Embedder
-from kb.sources import FileReport
+from kb.search.embed import Embedder
+from kb.documents.sources import FileReport
 from kb.service import KB
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="tesseract is not installed (apt install tesseract-ocr): OCR cannot be tested")

@@ -15,7 +15,7 @@ from conftest import CORPUS, CSA, FOI
 from pdfmake import make_pdf
 
 import app
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -32,10 +32,10 @@ import pytest
 from conftest import CORPUS, CSA, FOI, MAPPA, STALKING
 from test_search import KNOWN
 
-import kb.vectors
-from kb.embed import Embedder
+import kb.search.vectors
+from kb.search.embed import Embedder
 from kb.errors import StoreError
-from kb.ingest_rows import chunk_id
+from kb.documents.rows import chunk_id
 from kb.service import KB
 
 CHROMA_BIN = Path(sys.executable).parent / "chroma"

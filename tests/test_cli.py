@@ -74,7 +74,7 @@ def test_a_lexical_search_opens_no_vector_index_and_loads_no_model(corpus_kb) ->
     import subprocess
     import sys
 
-    probe = ("import sys; from kb.cli import main; rc = main(['search', 'stalking protection orders', '--mode', 'lexical', '--k', '2']); "
+    probe = ("import sys; from kb.cli.main import main; rc = main(['search', 'stalking protection orders', '--mode', 'lexical', '--k', '2']); "
              "print('LOADED', sorted(m for m in ('chromadb', 'llama_index.core', 'sentence_transformers', 'torch') if m in sys.modules)); sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "KB_HOME": str(corpus_kb.config.home)})

@@ -41,7 +41,7 @@ def test_readme_documents_every_setting() -> None:
 def test_the_dense_weight_is_a_number_in_range(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from kb.config import load_config
     from kb.errors import ConfigError
-    from kb.search import rrf
+    from kb.search.hybrid import rrf
 
     assert load_config().dense_weight == 0.5 and load_config().rrf_k == 5
     monkeypatch.setenv("KB_DENSE_WEIGHT", "0.25")

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from test_cli import run
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import KBError
 from kb.service import KB
 from kb.errors import PermissionDeniedError

@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 from conftest import CORPUS, FOI, MAPPA, ROOT
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 from kb.errors import ConflictError
 
@@ -180,7 +180,7 @@ import kb  # the offline switches, before chromadb
 import chromadb
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings
-from kb.vectors import COLLECTION
+from kb.search.vectors import COLLECTION
 for line in sys.stdin:
     try:
         client = chromadb.PersistentClient(path=line.strip(), settings=Settings(anonymized_telemetry=False))

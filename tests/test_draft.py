@@ -13,8 +13,8 @@ import pytest
 from conftest import CORPUS, CSA, MAPPA, STALKING
 
 import app
-from kb.draft import UPDATE, applies, clock
-from kb.embed import Embedder
+from kb.register.draft import UPDATE, applies, clock
+from kb.search.embed import Embedder
 from kb.errors import KBError
 from kb.service import KB
 

@@ -13,9 +13,9 @@ from conftest import CORPUS, FOI
 
 from ingest import understand
 from ingest.foi import exemptions_in, outcome_of, parse_foi
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import KBError
-from kb.foi import add_working_days, differences, due, split_request, Precedent
+from kb.foi.records import add_working_days, differences, due, split_request, Precedent
 from kb.service import KB
 
 DATA = Path(__file__).resolve().parent / "data" / "foi"

@@ -10,8 +10,8 @@ from conftest import CORPUS, CSA, FOI
 
 from ingest import understand
 from ingest.glossary import find_pairs, long_form
-from kb.glossary import Glossary
-from kb.search import fts_query
+from kb.search.glossary import Glossary
+from kb.search.hybrid import fts_query
 from kb.service import KB
 
 

@@ -30,12 +30,12 @@ from markdown_it import MarkdownIt
 from pdfmake import make_pdf
 
 import app
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import KBError
-from kb.search import MODES, fts_query
+from kb.search.hybrid import MODES, fts_query
 from kb.service import KB
-from kb.uploads import safe_name
-from kb.store import Store
+from kb.documents.uploads import safe_name
+from kb.store.db import Store
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import FOI
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
-from kb.verify import check, split
+from kb.answers.verify import check, split
 
 REQUESTS: list[dict] = []
 

@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from kb.embed import Embedder
-from kb.onnx_model import OnnxEncoder, exported_path
+from kb.search.embed import Embedder
+from kb.search.onnx_model import OnnxEncoder, exported_path
 
 TEXTS = [
     "How many officers were dismissed for misconduct in 2023/24?",
@@ -21,7 +21,7 @@ TEXTS = [
 
 
 def test_make_install_exported_the_packaged_models_encoder(embedder: Embedder) -> None:
-    assert exported_path(embedder.path).is_file(), "make install runs python -m kb.onnx_model: the export is missing"
+    assert exported_path(embedder.path).is_file(), "make install runs python -m kb.search.onnx_model: the export is missing"
     assert embedder.onnx is not None
 
 
@@ -38,7 +38,7 @@ def test_onnx_vectors_match_torch_within_1e_6_cosine(embedder: Embedder) -> None
 
 
 def test_without_an_export_queries_go_through_torch(embedder: Embedder, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("kb.onnx_model.exported_path", lambda _path: tmp_path / "missing.onnx")
+    monkeypatch.setattr("kb.search.onnx_model.exported_path", lambda _path: tmp_path / "missing.onnx")
     plain = Embedder(embedder.path)
     plain._model = embedder.model  # share the loaded model (the point is which path encodes the query)
     assert plain.onnx is None
@@ -47,7 +47,7 @@ def test_without_an_export_queries_go_through_torch(embedder: Embedder, tmp_path
 
 def test_a_cold_hybrid_search_loads_neither_torch_nor_llama_index(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     """The query vector comes from onnxruntime and Chroma is queried directly: the same hits as in process."""
-    probe = ("import sys, json; from kb.cli import main; rc = main(['search', 'training for staff managing MAPPA nominals', '--k', '5', '--json']); "
+    probe = ("import sys, json; from kb.cli.main import main; rc = main(['search', 'training for staff managing MAPPA nominals', '--k', '5', '--json']); "
              "print('LOADED', sorted(m for m in ('sentence_transformers', 'torch', 'llama_index.core') if m in sys.modules)); sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "KB_HOME": str(corpus_kb.config.home)})

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, FOI, MAPPA
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import ModelMismatchError, NotFoundError
-from kb.ingest_rows import chunk_id
-from kb.pipeline import MODEL_KEY
-from kb.schema import MIGRATIONS
+from kb.documents.rows import chunk_id
+from kb.documents.pipeline import MODEL_KEY
+from kb.store.schema import MIGRATIONS
 from kb.service import KB
 
 

@@ -18,9 +18,9 @@ import pytest
 from conftest import ROOT
 from test_cli import KB_BIN, run
 
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.errors import DocumentError
-from kb.ingest_rows import vector_meta
+from kb.documents.rows import vector_meta
 from kb.service import KB
 
 REPORT = ROOT / "tests" / "data" / "draft" / "hmicfrs-test-report-2026.md"
@@ -118,7 +118,7 @@ OPEN_AT = """
 import sys, time
 sys.path.insert(0, {root!r})
 import kb.env
-from kb.store import Store
+from kb.store.db import Store
 start = float(sys.argv[2])
 while time.time() < start:
     pass

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from conftest import CSA, FOI, IOM, MAPPA, STALKING
 
-from kb import store as store_module
+from kb.store import db as store_module
 from kb.errors import EmptyIndexError, KBError
-from kb.ingest_rows import doc_key
-from kb.search import fts_query, rrf, terms
+from kb.documents.rows import doc_key
+from kb.search.hybrid import fts_query, rrf, terms
 from kb.service import KB
-from kb.filters import Filters, runs
-from kb.store import Store
+from kb.store.filters import Filters, runs
+from kb.store.db import Store
 
 KNOWN = [
     ("which tool is used to prioritise online child abuse referrals", CSA, "KIRAT"),

@@ -182,7 +182,7 @@ def test_related_recommendations_come_from_other_reports(corpus_kb: KB) -> None:
 
 
 def test_items_are_named_as_a_person_names_them() -> None:
-    from kb.tracker import rec_label
+    from kb.register.tracker import rec_label
 
     assert rec_label("recommendation", "4") == "Recommendation 4"
     assert rec_label("recommendation", "a", "2") == "Recommendation 2(a)"

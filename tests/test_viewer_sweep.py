@@ -24,7 +24,7 @@ import pytest
 from restricted import PASSWORDS, RESTRICTED_NAMES, RESTRICTED_TITLES, SECRET_WORDS, build_restricted
 
 import app
-from kb.embed import Embedder
+from kb.search.embed import Embedder
 from kb.service import KB
 
 VIEWER = "Olive Hart"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import ClosureError, ConflictError, FOILogError, PermissionDeniedError, StaleLogError
-from kb.foi_log import scrub
+from kb.foi.log import scrub
 from kb.service import KB
 
 KB_BIN = str(Path(sys.executable).parent / "kb")

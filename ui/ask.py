@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb.answer import Answer
+from kb.answers.answer import Answer
 from kb.labels import KIND_LABELS
 from ui.common import Loads, kb_for, shows_errors
 

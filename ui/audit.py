@@ -6,7 +6,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb.access import AUDIT_ACTIONS
+from kb.access.guard import AUDIT_ACTIONS
 from ui.common import Loads, kb_for, short, shows_errors
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb.dashboard import Dashboard
+from kb.register.dashboard import Dashboard
 from kb.labels import value_label
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
 

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from kb.labels import KIND_LABELS
-from kb.filters import MARKINGS
+from kb.store.filters import MARKINGS
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb.foi_log import EVENT_KINDS, REVIEW_OUTCOMES, Request
+from kb.foi.log import EVENT_KINDS, REVIEW_OUTCOMES, Request
 from kb.labels import OUTCOME_LABELS
 from ui.common import Loads, kb_for, md_text, shows_errors, user_of
 

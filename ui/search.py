@@ -9,7 +9,7 @@ import re
 import gradio as gr
 
 from kb.labels import KIND_LABELS
-from kb.search import MODES, Hit, terms
+from kb.search.hybrid import MODES, Hit, terms
 from ui.common import Loads, kb_for, shows_errors
 from ui.documents import doc_choices
 

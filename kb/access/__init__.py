@@ -1,0 +1,1 @@
+"""Access: users, roles and the audit of every change, and backups."""

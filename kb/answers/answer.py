@@ -1,0 +1,312 @@
+"""Cited answers without an LLM: the sentences that best answer a question, quoted verbatim,
+each followed by [n], each citation checked against its passage. Or an honest abstention.
+
+Selection and the citation check are pure functions; ``Answerer`` wires them to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from typing import Any
+
+from ingest.metadata import named_forces
+from kb.search.rerank import Scored
+from kb.search.hybrid import Searcher, terms
+from kb.store.filters import Filters
+from kb.store.db import Store
+
+NOT_FOUND = "Not found in the indexed documents."
+# calibrated on evals/ask_gold.jsonl (answerable vs unanswerable questions): see python -m evals.ask
+ABSTAIN_BELOW = 0.47  # the best sentence's cosine similarity to the question: below this, always abstain
+DOUBTFUL_BELOW = 0.62  # ... below this, abstain when the question has words the corpus never uses
+UNKNOWN_WORDS = 2  # ... this many of them (budget, drones, body-worn: what the documents do not cover)
+SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best sentence above this
+KEEP_WITHIN = 0.12  # further sentences must be this close to the best one
+MAX_SENTENCES = 4
+MAX_PER_PASSAGE = 2
+ASKING_PENALTY = 0.1
+
+
+@dataclass
+class Citation:
+    """One quoted sentence and where it is."""
+
+    n: int
+    doc: str
+    page: int | None
+    chunk_id: str
+    quote: str
+    title: str = ""
+    kind: str = ""
+    date: str | None = None
+    section: str = ""
+    ref: str | None = None
+    start: int = 0  # the quote's offsets in the document's extracted text
+    end: int = 0
+    verified: bool = False  # the quote appears verbatim in the cited passage
+    passage: str = ""  # the whole cited passage (the quote sits inside it)
+
+
+@dataclass
+class Answer:
+    """What ``kb ask`` prints."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    closest: list[dict[str, Any]] = field(default_factory=list)  # when abstaining: the nearest documents
+    mode: str = "extractive"  # or "generative" (written by the configured LLM, then verified)
+    dropped: list[dict[str, str]] = field(default_factory=list)  # sentences the verifier removed, and why
+    warning: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The docs/ARCHITECTURE.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
+        return asdict(self)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What a question pins its answer to: the police forces and the years it names. Pure."""
+
+    forces: frozenset[str] = frozenset()
+    years: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str) -> Anchors:
+        # "2022/23" names 2022; "2023-25" names 2023: the first year of a span is how documents index it
+        return cls(frozenset(named_forces(question)), frozenset(_YEAR.findall(question)))
+
+    def __bool__(self) -> bool:
+        return bool(self.forces or self.years)
+
+    def met_by(self, forces_named: Iterable[str], where: str) -> bool:
+        """The document names one of the forces (``forces_named``: a force's own documents do; a national
+        report about others, or another force's answer to the same request, does not), and ``where``
+        (the passage with the document's title and date) names one of the years: a year anywhere in a
+        long document (a date in its letterhead, a plan to 2025) does not make it an answer about that year."""
+        if self.forces and not self.forces & set(forces_named):
+            return False
+        return not self.years or any(y in where for y in self.years)
+
+
+@dataclass
+class Pick:
+    """A candidate sentence."""
+
+    chunk_id: str
+    start: int
+    end: int
+    score: float
+
+
+def abstain(best: float, unknown: int, unknown_year: bool = False) -> bool:
+    """Too weak to quote: a poor best sentence, a middling one for a question about things the
+    corpus never mentions, or a question about a year no document mentions."""
+    return (best < ABSTAIN_BELOW or (unknown >= UNKNOWN_WORDS and best < DOUBTFUL_BELOW)
+            or (unknown_year and best < SURE_ABOVE))
+
+
+_QUANTITY = re.compile(r"\b(how many|how much|what is the (total|number|amount|cost)|number of|budget|how long)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|dozen)\b", re.I)
+
+
+_MONEY_Q = re.compile(r"\b(budget|cost|costs|spend|spent|how much money|funding of|precept)\b", re.I)
+_MONEY = re.compile(r"£|\bpounds?\b|\bmillion\b|\bbillion\b|\d+(\.\d+)?\s?[mk]\b", re.I)
+
+
+def wants_number(question: str) -> str:
+    """What kind of quantity a question asks for: "money", "number", or "" (none)."""
+    if _MONEY_Q.search(question):
+        return "money"
+    return "number" if _QUANTITY.search(question) else ""
+
+
+def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, asking: set[str] | None = None,
+           unknown: int = 0, unknown_year: bool = False, needs_number: str = "") -> list[Pick]:
+    """The sentences to quote: the best, then others close to it, a few per passage. Pure.
+
+    A question ("...?") never answers one, and a passage that asks (an FOI request, in
+    ``asking``) is quoted only when nothing else comes close."""
+    picks = []
+    for r in ranked[:top_passages]:
+        for s, e, sim in r.sentences:
+            sentence = texts[r.chunk_id][s:e].rstrip()
+            if sentence.endswith("?") or len(sentence) < 20:
+                continue
+            picks.append(Pick(r.chunk_id, s, e, sim - (ASKING_PENALTY if r.chunk_id in (asking or set()) else 0.0)))
+    picks.sort(key=lambda p: -p.score)
+    if not picks or abstain(picks[0].score, unknown, unknown_year):
+        return []
+    best = picks[0].score
+    chosen: list[Pick] = []
+    per: dict[str, int] = {}
+    quoted: set[str] = set()
+    for p in picks:
+        if len(chosen) >= MAX_SENTENCES or p.score < best - KEEP_WITHIN:
+            break
+        sentence = " ".join(texts[p.chunk_id][p.start:p.end].split())
+        if per.get(p.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted:  # passages overlap: a sentence is quoted once
+            continue
+        per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
+        quoted.add(sentence)
+        chosen.append(p)
+    chosen = _with_next_sentence(chosen, {r.chunk_id: r for r in ranked[:top_passages]}, texts)
+    if needs_number and not any((_MONEY if needs_number == "money" else _NUMBER).search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
+        return []  # asked for a quantity (or a sum of money), and nothing close enough states one
+    return chosen
+
+
+def _with_next_sentence(picks: list[Pick], ranked: dict[str, Scored], texts: dict[str, str]) -> list[Pick]:
+    """Each quote runs on to the sentence after it in the same paragraph (the one that usually says
+    how, when or how many: "The force has a plan." / "It was agreed in May and is on track."); two
+    quotes that then overlap become one."""
+    out: list[Pick] = []
+    for p in picks:
+        text = texts[p.chunk_id]
+        later = sorted((s, e) for s, e, _ in ranked[p.chunk_id].sentences if s >= p.end)
+        end = p.end
+        following = text[later[0][0]:later[0][1]].rstrip() if later else ""
+        if len(following) >= 20 and "\n\n" not in text[p.end:later[0][0]] and not following.endswith("?"):
+            end = later[0][1]
+        same = next((o for o in out if o.chunk_id == p.chunk_id and o.start <= end and p.start <= o.end), None)
+        if same is not None:
+            same.start, same.end = min(same.start, p.start), max(same.end, end)
+        else:
+            out.append(Pick(p.chunk_id, p.start, end, p.score))
+    return out
+
+
+def locate(quote: str, source: str, start: int, end: int) -> tuple[int, int]:
+    """The quote's offsets in the source text, searched within its passage's span.
+
+    The passage is clean text; the source may carry markup (``**``) inside the quote, so a
+    verbatim miss falls back to matching its first and last words."""
+    window = source[start:end]
+    i = window.find(quote)
+    if i >= 0:
+        return start + i, start + i + len(quote)
+    words = quote.split()
+    for n in (3, 2, 1):
+        head_text, tail_text = " ".join(words[:n]), " ".join(words[-n:])
+        head = window.find(head_text)
+        tail = window.find(tail_text, max(head, 0))
+        if head >= 0 and tail >= head:
+            return start + head, start + tail + len(tail_text)
+    return start, end
+
+
+def verified(quote: str, passage: str) -> bool:
+    """The citation check: the quote appears verbatim in the cited passage."""
+    return bool(quote.strip()) and quote in passage
+
+
+class Answerer:
+    """Extractive, cited answers over a searcher."""
+
+    def __init__(self, searcher: Searcher, store: Store) -> None:
+        self.searcher = searcher
+        self.store = store
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """Answer a question with quoted, cited sentences, or abstain with the closest documents."""
+        question = " ".join(question.split())
+        retrieved, rows, picks = self._gather(question, filters)
+        if not picks:
+            return self._abstain(question, retrieved, rows)
+        citations: list[Citation] = []
+        for n, p in enumerate(picks, start=1):
+            citations.append(self.cite(n, rows[p.chunk_id], p.chunk_id, p.start, p.end))
+        shown = [c for c in citations if c.verified]  # nothing unverified is ever shown as cited
+        text = " ".join(f"\u201c{_one_line(c.quote)}\u201d [{c.n}]" for c in shown)
+        return Answer(question, text, False, citations=shown)
+
+    def write(self, question: str, llm: Any, filters: Filters | None = None, passages: int = 5) -> Answer:
+        """A written answer from the LLM over the top passages, kept only where the verifier finds support."""
+        from kb.answers.llm import prompt
+        from kb.answers.verify import check
+
+        question = " ".join(question.split())
+        retrieved, rows, picks = self._gather(question, filters)
+        if not picks:  # the same evidence bar as quoting: no passage is close enough to answer from
+            return self._abstain(question, retrieved, rows)
+        top = [cid for cid, _, _ in retrieved if cid in rows][:passages]
+        sources = [rows[cid]["text"] for cid in top]
+        reply = llm.chat(prompt(question, sources)).message.content or ""
+        if NOT_FOUND.rstrip(".").lower() in reply.lower():
+            return self._abstain(question, retrieved, rows)
+        sentence_vectors = self.searcher.sentence_vectors
+        assert sentence_vectors is not None
+
+        def best_sentence(text: str, cited: list[int]) -> tuple[float, str, int, int]:
+            vector = self.searcher.embedder.embed_query(text)
+            best = (-1.0, "", 0, 0)
+            for n in cited:
+                cid = top[n - 1]
+                for s, e, sim in sentence_vectors.similarities(vector, [(cid, rows[cid]["text"])])[0]:
+                    if sim > best[0]:
+                        best = (sim, cid, s, e)
+            return best
+
+        checked = check(reply, sources, lambda text, texts: best_sentence(text, [sources.index(t) + 1 for t in texts])[0])
+        citations: list[Citation] = []
+        parts = []
+        for sentence, cited in checked.kept:
+            marks = []
+            for n in cited:
+                _, cid, s, e = best_sentence(sentence, [n])
+                citation = self.cite(len(citations) + 1, rows[cid], cid, s, e)
+                if citation.verified:
+                    citations.append(citation)
+                    marks.append(f"[{citation.n}]")
+            if marks:
+                parts.append(f"{sentence} {' '.join(marks)}")
+        dropped = [{"sentence": s, "why": why} for s, why in checked.dropped]
+        if not parts:
+            answer = self._abstain(question, retrieved, rows)
+            answer.mode, answer.dropped = "generative", dropped
+            return answer
+        return Answer(question, " ".join(parts), False, citations=citations, mode="generative", dropped=dropped)
+
+    def _gather(self, question: str, filters: Filters | None) -> tuple[list[tuple[str, float, Scored | None]], dict[str, Any], list[Pick]]:
+        f = filters or Filters()
+        retrieved = self.searcher.retrieve(question, 6, f)
+        ranked = [r for _, _, r in retrieved if r is not None]
+        rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved], f)
+        texts = {cid: row["text"] for cid, row in rows.items()}
+        asking = {cid for cid, row in rows.items() if re.match(r"(request|question)", row["section"] or "", re.I)}
+        unknown = [t for t in terms(question) if len(t) >= 4 and not self.store.term_count(t, f)]
+        unknown_year = any(re.fullmatch(r"(19|20)\d\d", t) for t in unknown)
+        ranked = [r for r in ranked if r.chunk_id in texts]
+        anchors = Anchors.of(question)
+        if anchors:  # a question about one force (or year) is not answered from another's document
+            ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
+                                                          f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
+        picks = choose(ranked, texts, asking=asking, unknown=len(unknown), unknown_year=unknown_year, needs_number=wants_number(question))
+        return retrieved, rows, picks
+
+    def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:
+        closest: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for cid, _, _ in retrieved:
+            row = rows.get(cid)
+            if row is not None and row["doc"] not in seen:
+                seen.add(row["doc"])
+                closest.append({"doc": row["doc"], "title": row["title"], "page": row["page"], "kind": row["kind"]})
+        return Answer(question, NOT_FOUND, True, closest=closest[:3])
+
+    def cite(self, n: int, row: Any, chunk_id: str, start: int, end: int) -> Citation:
+        quote = row["text"][start:end]
+        s, e = locate(quote, self.store.source_text(row["doc_id"]), row["start"], row["end"])
+        return Citation(n=n, doc=row["doc"], page=row["page"], chunk_id=chunk_id, quote=quote, title=row["title"], kind=row["kind"],
+                        date=row["date"], section=row["section"], ref=row["ref"], start=s, end=e, verified=verified(quote, row["text"]),
+                        passage=row["text"])
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

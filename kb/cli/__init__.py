@@ -1,0 +1,1 @@
+"""The ``kb`` command line: a table of subcommands, each with its handler."""

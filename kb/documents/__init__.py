@@ -1,0 +1,1 @@
+"""Documents: the ingest pipeline, the documents a user may see, sources and uploads."""

@@ -1,0 +1,1 @@
+"""The recommendation register: tracking, verified closure, drafts, the dashboard and the board report."""

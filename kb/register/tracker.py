@@ -1,0 +1,409 @@
+"""The recommendation register: what each document said, the current status with its evidence,
+owners and due dates set by people, what is overdue, and an append-only history.
+
+One register row per recommendation, keyed by the report it comes from, its type, parent, ref
+and ordinal, so a PCC response and a force response to the same report update the same row.
+A status a person confirmed is never overwritten by extraction: a document that says something
+different becomes a pending proposal for a person to accept or reject.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.status import STATUSES
+from kb.register import closure
+from kb.register.closure import history
+from kb.errors import ConflictError, FileError, InputError, NotFoundError
+from kb.labels import status_label
+from kb.files import safe_cell, write_csv
+from kb.store.filters import Filters
+from kb.store.db import Store, now
+
+# not overdue: complete (proposed or verified; a proposal awaits a verifier, not the owner), or no longer applicable
+CLOSED = ("complete", "not_applicable", "superseded")
+EXTRACTION = "extraction"
+EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "original_due", "due_why",
+                  "due_agreed_by", "overdue", "days_overdue", "status", "status_label", "verification", "closed", "status_source", "status_by",
+                  "status_at", "proposed_by", "verified_by", "verified_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
+
+
+
+def report_key(report: str | None) -> str:
+    """A report's name reduced to its words, so two documents naming it alike share rows."""
+    text = re.sub(r"\([^)]*\)", " ", (report or "").lower())
+    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in {"the", "a", "an", "of", "on", "and", "report", "hmicfrs", "into", "from", "their"}]
+    return " ".join(words)
+
+
+TYPE_LABELS = {"recommendation": "Recommendation", "area_for_improvement": "Area for improvement", "cause_of_concern": "Cause of concern"}
+
+
+def rec_label(type_: str, ref: str, parent: str | None = None, ordinal: int = 1) -> str:
+    """How a person names an item: "Recommendation 4", "Recommendation 2(a)", "Area for improvement 3",
+    or, unnumbered, "Area for improvement (the 2nd unnumbered)"."""
+    kind = TYPE_LABELS.get(type_, "Recommendation")
+    if parent:
+        return f"{kind} {parent}({ref})"
+    if ref:
+        return f"{kind} {ref}"
+    return f"{kind} (unnumbered)" if ordinal == 1 else f"{kind} (unnumbered, {ordinal})"
+
+
+def rec_key(report: str | None, type_: str, parent: str | None, ref: str, ordinal: int) -> str:
+    """The register key of a recommendation."""
+    return f"{report_key(report)}|{type_}|{parent or ''}|{ref}|{ordinal}"
+
+
+@dataclass
+class Extracted:
+    """A recommendation as one document states it, ready for the register."""
+
+    key: str
+    fields: dict[str, Any]  # report, type, ref, ordinal, parent, seq, text, addressee, deadline, deadline_text, theme, response, chunk_id, page
+    status: str
+    quote: str
+    chunk_id: str | None
+    page: int | None
+
+
+def sync(tx: sqlite3.Connection, doc: str, doc_date: str | None, extracted: list[Extracted]) -> None:
+    """Record what a document says about its recommendations (inside the document's transaction)."""
+    at = now()
+    keys = {e.key for e in extracted}
+    # re-ingest of a document: its earlier statements are replaced, not duplicated
+    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
+    _drop_orphans(tx, doc, keys)
+    for e in extracted:
+        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (e.key,)).fetchone()
+        newer = row is None or (doc_date or "") >= (row["doc_date"] or "") or row["doc"] == doc
+        proposal = "none"
+        if row is not None and row["status_source"] == "confirmed" and row["status"] != e.status:
+            proposal = "pending"
+        tx.execute("INSERT INTO rec_statements (rec_key, doc, doc_date, status, quote, chunk_id, page, at, proposal) VALUES (?,?,?,?,?,?,?,?,?)",
+                   (e.key, doc, doc_date, e.status, e.quote, e.chunk_id, e.page, at, proposal))
+        f = e.fields
+        if row is None:
+            tx.execute(
+                """INSERT INTO recommendations (key, doc, doc_date, report, type, ref, ordinal, parent, seq, text, addressee, deadline,
+                   deadline_text, theme, response, chunk_id, page, status, status_source, status_evidence, status_doc, status_chunk,
+                   status_page, status_by, status_at, updated_at, verification, proposed_by, proposed_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (e.key, doc, doc_date, f["report"], f["type"], f["ref"], f["ordinal"], f["parent"], f["seq"], f["text"], f["addressee"],
+                 f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"], e.status, "extracted", e.quote,
+                 doc, e.chunk_id, e.page, EXTRACTION, at, at, _awaiting(e.status), *((EXTRACTION, at) if e.status == "complete" else (None, None))),
+            )
+            history(tx, e.key, EXTRACTION, "status", None, e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d" if e.quote else f"no response found in {doc}")
+            continue
+        if not newer:
+            continue  # an older document: its statement joins the timeline only
+        tx.execute(
+            """UPDATE recommendations SET doc=?, doc_date=?, text=?, addressee=?, deadline=?, deadline_text=?, theme=?, response=?,
+               chunk_id=?, page=?, seq=?, updated_at=? WHERE key=?""",
+            (doc, doc_date, f["text"], f["addressee"], f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"],
+             f["seq"], at, e.key),
+        )
+        if row["status_source"] == "extracted" and (row["status"] != e.status or row["status_evidence"] != e.quote):
+            tx.execute("""UPDATE recommendations SET status=?, status_evidence=?, status_doc=?, status_chunk=?, status_page=?, status_at=?,
+                          verification=?, proposed_by=?, proposed_at=?, version=version+1 WHERE key=?""",
+                       (e.status, e.quote, doc, e.chunk_id, e.page, at, _awaiting(e.status),
+                        *((EXTRACTION, at) if e.status == "complete" else (None, None)), e.key))
+            if row["status"] != e.status:
+                history(tx, e.key, EXTRACTION, "status", row["status"], e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d")
+
+
+def _awaiting(status: str) -> str:
+    """A document saying "complete" proposes it: it awaits a person's verification."""
+    return "awaiting" if status == "complete" else ""
+
+
+def _drop_orphans(tx: sqlite3.Connection, doc: str, keep: set[str]) -> None:
+    """Rows this document alone supported and no longer states; a person's confirmed rows stay."""
+    for row in tx.execute("SELECT key, status_source FROM recommendations WHERE doc = ?", (doc,)).fetchall():
+        if row["key"] in keep:
+            continue
+        others = tx.execute("SELECT COUNT(*) FROM rec_statements WHERE rec_key = ? AND doc != ?", (row["key"], doc)).fetchone()[0]
+        if not others and row["status_source"] != "confirmed":
+            tx.execute("DELETE FROM recommendations WHERE key = ?", (row["key"],))
+            history(tx, row["key"], EXTRACTION, "removed", None, None, f"no longer found in {doc}")
+
+
+def forget_document(tx: sqlite3.Connection, doc: str) -> None:
+    """A document was deleted: drop its statements, and rows only it supported (confirmed rows stay)."""
+    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
+    _drop_orphans(tx, doc, set())
+
+
+def _conflict(tx: sqlite3.Connection, row: sqlite3.Row) -> ConflictError:
+    """The refusal of a stale save, naming who changed the row last and when.
+
+    The newest history entry says who (a person, or a document read by an ingest); a save
+    that changed no field leaves no entry, so then only the time of the last change is known.
+    """
+    last = tx.execute("SELECT by, at FROM rec_history WHERE rec_key = ? ORDER BY id DESC LIMIT 1", (row["key"],)).fetchone()
+    who, when = "someone else", row["updated_at"]
+    if last is not None and last["at"] >= (row["updated_at"] or ""):
+        who, when = last["by"], last["at"]
+        if who == EXTRACTION:  # no document named: the reader may not be cleared to see it
+            who = "a newly ingested document"
+    return ConflictError(f"changed by {who} at {when}: reload and try again")
+
+
+def _iso(value: str | None, what: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InputError(f"{what} must be a date written YYYY-MM-DD; got '{value}'") from None
+
+
+class Tracker:
+    """Reading and changing the register."""
+
+    def __init__(self, store: Store, markings: tuple[str, ...] = ()) -> None:
+        self.store = store
+        self.markings = markings  # the reader's protective markings (empty: all)
+        self._hidden: set[str] | None = None
+
+    @property
+    def hidden(self) -> set[str]:
+        """Names of the documents this reader may not see (nothing they say reaches the reader)."""
+        if self._hidden is None:
+            filters = Filters(markings=self.markings)
+            if not filters.restricted():
+                self._hidden = set()
+            else:
+                allowed = {r[0] for r in self.store.db.execute(f"SELECT d.name FROM documents d WHERE {filters.where()[0]}", filters.where()[1])}
+                self._hidden = {r[0] for r in self.store.db.execute("SELECT name FROM documents")} - allowed
+        return self._hidden
+
+    def _visible(self, r: sqlite3.Row) -> sqlite3.Row | dict[str, Any] | None:
+        """A register row as this reader may see it: None when it comes from a hidden document; evidence
+        from a hidden document replaced by the newest statement of a visible one (or removed)."""
+        hidden = self.hidden
+        if not hidden:
+            return r
+        row = dict(r)
+        if r["doc"] in hidden:  # a hidden (newer) document restated it: show it as the visible documents state it
+            seen = self.statements(r["key"])
+            if not seen:
+                return None
+            row.update(doc=seen[0]["doc"], doc_date=seen[0]["doc_date"], response="", chunk_id=None, page=None)
+        if r["status_doc"] not in hidden:
+            return row
+        row.update(status_evidence="", status_doc=None, status_chunk=None, status_page=None)
+        if r["status_source"] == "extracted":
+            seen = [s for s in self.statements(r["key"])]
+            row["status"] = seen[0]["status"] if seen else "unknown"
+            if seen:
+                row.update(status_evidence=seen[0]["quote"], status_doc=seen[0]["doc"], status_chunk=seen[0]["chunk_id"], status_page=seen[0]["page"])
+        return row
+
+    def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
+             words: str | None = None) -> list[dict[str, Any]]:
+        """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order;
+        ``words`` must all appear (any case) in the report, theme, owner, addressee or text."""
+        if status and status not in STATUSES:
+            raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+        sql, params = "SELECT * FROM recommendations WHERE 1=1", []
+        if status:
+            sql += " AND status = ?"
+            params.append(status)
+        if doc:
+            sql += " AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?))"
+            params += [doc, doc]
+        sql += " ORDER BY report, doc, seq"
+        today = today or date.today()
+        wanted = (words or "").lower().split()
+        out = []
+        for found in self.store.db.execute(sql, params).fetchall():
+            r = self._visible(found)
+            if r is None:
+                continue
+            row = self._row(r, today)
+            if overdue and not row["overdue"]:
+                continue
+            if wanted and not all(w in " ".join(str(row[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted):
+                continue
+            out.append(row)
+        return out
+
+    @staticmethod
+    def _row(r: sqlite3.Row | dict[str, Any], today: date) -> dict[str, Any]:
+        effective = r["due"] or r["deadline"]
+        late = bool(effective) and date.fromisoformat(effective) < today and r["status"] not in CLOSED
+        return {
+            "doc": r["doc"], "ref": r["ref"], "ordinal": r["ordinal"], "parent": r["parent"], "text": r["text"], "addressee": r["addressee"],
+            "deadline": r["deadline"], "theme": r["theme"], "status": r["status"], "status_evidence": r["status_evidence"],
+            "status_source": r["status_source"], "overdue": late,
+            # beyond the contract: what a board paper and the app need
+            "days_overdue": (today - date.fromisoformat(effective)).days if late else 0, "type": r["type"], "report": r["report"],
+            "deadline_text": r["deadline_text"], "due": r["due"], "owner": r["owner"], "note": r["note"], "status_by": r["status_by"],
+            "status_at": r["status_at"], "evidence_doc": r["status_doc"], "evidence_page": r["status_page"], "evidence_chunk": r["status_chunk"],
+            "response": r["response"], "page": r["page"], "key": r["key"], "version": r["version"],
+            # closure: only a verified complete (or one no longer applicable or superseded) is closed
+            "verification": r["verification"], "status_label": status_label(r["status"], r["verification"]),
+            "closed": (r["status"] == "complete" and r["verification"] == "verified") or r["status"] in ("not_applicable", "superseded"),
+            "proposed_by": r["proposed_by"], "proposed_at": r["proposed_at"], "verified_by": r["verified_by"], "verified_at": r["verified_at"],
+            "original_due": r["original_due"], "due_why": r["due_why"], "due_agreed_by": r["due_agreed_by"],
+        }
+
+    def find(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> sqlite3.Row:
+        """The one register row a person means by a ref in a document; a clear message otherwise."""
+        rows = self.store.db.execute(
+            "SELECT * FROM recommendations WHERE ref = ? AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?)) ORDER BY seq",
+            (ref, doc, doc)).fetchall()
+        rows = [r for r in rows if self._visible(r) is not None and doc not in self.hidden]
+        if ordinal is not None:
+            rows = [r for r in rows if r["ordinal"] == ordinal]
+        if parent is not None:
+            rows = [r for r in rows if (r["parent"] or "") == parent]
+        if not rows:
+            raise NotFoundError(f"no recommendation '{ref}' in '{doc}' (see: kb recs --doc {doc})")
+        if len(rows) > 1:
+            choices = "; ".join(f"--ordinal {r['ordinal']}" + (f" --parent {r['parent']}" if r["parent"] else "") + f": {r['text'][:60]}" for r in rows)
+            raise InputError(f"'{ref}' appears {len(rows)} times in '{doc}': say which with {choices}")
+        return rows[0]
+
+    def set(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
+            note: str | None = None, ordinal: int | None = None, parent: str | None = None, expected_version: int | None = None,
+            evidence: str | None = None, why: str | None = None, agreed_by: str | None = None) -> dict[str, Any]:
+        """A person's change: each changed field appends to the history; a status becomes confirmed.
+
+        A complete is proposed with its ``evidence`` (a chunk id) or ``note`` and awaits verification
+        (kb.closure); a changed due date needs ``why`` and ``agreed_by``."""
+        if not (by or "").strip():
+            raise InputError("say who is making the change (--by NAME)")
+        if status is not None and status not in STATUSES:
+            raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
+        due = _iso(due, "the due date")
+        with self.store.transaction() as tx:
+            row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
+            at, key = now(), row["key"]
+            for field, value in (("owner", owner), ("note", note)):
+                if value is not None and value != row[field]:
+                    tx.execute(f"UPDATE recommendations SET {field} = ? WHERE key = ?", (value, key))
+                    history(tx, key, by, field, row[field], value, note if field != "note" else None)
+            if due is not None:
+                closure.revise_due(tx, row, by, due, why, agreed_by)
+            # a complete a person already confirmed stays as it is (a note alone is a note: the app sends the
+            # status shown with every save); new evidence proposes it again
+            if status == "complete" and (row["status"] != "complete" or row["status_source"] != "confirmed" or evidence):
+                closure.propose_complete(tx, row, by, closure.evidence_from(self.store, self.markings, evidence, note))
+            elif status == "complete":
+                pass
+            elif status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
+                tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=?, verification='',
+                              verified_by=NULL, verified_at=NULL WHERE key=?""", (status, by, at, key))
+                history(tx, key, by, "status", row["status"], status, note)
+            if status is not None:
+                tx.execute("UPDATE rec_statements SET proposal = CASE WHEN status = ? THEN 'accepted' ELSE 'rejected' END WHERE rec_key = ? AND proposal = 'pending'",
+                           (status, key))
+            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (at, key))
+            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (key,)).fetchone()
+        return self._shown(fresh)
+
+    def verify(self, ref: str, doc: str, by: str, reject: bool = False, why: str | None = None, ordinal: int | None = None,
+               parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """Verify a proposed complete, or send it back with a reason (kb.closure.verify)."""
+        if not (by or "").strip():
+            raise InputError("say who is verifying (--by NAME)")
+        with self.store.transaction() as tx:
+            row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
+            closure.verify(tx, row, by.strip(), reject=reject, why=why)
+            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (now(), row["key"]))
+            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+        return self._shown(fresh)
+
+    def _fresh(self, tx: sqlite3.Connection, ref: str, doc: str, ordinal: int | None, parent: str | None,
+               expected_version: int | None) -> sqlite3.Row:
+        """The row a person means, read inside the transaction; refused if it changed since they read it."""
+        row = self.find(ref, doc, ordinal, parent)
+        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+        if expected_version is not None and row["version"] != expected_version:
+            raise _conflict(tx, row)
+        return row
+
+    def _shown(self, fresh: sqlite3.Row) -> dict[str, Any]:
+        shown = self._visible(fresh)
+        return self._row(shown if shown is not None else fresh, date.today())
+
+    def changes(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The newest changes people made to the register (not what ingests proposed), newest first."""
+        rows = self.store.db.execute(
+            """SELECT h.at, h.by, h.field, h.old, h.new, h.why, r.ref, r.parent, r.type, r.ordinal, r.doc, r.report, r.status_doc
+               FROM rec_history h JOIN recommendations r ON r.key = h.rec_key WHERE h.by != ? ORDER BY h.id DESC LIMIT ?""",
+            (EXTRACTION, limit * 3)).fetchall()
+        hidden = self.hidden
+        return [{**dict(r), "why": closure.shown_why(r["why"], hidden)} for r in rows if r["doc"] not in hidden][:limit]
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
+        rows = [dict(r) for r in self.store.db.execute("SELECT at, by, field, old, new, why FROM rec_history WHERE rec_key = ? ORDER BY id", (key,))]
+        hidden = self.hidden
+        if not hidden:
+            return rows
+        def from_hidden(why: str) -> bool:
+            return any(why.startswith(f"proposed from {d}: ") or why == f"no response found in {d}" for d in hidden)
+
+        return [{**r, "why": closure.shown_why(r["why"], hidden)} for r in rows if not (r["by"] == EXTRACTION and from_hidden(r["why"] or ""))]
+
+    def statements(self, key: str) -> list[dict[str, Any]]:
+        """What each (visible) document said about a recommendation, newest document first, with any pending proposal."""
+        hidden = self.hidden
+        return [dict(r) for r in self.store.db.execute(
+            "SELECT doc, doc_date, status, quote, chunk_id, page, proposal FROM rec_statements WHERE rec_key = ? ORDER BY COALESCE(doc_date, '') DESC, id DESC", (key,))
+            if r["doc"] not in hidden]
+
+    def export(self, path: str | Path, today: date | None = None) -> int:
+        """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""
+        target = Path(path)
+        rows = self.rows(today=today)
+        values = [[r.get(c) for c in EXPORT_COLUMNS] for r in rows]
+        suffix = target.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise InputError(f"export to a .csv or .xlsx file; got '{target.name}'")
+        if suffix == ".csv":
+            write_csv(target, EXPORT_COLUMNS, values)
+            return len(rows)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_xlsx(target, values)
+        except OSError as exc:
+            raise FileError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return len(rows)
+
+
+
+
+def _write_xlsx(target: Path, values: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Recommendations"
+    ws.append([c.replace("_", " ").capitalize() for c in EXPORT_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    red = PatternFill("solid", fgColor="F8CBAD")
+    for row in values:
+        ws.append([safe_cell(v) for v in row])
+        if row[EXPORT_COLUMNS.index("overdue")]:
+            for cell in ws[ws.max_row]:
+                cell.fill = red
+    widths = {"text": 70, "status_evidence": 60, "report": 40, "doc": 30, "note": 30}
+    for i, name in enumerate(EXPORT_COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(name, 14)
+        if name in widths:
+            for cell in ws[ws.cell(1, i).column_letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    wb.save(target)

@@ -1,0 +1,1 @@
+"""Search: the embedder, the vector index, lexical and hybrid search, fusion, rerank and the glossary."""
