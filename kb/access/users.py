@@ -10,8 +10,9 @@ import os
 import re
 
 from kb.errors import InputError, PermissionDeniedError
-from kb.store.filters import MARKINGS
+from kb.store import user_rows
 from kb.store.db import Store, now
+from kb.store.filters import MARKINGS
 
 ROLES = ("viewer", "editor", "verifier", "admin")
 # a verifier reads, and verifies (or sends back) a complete someone else proposed; an admin may do everything
@@ -33,7 +34,7 @@ class Users:
 
     def any(self) -> bool:
         """True when at least one user exists (multi-user mode)."""
-        return bool(self.store.db.execute("SELECT 1 FROM users LIMIT 1").fetchone())
+        return user_rows.any_user(self.store.db)
 
     def add(self, name: str, role: str, password: str, clearance: str = MARKINGS[0]) -> None:
         """Add a user, or change an existing user's role, password and clearance (the highest
@@ -49,14 +50,11 @@ class Users:
             raise InputError("a password needs at least 8 characters")
         salt = os.urandom(16)
         with self.store.transaction() as tx:
-            tx.execute("""INSERT INTO users (name, role, salt, hash, n, r, p, created_at, clearance) VALUES (?,?,?,?,?,?,?,?,?)
-                          ON CONFLICT(name) DO UPDATE SET role=excluded.role, salt=excluded.salt, hash=excluded.hash,
-                          n=excluded.n, r=excluded.r, p=excluded.p, clearance=excluded.clearance""",
-                       (name, role, salt, _hash(password, salt), _N, _R, _P, now(), clearance))
+            user_rows.save(tx, name, role, salt, _hash(password, salt), _N, _R, _P, now(), clearance)
 
     def check(self, name: str, password: str) -> bool:
         """True when the password is right (constant-time comparison)."""
-        row = self.store.db.execute("SELECT * FROM users WHERE name = ?", ((name or "").strip(),)).fetchone()
+        row = user_rows.get(self.store.db, (name or "").strip())
         if row is None:
             _hash(password or "", b"0" * 16)  # same work either way: no timing hint that a name exists
             return False
@@ -64,18 +62,18 @@ class Users:
 
     def role(self, name: str | None) -> str | None:
         """A user's role, or None."""
-        row = self.store.db.execute("SELECT role FROM users WHERE name = ?", ((name or "").strip(),)).fetchone()
+        row = user_rows.get(self.store.db, (name or "").strip())
         return row["role"] if row else None
 
     def clearance(self, name: str | None) -> str:
         """A user's clearance; an unknown user is cleared for the lowest marking only."""
-        row = self.store.db.execute("SELECT clearance FROM users WHERE name = ?", ((name or "").strip(),)).fetchone()
+        row = user_rows.get(self.store.db, (name or "").strip())
         return row["clearance"] if row else MARKINGS[0]
 
     def list(self) -> list[dict[str, str]]:
         """Names, roles and clearances (never hashes)."""
         return [{"name": r["name"], "role": r["role"], "clearance": r["clearance"], "created_at": r["created_at"]}
-                for r in self.store.db.execute("SELECT * FROM users ORDER BY name")]
+                for r in user_rows.every(self.store.db)]
 
     def require(self, user: str | None, action: str, doing: str | None = None) -> None:
         """Refuse an action the user's role does not allow. ``user=None`` is the console (trusted);

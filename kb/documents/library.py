@@ -10,17 +10,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.errors import DocumentError, InputError, NotFoundError
-from kb.store.filters import MARKINGS
 from kb.documents.pipeline import MODEL_KEY, EmbedProgress, Progress
 from kb.documents.sources import FileReport
 from kb.documents.uploads import safe_name, upload_target
+from kb.errors import DocumentError, InputError, NotFoundError
+from kb.store import chunk_rows
+from kb.store.filters import MARKINGS
 
 if TYPE_CHECKING:
     from kb.config import Config
     from kb.documents.pipeline import Pipeline
-    from kb.store.db import Store
     from kb.search.vectors import VectorIndex
+    from kb.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,9 @@ class DocumentsMixin:
         doc = self.document_named(name)
         source = self.store.source_text(doc["id"])
         if page:
-            row = self.store.db.execute("SELECT start, end FROM pages WHERE doc_id = ? AND number = ?", (doc["id"], page)).fetchone()
-            if row:
-                return source[row["start"]:row["end"]], int(row["start"])
+            span = chunk_rows.page_span(self.store.db, doc["id"], page)
+            if span:
+                return source[span[0]:span[1]], span[0]
         return source, 0
 
     def delete(self, name: str, as_user: str | None = None) -> list[str]:

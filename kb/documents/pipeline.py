@@ -22,16 +22,17 @@ from typing import Any
 
 from ingest import LoadError, Understood, content_hash, understand
 from kb.config import CONTEXT_TOKENS, Config
-from kb.search.embed import Embedder, release_memory
+from kb.documents.rows import chunk_id, higher_marking, locator, register_entries, vector_meta
+from kb.documents.sources import FileReport, duplicate_of, expand
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
-from kb.store.filters import MARKINGS
-from kb.store.db import Store, now, to_json_list
 from kb.foi import records as foi
 from kb.register import tracker
-from kb.documents.rows import chunk_id, higher_marking, locator, register_entries, vector_meta
-from kb.store.locks import vector_lock
-from kb.documents.sources import FileReport, duplicate_of, expand
+from kb.search.embed import Embedder, release_memory
 from kb.search.vectors import VectorIndex
+from kb.store import chunk_rows
+from kb.store.db import Store, now, to_json_list
+from kb.store.filters import MARKINGS
+from kb.store.locks import vector_lock
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,7 @@ class Pipeline:
 
     def _reembed(self, ids: list[str]) -> None:
         """Embed stored passages again and write their vectors, as ``_store`` does."""
-        rows: list[Any] = []
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            rows += self.store.db.execute(
-                f"""SELECT c.id, c.text, c.section, c.ref, c.context, d.title, d.name, d.kind, d.content_hash
-                    FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(part))})""", part).fetchall()
+        rows = chunk_rows.for_embedding(self.store.db, ids)
         if not rows:
             return
         texts = [self.embedded_text(r["title"], r["section"], r["ref"], r["context"], r["text"]) for r in rows]

@@ -29,6 +29,7 @@ from ingest.foi import exemptions_in
 from kb.errors import FOILogError, NotFoundError, StaleLogError
 from kb.foi.records import PUBLIC_INTEREST_EXTRA, WORKING_DAYS, add_working_days, working_days_between
 from kb.labels import FOI_STATUS_LABELS, OUTCOME_LABELS
+from kb.store import foi_rows
 from kb.store.db import Store, now
 
 EVENT_KINDS = {
@@ -253,10 +254,9 @@ class FOILog:
         if not cleaned:
             raise FOILogError("the request has no text: paste it, or give the file it is in")
         with self.store.transaction() as tx:
-            if tx.execute("SELECT 1 FROM foi_requests WHERE lower(ref) = lower(?)", (ref,)).fetchone():
+            if foi_rows.request_exists(tx, ref):
                 raise FOILogError(f"{ref} is already in the log (see: kb foi log --json); references are never reused")
-            tx.execute("INSERT INTO foi_requests (ref, received, request, officer, precedents, removed, logged_by, logged_at) VALUES (?,?,?,?,?,?,?,?)",
-                       (ref, got, cleaned, (officer or "").strip() or None, json.dumps(precedents), json.dumps(removed), by, now()))
+            foi_rows.add_request(tx, ref, got, cleaned, (officer or "").strip() or None, precedents, removed, by, now())
         return self.get(ref, today)
 
     def event(self, ref: str, kind: str, on_date: str, by: str, note: str = "", outcome: str | None = None,
@@ -288,8 +288,7 @@ class FOILog:
             why = _allowed(current, kind)
             if why:
                 raise FOILogError(f"cannot log '{EVENT_KINDS[kind].lower()}' for {current.ref}: {why}")
-            tx.execute("INSERT INTO foi_events (ref, kind, on_date, note, outcome, exemptions, by, at) VALUES (?,?,?,?,?,?,?,?)",
-                       (current.ref, kind, on, (note or "").strip(), outcome, json.dumps(codes), by, now()))
+            foi_rows.add_event(tx, current.ref, kind, on, (note or "").strip(), outcome, codes, by, now())
         return self.get(current.ref, today)
 
     def get(self, ref: str, today: date | None = None) -> Request:
@@ -298,19 +297,19 @@ class FOILog:
 
     def requests(self, open_only: bool = False, today: date | None = None) -> list[Request]:
         """Every logged request (open ones first, soonest due first; then the rest, newest first)."""
-        refs = [r[0] for r in self.store.db.execute("SELECT ref FROM foi_requests ORDER BY received DESC, ref")]
+        refs = foi_rows.request_refs(self.store.db)
         found = [self.get(ref, today) for ref in refs]
         if open_only:
             found = [r for r in found if r.is_open]
         return sorted(found, key=lambda r: (not r.is_open, r.due if r.is_open else "", "" if r.is_open else _neg(r.received)))
 
     def _standing(self, db: sqlite3.Connection, ref: str, today: date | None) -> Request:
-        row = db.execute("SELECT * FROM foi_requests WHERE lower(ref) = lower(?)", ((ref or "").strip(),)).fetchone()
+        row = foi_rows.request(db, (ref or "").strip())
         if row is None:
             raise NotFoundError(f"no request '{ref}' in the FOI log (see: kb foi log)")
         events = [Event(kind=e["kind"], on_date=e["on_date"], note=e["note"], outcome=e["outcome"], exemptions=json.loads(e["exemptions"]),
                         by=e["by"], at=e["at"])
-                  for e in db.execute("SELECT * FROM foi_events WHERE ref = ? ORDER BY on_date, id", (row["ref"],))]
+                  for e in foi_rows.events(db, row["ref"])]
         return standing(row["ref"], row["received"], row["request"], row["officer"], events, today or date.today(),
                         json.loads(row["precedents"]), json.loads(row["removed"]))
 

@@ -18,8 +18,9 @@ from typing import Any
 
 from ingest.foi import FoiRecord
 from kb.errors import InputError
-from kb.store.filters import Filters
+from kb.store import foi_rows
 from kb.store.db import Store
+from kb.store.filters import Filters
 
 WORKING_DAYS = 20
 PUBLIC_INTEREST_EXTRA = 20  # guidance: the total should not exceed 40 working days
@@ -29,24 +30,14 @@ SAME_QUESTION = 0.75
 
 def save(tx: sqlite3.Connection, doc_name: str, record: FoiRecord, located: list[tuple[str | None, int | None]]) -> None:
     """Store a disclosure's record and questions (inside the document's transaction)."""
-    doc_id = tx.execute("SELECT id FROM documents WHERE name = ? ORDER BY id DESC LIMIT 1", (doc_name,)).fetchone()[0]
-    tx.execute("INSERT INTO foi_records (doc_id, reference, received, disclosed, outcome, exemptions) VALUES (?,?,?,?,?,?)",
-               (doc_id, record.reference, record.received, record.disclosed, record.outcome, json.dumps(record.exemptions)))
-    tx.executemany("INSERT INTO foi_questions (doc_id, n, question, answer, exemptions, chunk_id, page) VALUES (?,?,?,?,?,?,?)",
-                   [(doc_id, q.n, q.question, q.answer, json.dumps(q.exemptions), cid, page) for q, (cid, page) in zip(record.questions, located)])
+    foi_rows.save_record(tx, doc_name, record, located)
 
 
 def set_record(tx: sqlite3.Connection, doc_name: str, reference: str, received: str, disclosed: str | None, outcome: str,
                exemptions: list[str]) -> None:
     """The FOI log knows a response's reference, dates, outcome and exemptions: its disclosure document's
     record carries them, whatever the reader made of the text (a record is made if it found none)."""
-    row = tx.execute("SELECT id FROM documents WHERE name = ? ORDER BY id DESC LIMIT 1", (doc_name,)).fetchone()
-    if row is None:
-        return
-    tx.execute("""INSERT INTO foi_records (doc_id, reference, received, disclosed, outcome, exemptions) VALUES (?,?,?,?,?,?)
-                  ON CONFLICT(doc_id) DO UPDATE SET reference=excluded.reference, received=excluded.received, disclosed=excluded.disclosed,
-                  outcome=excluded.outcome, exemptions=excluded.exemptions""",
-               (row[0], reference, received, disclosed, outcome, json.dumps(exemptions)))
+    foi_rows.upsert_record(tx, doc_name, reference, received, disclosed, outcome, exemptions)
 
 
 def split_request(text: str) -> list[str]:
@@ -120,11 +111,9 @@ class FOI:
     def records(self) -> list[dict[str, Any]]:
         """Every disclosure: the docs/ARCHITECTURE.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
         out = []
-        for r in self.store.db.execute(
-                f"""SELECT f.*, d.name, d.title FROM foi_records f JOIN documents d ON d.id = f.doc_id WHERE {self.where}
-                   ORDER BY COALESCE(f.disclosed, d.date, '') DESC, d.name""", self.params):
+        for r in foi_rows.records(self.store.db, self.where, self.params):
             questions = [{"n": q["n"], "question": q["question"], "answer": q["answer"], "exemptions": json.loads(q["exemptions"]), "page": q["page"]}
-                         for q in self.store.db.execute("SELECT * FROM foi_questions WHERE doc_id = ? ORDER BY n", (r["doc_id"],))]
+                         for q in foi_rows.questions_of(self.store.db, r["doc_id"])]
             out.append({"doc": r["name"], "reference": r["reference"], "received": r["received"], "disclosed": r["disclosed"],
                         "topic": re.sub(r"^FOI [^:]*:\s*", "", r["title"]), "exemptions": json.loads(r["exemptions"]),
                         "questions": questions, "outcome": r["outcome"]})
@@ -135,9 +124,7 @@ class FOI:
         asked = split_request(request)
         if not asked:
             raise InputError("paste the text of the request")
-        rows = self.store.db.execute(
-            f"""SELECT q.*, f.reference, f.disclosed, d.name, d.title, d.date FROM foi_questions q
-               JOIN foi_records f ON f.doc_id = q.doc_id JOIN documents d ON d.id = q.doc_id WHERE {self.where}""", self.params).fetchall()
+        rows = foi_rows.questions(self.store.db, self.where, self.params)
         if not rows:
             return {"questions": [QuestionMatches(q) for q in asked], "documents": []}
         # each earlier question is compared twice: alone (is it the same question?) and with its answer (does it answer ours?)
