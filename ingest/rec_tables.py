@@ -87,9 +87,37 @@ def _type_of(cell: str | None, text: str, default: str) -> str:
     return default
 
 
+def _pieces(body: _Cell, type_cell: _Cell | None, default_type: str, finding: bool) -> list[tuple[str, int, int]]:
+    """The recommendations one text cell holds, typed, as (type, start, end); none for a finding that asks nothing.
+
+    One cell may hold a cause of concern and the recommendation made under it ("Cause of concern: ... Recommendation: ...")."""
+    from ingest.recommendations import DIRECTIVE
+
+    labels = list(_CELL_LABEL.finditer(body.text))
+    if finding and not labels and not DIRECTIVE.search(body.text):
+        return []
+    if not labels:
+        return [(_type_of(type_cell.text if type_cell else None, body.text, default_type), body.start, body.end)]
+    pieces = []
+    for k, m in enumerate(labels):
+        stop = labels[k + 1].start() if k + 1 < len(labels) else len(body.text)
+        pieces.append((_type_of(m.group("label"), "", default_type), body.start + m.end(), body.start + stop))
+    return pieces
+
+
+def _row_status(status_cell: _Cell | None, response_cell: _Cell | None, key: dict[str, str]) -> tuple[Proposal, int, int]:
+    """A row's status with where its quote lies: the status cell's printed word, else what the response says."""
+    printed = word_status(status_cell.text, key) if status_cell else None
+    if printed and status_cell:
+        return Proposal(printed, status_cell.text, status_cell.start - (response_cell.start if response_cell else 0), 0), status_cell.start, status_cell.end
+    proposal, _ = propose(response_cell.text if response_cell else "")
+    base = response_cell.start if response_cell else 0
+    return proposal, base + proposal.start, base + proposal.end
+
+
 def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], default_type: str = "recommendation") -> list[Recommendation]:
     """Every row of every recommendation table in the clean text, in order."""
-    from ingest.recommendations import DIRECTIVE, addressee_of, deadline_of, report_date
+    from ingest.recommendations import addressee_of, deadline_of, report_date
 
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
@@ -118,27 +146,11 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (
             cells[roles[r]] if r in roles else None for r in ("ref", "type", "status", "response", "deadline", "addressee"))
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
-        # one cell may hold a cause of concern and the recommendation made under it ("Cause of concern: ... Recommendation: ...")
-        labels = list(_CELL_LABEL.finditer(body.text))
-        if "finding" in roles and not labels and not DIRECTIVE.search(body.text):
+        pieces = _pieces(body, type_cell, default_type, finding="finding" in roles)
+        if not pieces:
             continue  # a finding that is neither labelled nor asks anything is narrative
-        pieces: list[tuple[str, int, int]] = []
-        if labels:
-            for k, m in enumerate(labels):
-                stop = labels[k + 1].start() if k + 1 < len(labels) else len(body.text)
-                pieces.append((_type_of(m.group("label"), "", default_type), body.start + m.end(), body.start + stop))
-        else:
-            pieces.append((_type_of(type_cell.text if type_cell else None, body.text, default_type), body.start, body.end))
         response = response_cell.text if response_cell else ""
-        printed = word_status(status_cell.text, key) if status_cell else None
-        if printed and status_cell:
-            proposal = Proposal(printed, status_cell.text, status_cell.start - (response_cell.start if response_cell else 0), 0)
-            quote_start, quote_end = status_cell.start, status_cell.end
-        else:
-            proposal, _ = propose(response)
-            base = response_cell.start if response_cell else 0
-            quote_start, quote_end = base + proposal.start, base + proposal.end
-        row_status = (proposal, quote_start, quote_end)
+        row_status = _row_status(status_cell, response_cell, key)
         for kind, s, e in pieces:
             # the row's status is the recommendation's, made under the concern: the concern itself has none of its own
             proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 else row_status

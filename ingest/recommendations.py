@@ -165,6 +165,19 @@ def _group_lead_in(text: str, lines: list[tuple[int, int]], addressee: str | Non
     return i, addressee
 
 
+def _after_blank(text: str, lines: list[tuple[int, int]], j: int, item: _Item) -> int | None:
+    """At a blank line ``j`` inside an item: the line to read next, or None when the item ends here
+    (a blank line ends its text unless more lettered parts follow)."""
+    if not (item.parts or item.body is not None):
+        return j + 1
+    k = j
+    while k < len(lines) and lines[k][0] < 0:
+        k += 1
+    if item.parts and k < len(lines) and _PART.match(_line(text, lines, k)):
+        return k
+    return None
+
+
 def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item | None:
     """How the item starting at line ``i`` is laid out (None when that line heads no item)."""
     if i >= len(lines):
@@ -180,19 +193,10 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     while j < len(lines):
         s, e = lines[j]
         if s < 0:
-            if item.body is None and item.intro is None and not item.parts:
-                j += 1
-                continue
-            if item.parts or item.body is not None:
-                # a blank line ends the text unless more lettered parts follow
-                k = j
-                while k < len(lines) and lines[k][0] < 0:
-                    k += 1
-                if item.parts and k < len(lines) and _PART.match(_line(text, lines, k)):
-                    j = k
-                    continue
+            after = _after_blank(text, lines, j, item)
+            if after is None:
                 break
-            j += 1
+            j = after
             continue
         line = text[s:e]
         part = _PART.match(line)

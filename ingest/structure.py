@@ -90,16 +90,48 @@ def _boundaries(clean: Clean, source: Source) -> set[int]:
     return cuts
 
 
+def _rec_ref(line: str, spans: list[tuple[int, int]], idx: int, text: str) -> str | None:
+    """The reference of a recommendation that starts on this line ("Recommendation 3", "3."), or None."""
+    rec = _REC_LINE.match(line)
+    if rec and (len(rec.group("rest")) > 200 or _PROSE_AFTER_REF.match(rec.group("rest"))):
+        return None  # prose that starts with the word "Recommendation" ("Recommendation 2 is therefore partly complete")
+    if rec:
+        return rec.group("ref")
+    numbered = _NUMBERED_ITEM.match(line)
+    if numbered and _asks(line, spans, idx, text):  # a numbered heading or paragraph ("2. HOW THE REVIEW WAS DONE") asks nothing
+        return numbered.group("ref")
+    return None
+
+
+def _add_heading(blocks: list[Block], text: str, start: int, end: int, line: str) -> str:
+    """Add a heading block (a heading broken over lines joins the one above); returns the section it starts."""
+    prev_heading = text[blocks[-1].start:blocks[-1].end].rstrip() if blocks and blocks[-1].kind == "heading" else ""
+    if prev_heading and not prev_heading.endswith(":") and not line.endswith(":") and text[blocks[-1].end:start].count("\n") == 1:
+        blocks[-1].end = end
+        blocks[-1].section = " ".join(text[blocks[-1].start:end].split()).rstrip(":").strip()
+        return blocks[-1].section
+    section = line.rstrip(":").strip()
+    blocks.append(Block("heading", start, end, section=section))
+    return section
+
+
+def _lead_in_paragraph(blocks: list[Block], text: str) -> bool:
+    """True when the last block is a one-line paragraph that leads in to a list ("Police forces should ensure that:")."""
+    if not blocks or blocks[-1].kind != "paragraph":
+        return False
+    said = text[blocks[-1].start:blocks[-1].end].strip()
+    return bool(_LEAD_IN.search(said)) and "\n" not in said
+
+
 def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
     """Split clean text into heading, recommendation and paragraph blocks, in order."""
     text = clean.text
     blocks: list[Block] = []
-    section = ""
+    section, last_end = "", 0
     recs_allowed = kind != "foi_disclosure"
     cuts = _boundaries(clean, source)
     current: Block | None = None
     para_start: int | None = None
-    last_end = 0
 
     def close_para(end: int) -> None:
         nonlocal para_start
@@ -114,60 +146,40 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
             blocks.append(current)
             current = None
 
+    def close(end: int) -> None:
+        close_rec(end)
+        close_para(end)
+
     spans = _line_spans(text)
     for idx, (start, end) in enumerate(spans):
         line = text[start:end].strip()
         if any(last_end < c <= start for c in cuts):
-            close_rec(last_end)
-            close_para(last_end)
+            close(last_end)
         if not line:
             if current is None:
                 close_para(last_end)
             continue
         if current is not None and _CLOSING.match(line) and text[last_end:start].count("\n") >= 2:
             close_rec(last_end)  # a closing remark after the last recommendation is not its response
-        rec = _REC_LINE.match(line) if recs_allowed else None
-        numbered = _NUMBERED_ITEM.match(line) if recs_allowed and not rec else None
-        if numbered and not _asks(line, spans, idx, text):
-            numbered = None  # a numbered heading or paragraph ("2. HOW THE REVIEW WAS DONE", "1. Introduction ..... 4") asks nothing
-        if rec and (len(rec.group("rest")) > 200 or _PROSE_AFTER_REF.match(rec.group("rest"))):
-            rec = None  # prose that starts with the word "Recommendation" ("Recommendation 2 is therefore partly complete")
-        if rec or numbered:
-            ref = (rec or numbered).group("ref")  # type: ignore[union-attr]
+        ref = _rec_ref(line, spans, idx, text) if recs_allowed else None
+        if ref is not None:
             block_start = start
-            # an addressee lead-in just above ("Police forces should ensure that:") joins the block
-            if current is not None:
-                lead = _trailing_lead_in(text, current.start, start)
-                if lead is not None:
-                    block_start = lead
-                    last_end = lead
-            elif blocks and blocks[-1].kind == "paragraph" and para_start is None:
-                prev = blocks[-1]
-                if _LEAD_IN.search(text[prev.start:prev.end].strip()) and "\n" not in text[prev.start:prev.end].strip():
-                    blocks.pop()
-                    block_start = prev.start
-            close_rec(last_end)
-            close_para(last_end)
+            lead = _trailing_lead_in(text, current.start, start) if current is not None else None
+            if lead is not None:  # an addressee lead-in just above ("Police forces should ensure that:") joins the block
+                block_start = last_end = lead
+            elif current is None and para_start is None and _lead_in_paragraph(blocks, text):
+                block_start = blocks.pop().start
+            close(last_end)
             current = Block("recommendation", block_start, end, section=section, ref=ref)
         elif current is not None and _RESPONSE_HEADING.match(line):
             pass  # "Force response", "Commissioner's comments": the answer to the recommendation above, inside its block
         elif is_heading(line, source_marks(clean, source, start, end)) and not _continues(spans, idx, text):
-            close_rec(last_end)
-            close_para(last_end)
-            prev_heading = text[blocks[-1].start:blocks[-1].end].rstrip() if blocks and blocks[-1].kind == "heading" else ""
-            if prev_heading and not prev_heading.endswith(":") and not line.endswith(":") and text[blocks[-1].end:start].count("\n") == 1:
-                # a heading broken over lines is one heading
-                blocks[-1].end = end
-                section = " ".join(text[blocks[-1].start:end].split()).rstrip(":").strip()
-                blocks[-1].section = section
-            else:
-                section = line.rstrip(":").strip()
-                blocks.append(Block("heading", start, end, section=section))
+            close(last_end)
+            section = _add_heading(blocks, text, start, end, line)
         elif current is None and para_start is None:
             para_start = start
         last_end = end
-    close_rec(last_end)
-    close_para(last_end)
+    close(last_end)
     if kind == "foi_disclosure":
         _link_answers(blocks, text)
     return blocks

@@ -183,7 +183,7 @@ def test_ingest_counts_match_and_vectors_live_in_the_server(corpus_kb: KB, serve
     assert counts["documents"] == 5 and counts["chunks"] > 0
     assert server_corpus_kb.stats()["vectors"] == counts["chunks"]
     assert not (server_corpus_kb.config.home / "chroma").exists()  # nothing embedded in the data home
-    seen_by_server = server.client().get_collection(kb.vectors.COLLECTION)
+    seen_by_server = server.client().get_collection(kb.search.vectors.COLLECTION)
     assert seen_by_server.count() == counts["chunks"]
     # same corpus, same content-hash chunk ids as the embedded store
     assert server_corpus_kb.store.counts() == corpus_kb.store.counts()
@@ -355,7 +355,7 @@ def test_another_program_on_the_port_is_named(tmp_path: Path, embedder: Embedder
 
 
 def test_a_server_that_never_answers_does_not_hang(tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kb.vectors, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(kb.search.vectors, "CONNECT_TIMEOUT", 0.5)
     with socket.socket() as silent:  # accepts connections (the kernel's backlog) but never replies
         silent.bind((HOST, 0))
         silent.listen(8)

@@ -25,12 +25,12 @@ from typing import Any
 
 from kb.config import Config
 from kb.errors import BackupError
+from kb.store import backup_rows
+from kb.store.backup_rows import TABLES, counts  # noqa: F401  (kept importable from here)
 from kb.store.db import Store, now
 
 FORMAT = "kb-backup"
 VERSION = 1
-TABLES = ("documents", "chunks", "pages", "recommendations", "rec_statements", "rec_history", "foi_records", "foi_questions",
-          "glossary", "users", "audit", "foi_requests", "foi_events")
 PAGE = 2000  # vectors read from or written to Chroma per call
 REQUIRED = ("kb.sqlite", "vectors.npy", "vectors.jsonl")
 
@@ -42,12 +42,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def counts(db: sqlite3.Connection) -> dict[str, int]:
-    """Rows per table that a backup carries (a backup of an earlier schema lacks the newer tables)."""
-    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES if t in present}
 
 
 def backup(config: Config, store: Store, vectors: Any, target: str | Path) -> dict[str, Any]:
@@ -64,9 +58,9 @@ def backup(config: Config, store: Store, vectors: Any, target: str | Path) -> di
         try:
             store.db.backup(dst)  # a consistent snapshot even while the app serves or an ingest runs
             table_counts = counts(dst)
-            chunk_ids = [r[0] for r in dst.execute("SELECT id FROM chunks ORDER BY rowid")]
-            schema = int(dst.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0])
-            model = (dst.execute("SELECT value FROM settings WHERE key = 'embed_model'").fetchone() or [None])[0]
+            chunk_ids = backup_rows.chunk_ids(dst)
+            schema = backup_rows.schema_version(dst)
+            model = backup_rows.embed_model(dst)
         finally:
             dst.close()
         got = vectors.get(chunk_ids, PAGE) if chunk_ids else {}
@@ -162,7 +156,7 @@ def _check_members(source: Path, manifest: dict[str, Any], members: Path) -> Non
     try:
         db = sqlite3.connect(f"file:{members / 'kb.sqlite'}?mode=ro", uri=True)
         try:
-            verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+            verdict = backup_rows.integrity(db)
             if verdict != "ok":
                 raise BackupError(f"{source.name} is damaged: its database fails SQLite's integrity check ({verdict}); nothing was changed")
             held = {k: v for k, v in counts(db).items() if k in manifest["counts"]}
@@ -216,10 +210,8 @@ def _write(config: Config, manifest: dict[str, Any], members: Path, open_vectors
         uploads_from = str(Path(manifest["home"]) / "uploads")
         uploads_to = config.home.resolve() / "uploads"
         with staged.transaction() as tx:  # documents uploaded to the old home now live in this one
-            for doc_id, path in tx.execute("SELECT id, path FROM documents").fetchall():
-                if path.startswith(uploads_from + "/"):
-                    tx.execute("UPDATE documents SET path = ? WHERE id = ?", (str(uploads_to / path[len(uploads_from) + 1:]), doc_id))
-        texts = {r[0]: r[1] for r in staged.db.execute("SELECT id, text FROM chunks")}
+            backup_rows.move_uploads(tx, uploads_from, uploads_to)
+        texts = backup_rows.chunk_texts(staged.db)
     finally:
         staged.close()
     index = open_vectors()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 from kb.errors import ClosureError
+from kb.store import register_rows
 from kb.store.filters import Filters
+from kb.store.register_rows import add_history as history
 from kb.store.db import Store, now
 
 EVIDENCE_CHARS = 600  # of a passage quoted as evidence
@@ -77,25 +78,17 @@ def same_person(a: str | None, b: str | None) -> bool:
     return bool(norm(a)) and norm(a) == norm(b)
 
 
-def history(tx: sqlite3.Connection, key: str, by: str, field: str, old: Any, new: Any, why: str | None) -> None:
-    """Append one entry to a recommendation's history."""
-    tx.execute("INSERT INTO rec_history (rec_key, at, by, field, old, new, why) VALUES (?,?,?,?,?,?,?)",
-               (key, now(), by, field, None if old is None else str(old), None if new is None else str(new), why))
-
-
 def propose_complete(tx: sqlite3.Connection, row: sqlite3.Row, by: str, evidence: Evidence) -> None:
     """Mark a recommendation complete, awaiting verification by someone else."""
     at = now()
     before = row["status"] if row["status"] != "complete" else (row["proposed_from"] or "in_progress")
-    tx.execute("""UPDATE recommendations SET status='complete', status_source='confirmed', status_by=?, status_at=?, verification='awaiting',
-                  proposed_by=?, proposed_at=?, proposed_from=?, verified_by=NULL, verified_at=NULL WHERE key=?""",
-               (by, at, by, at, before, row["key"]))
+    register_rows.set_fields(tx, row["key"], status="complete", status_source="confirmed", status_by=by, status_at=at, verification="awaiting",
+                             proposed_by=by, proposed_at=at, proposed_from=before, verified_by=None, verified_at=None)
     if evidence.quote:
-        tx.execute("UPDATE recommendations SET status_evidence=?, status_doc=?, status_chunk=?, status_page=? WHERE key=?",
-                   (evidence.quote, evidence.doc, evidence.chunk_id, evidence.page, row["key"]))
+        register_rows.set_fields(tx, row["key"], status_evidence=evidence.quote, status_doc=evidence.doc, status_chunk=evidence.chunk_id,
+                                 status_page=evidence.page)
     elif evidence.note:
-        tx.execute("UPDATE recommendations SET status_evidence=?, status_doc=NULL, status_chunk=NULL, status_page=NULL WHERE key=?",
-                   (evidence.note, row["key"]))
+        register_rows.set_fields(tx, row["key"], status_evidence=evidence.note, status_doc=None, status_chunk=None, status_page=None)
     history(tx, row["key"], by, "status", row["status"], "complete", f"proposed complete, awaiting verification: {evidence.described()}")
 
 
@@ -112,13 +105,12 @@ def verify(tx: sqlite3.Connection, row: sqlite3.Row, by: str, reject: bool = Fal
         if not why:
             raise ClosureError("say why it is sent back (--why TEXT): the proposer needs to know what is missing")
         back = row["proposed_from"] if row["proposed_from"] not in (None, "", "complete") else "in_progress"
-        tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=?, verification='', verified_by=NULL,
-                      verified_at=NULL WHERE key=?""", (back, by, at, row["key"]))
+        register_rows.set_fields(tx, row["key"], status=back, status_source="confirmed", status_by=by, status_at=at, verification="",
+                                 verified_by=None, verified_at=None)
         history(tx, row["key"], by, "verification", "awaiting", "returned", why)
         history(tx, row["key"], by, "status", "complete", back, f"sent back: {why}")
         return
-    tx.execute("""UPDATE recommendations SET status_source='confirmed', verification='verified', verified_by=?, verified_at=? WHERE key=?""",
-               (by, at, row["key"]))
+    register_rows.set_fields(tx, row["key"], status_source="confirmed", verification="verified", verified_by=by, verified_at=at)
     history(tx, row["key"], by, "verification", "awaiting", "verified", why or "evidence accepted")
 
 
@@ -133,9 +125,8 @@ def revise_due(tx: sqlite3.Connection, row: sqlite3.Row, by: str, due: str, why:
         if not why or not agreed_by:
             raise ClosureError(f"the due date is {current}: a revised date needs the reason (--why TEXT) and who agreed it (--agreed-by NAME)")
         original = row["original_due"] or current
-        tx.execute("UPDATE recommendations SET due=?, original_due=?, due_why=?, due_agreed_by=? WHERE key=?",
-                   (due, original, why, agreed_by, row["key"]))
+        register_rows.set_fields(tx, row["key"], due=due, original_due=original, due_why=why, due_agreed_by=agreed_by)
         history(tx, row["key"], by, "due", current, due, f"{why} (agreed by {agreed_by})")
         return
-    tx.execute("UPDATE recommendations SET due=? WHERE key=?", (due, row["key"]))
+    register_rows.set_fields(tx, row["key"], due=due)
     history(tx, row["key"], by, "due", None, due, why)

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ingest.status import STATUSES
 from kb.register import closure
-from kb.register.closure import history
 from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
 from kb.files import safe_cell, write_csv
+from kb.store import register_rows
 from kb.store.filters import Filters
+from kb.store.register_rows import EXTRACTION, Extracted, forget_document, sync  # noqa: F401  (their home was here)
+from kb.store.register_rows import add_history as history
 from kb.store.db import Store, now
 
 # not overdue: complete (proposed or verified; a proposal awaits a verifier, not the owner), or no longer applicable
 CLOSED = ("complete", "not_applicable", "superseded")
-EXTRACTION = "extraction"
 EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "original_due", "due_why",
                   "due_agreed_by", "overdue", "days_overdue", "status", "status_label", "verification", "closed", "status_source", "status_by",
                   "status_at", "proposed_by", "verified_by", "verified_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
@@ -60,92 +60,13 @@ def rec_key(report: str | None, type_: str, parent: str | None, ref: str, ordina
     return f"{report_key(report)}|{type_}|{parent or ''}|{ref}|{ordinal}"
 
 
-@dataclass
-class Extracted:
-    """A recommendation as one document states it, ready for the register."""
-
-    key: str
-    fields: dict[str, Any]  # report, type, ref, ordinal, parent, seq, text, addressee, deadline, deadline_text, theme, response, chunk_id, page
-    status: str
-    quote: str
-    chunk_id: str | None
-    page: int | None
-
-
-def sync(tx: sqlite3.Connection, doc: str, doc_date: str | None, extracted: list[Extracted]) -> None:
-    """Record what a document says about its recommendations (inside the document's transaction)."""
-    at = now()
-    keys = {e.key for e in extracted}
-    # re-ingest of a document: its earlier statements are replaced, not duplicated
-    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
-    _drop_orphans(tx, doc, keys)
-    for e in extracted:
-        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (e.key,)).fetchone()
-        newer = row is None or (doc_date or "") >= (row["doc_date"] or "") or row["doc"] == doc
-        proposal = "none"
-        if row is not None and row["status_source"] == "confirmed" and row["status"] != e.status:
-            proposal = "pending"
-        tx.execute("INSERT INTO rec_statements (rec_key, doc, doc_date, status, quote, chunk_id, page, at, proposal) VALUES (?,?,?,?,?,?,?,?,?)",
-                   (e.key, doc, doc_date, e.status, e.quote, e.chunk_id, e.page, at, proposal))
-        f = e.fields
-        if row is None:
-            tx.execute(
-                """INSERT INTO recommendations (key, doc, doc_date, report, type, ref, ordinal, parent, seq, text, addressee, deadline,
-                   deadline_text, theme, response, chunk_id, page, status, status_source, status_evidence, status_doc, status_chunk,
-                   status_page, status_by, status_at, updated_at, verification, proposed_by, proposed_at)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (e.key, doc, doc_date, f["report"], f["type"], f["ref"], f["ordinal"], f["parent"], f["seq"], f["text"], f["addressee"],
-                 f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"], e.status, "extracted", e.quote,
-                 doc, e.chunk_id, e.page, EXTRACTION, at, at, _awaiting(e.status), *((EXTRACTION, at) if e.status == "complete" else (None, None))),
-            )
-            history(tx, e.key, EXTRACTION, "status", None, e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d" if e.quote else f"no response found in {doc}")
-            continue
-        if not newer:
-            continue  # an older document: its statement joins the timeline only
-        tx.execute(
-            """UPDATE recommendations SET doc=?, doc_date=?, text=?, addressee=?, deadline=?, deadline_text=?, theme=?, response=?,
-               chunk_id=?, page=?, seq=?, updated_at=? WHERE key=?""",
-            (doc, doc_date, f["text"], f["addressee"], f["deadline"], f["deadline_text"], f["theme"], f["response"], f["chunk_id"], f["page"],
-             f["seq"], at, e.key),
-        )
-        if row["status_source"] == "extracted" and (row["status"] != e.status or row["status_evidence"] != e.quote):
-            tx.execute("""UPDATE recommendations SET status=?, status_evidence=?, status_doc=?, status_chunk=?, status_page=?, status_at=?,
-                          verification=?, proposed_by=?, proposed_at=?, version=version+1 WHERE key=?""",
-                       (e.status, e.quote, doc, e.chunk_id, e.page, at, _awaiting(e.status),
-                        *((EXTRACTION, at) if e.status == "complete" else (None, None)), e.key))
-            if row["status"] != e.status:
-                history(tx, e.key, EXTRACTION, "status", row["status"], e.status, f"proposed from {doc}: \u201c{e.quote[:200]}\u201d")
-
-
-def _awaiting(status: str) -> str:
-    """A document saying "complete" proposes it: it awaits a person's verification."""
-    return "awaiting" if status == "complete" else ""
-
-
-def _drop_orphans(tx: sqlite3.Connection, doc: str, keep: set[str]) -> None:
-    """Rows this document alone supported and no longer states; a person's confirmed rows stay."""
-    for row in tx.execute("SELECT key, status_source FROM recommendations WHERE doc = ?", (doc,)).fetchall():
-        if row["key"] in keep:
-            continue
-        others = tx.execute("SELECT COUNT(*) FROM rec_statements WHERE rec_key = ? AND doc != ?", (row["key"], doc)).fetchone()[0]
-        if not others and row["status_source"] != "confirmed":
-            tx.execute("DELETE FROM recommendations WHERE key = ?", (row["key"],))
-            history(tx, row["key"], EXTRACTION, "removed", None, None, f"no longer found in {doc}")
-
-
-def forget_document(tx: sqlite3.Connection, doc: str) -> None:
-    """A document was deleted: drop its statements, and rows only it supported (confirmed rows stay)."""
-    tx.execute("DELETE FROM rec_statements WHERE doc = ?", (doc,))
-    _drop_orphans(tx, doc, set())
-
-
 def _conflict(tx: sqlite3.Connection, row: sqlite3.Row) -> ConflictError:
     """The refusal of a stale save, naming who changed the row last and when.
 
     The newest history entry says who (a person, or a document read by an ingest); a save
     that changed no field leaves no entry, so then only the time of the last change is known.
     """
-    last = tx.execute("SELECT by, at FROM rec_history WHERE rec_key = ? ORDER BY id DESC LIMIT 1", (row["key"],)).fetchone()
+    last = register_rows.last_change(tx, row["key"])
     who, when = "someone else", row["updated_at"]
     if last is not None and last["at"] >= (row["updated_at"] or ""):
         who, when = last["by"], last["at"]
@@ -179,8 +100,8 @@ class Tracker:
             if not filters.restricted():
                 self._hidden = set()
             else:
-                allowed = {r[0] for r in self.store.db.execute(f"SELECT d.name FROM documents d WHERE {filters.where()[0]}", filters.where()[1])}
-                self._hidden = {r[0] for r in self.store.db.execute("SELECT name FROM documents")} - allowed
+                allowed = register_rows.document_names(self.store.db, *filters.where())
+                self._hidden = register_rows.document_names(self.store.db) - allowed
         return self._hidden
 
     def _visible(self, r: sqlite3.Row) -> sqlite3.Row | dict[str, Any] | None:
@@ -211,18 +132,10 @@ class Tracker:
         ``words`` must all appear (any case) in the report, theme, owner, addressee or text."""
         if status and status not in STATUSES:
             raise InputError(f"unknown status '{status}': choose one of {', '.join(STATUSES)}")
-        sql, params = "SELECT * FROM recommendations WHERE 1=1", []
-        if status:
-            sql += " AND status = ?"
-            params.append(status)
-        if doc:
-            sql += " AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?))"
-            params += [doc, doc]
-        sql += " ORDER BY report, doc, seq"
         today = today or date.today()
         wanted = (words or "").lower().split()
         out = []
-        for found in self.store.db.execute(sql, params).fetchall():
+        for found in register_rows.rows(self.store.db, status, doc):
             r = self._visible(found)
             if r is None:
                 continue
@@ -256,9 +169,7 @@ class Tracker:
 
     def find(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> sqlite3.Row:
         """The one register row a person means by a ref in a document; a clear message otherwise."""
-        rows = self.store.db.execute(
-            "SELECT * FROM recommendations WHERE ref = ? AND (doc = ? OR key IN (SELECT rec_key FROM rec_statements WHERE doc = ?)) ORDER BY seq",
-            (ref, doc, doc)).fetchall()
+        rows = register_rows.by_ref(self.store.db, ref, doc)
         rows = [r for r in rows if self._visible(r) is not None and doc not in self.hidden]
         if ordinal is not None:
             rows = [r for r in rows if r["ordinal"] == ordinal]
@@ -288,7 +199,7 @@ class Tracker:
             at, key = now(), row["key"]
             for field, value in (("owner", owner), ("note", note)):
                 if value is not None and value != row[field]:
-                    tx.execute(f"UPDATE recommendations SET {field} = ? WHERE key = ?", (value, key))
+                    register_rows.set_fields(tx, key, **{field: value})
                     history(tx, key, by, field, row[field], value, note if field != "note" else None)
             if due is not None:
                 closure.revise_due(tx, row, by, due, why, agreed_by)
@@ -299,14 +210,13 @@ class Tracker:
             elif status == "complete":
                 pass
             elif status is not None and (status != row["status"] or row["status_source"] != "confirmed"):
-                tx.execute("""UPDATE recommendations SET status=?, status_source='confirmed', status_by=?, status_at=?, verification='',
-                              verified_by=NULL, verified_at=NULL WHERE key=?""", (status, by, at, key))
+                register_rows.set_fields(tx, key, status=status, status_source="confirmed", status_by=by, status_at=at, verification="",
+                                         verified_by=None, verified_at=None)
                 history(tx, key, by, "status", row["status"], status, note)
             if status is not None:
-                tx.execute("UPDATE rec_statements SET proposal = CASE WHEN status = ? THEN 'accepted' ELSE 'rejected' END WHERE rec_key = ? AND proposal = 'pending'",
-                           (status, key))
-            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (at, key))
-            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (key,)).fetchone()
+                register_rows.settle_proposals(tx, key, status)
+            register_rows.bump(tx, key, at)
+            fresh = register_rows.get(tx, key)
         return self._shown(fresh)
 
     def verify(self, ref: str, doc: str, by: str, reject: bool = False, why: str | None = None, ordinal: int | None = None,
@@ -317,15 +227,15 @@ class Tracker:
         with self.store.transaction() as tx:
             row = self._fresh(tx, ref, doc, ordinal, parent, expected_version)
             closure.verify(tx, row, by.strip(), reject=reject, why=why)
-            tx.execute("UPDATE recommendations SET version = version + 1, updated_at = ? WHERE key = ?", (now(), row["key"]))
-            fresh = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+            register_rows.bump(tx, row["key"], now())
+            fresh = register_rows.get(tx, row["key"])
         return self._shown(fresh)
 
     def _fresh(self, tx: sqlite3.Connection, ref: str, doc: str, ordinal: int | None, parent: str | None,
                expected_version: int | None) -> sqlite3.Row:
         """The row a person means, read inside the transaction; refused if it changed since they read it."""
         row = self.find(ref, doc, ordinal, parent)
-        row = tx.execute("SELECT * FROM recommendations WHERE key = ?", (row["key"],)).fetchone()
+        row = register_rows.get(tx, row["key"])
         if expected_version is not None and row["version"] != expected_version:
             raise _conflict(tx, row)
         return row
@@ -336,16 +246,13 @@ class Tracker:
 
     def changes(self, limit: int = 10) -> list[dict[str, Any]]:
         """The newest changes people made to the register (not what ingests proposed), newest first."""
-        rows = self.store.db.execute(
-            """SELECT h.at, h.by, h.field, h.old, h.new, h.why, r.ref, r.parent, r.type, r.ordinal, r.doc, r.report, r.status_doc
-               FROM rec_history h JOIN recommendations r ON r.key = h.rec_key WHERE h.by != ? ORDER BY h.id DESC LIMIT ?""",
-            (EXTRACTION, limit * 3)).fetchall()
+        rows = register_rows.changes(self.store.db, limit * 3)
         hidden = self.hidden
         return [{**dict(r), "why": closure.shown_why(r["why"], hidden)} for r in rows if r["doc"] not in hidden][:limit]
 
     def history(self, key: str) -> list[dict[str, Any]]:
         """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
-        rows = [dict(r) for r in self.store.db.execute("SELECT at, by, field, old, new, why FROM rec_history WHERE rec_key = ? ORDER BY id", (key,))]
+        rows = [dict(r) for r in register_rows.history_of(self.store.db, key)]
         hidden = self.hidden
         if not hidden:
             return rows
@@ -357,9 +264,7 @@ class Tracker:
     def statements(self, key: str) -> list[dict[str, Any]]:
         """What each (visible) document said about a recommendation, newest document first, with any pending proposal."""
         hidden = self.hidden
-        return [dict(r) for r in self.store.db.execute(
-            "SELECT doc, doc_date, status, quote, chunk_id, page, proposal FROM rec_statements WHERE rec_key = ? ORDER BY COALESCE(doc_date, '') DESC, id DESC", (key,))
-            if r["doc"] not in hidden]
+        return [dict(r) for r in register_rows.statements_of(self.store.db, key) if r["doc"] not in hidden]
 
     def export(self, path: str | Path, today: date | None = None) -> int:
         """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""

@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
 from kb.errors import StoreError
 from kb.store.filters import MARKINGS, MAX_PASSING_IDS, MAX_RANGES, Filters, Passing, runs
+from kb.store.audit_rows import AuditAndJournal
+from kb.store.lexical import LexicalSearch
 from kb.store.locks import open_lock
 from kb.store.schema import MIGRATIONS, statements
+from kb.store.stamps import now
 
 log = logging.getLogger(__name__)
 
 
-def now() -> str:
-    """The current UTC time as ISO 8601, seconds precision."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-class Store:
+class Store(LexicalSearch, AuditAndJournal):
     """The SQLite database of a data home."""
 
     def __init__(self, path: Path) -> None:
@@ -327,95 +323,6 @@ class Store:
         """Record that a document's file now lives at another path (content unchanged)."""
         with self.transaction() as tx:
             tx.execute("UPDATE documents SET path = ?, name = ? WHERE id = ?", (path, name, doc_id))
-
-    def lexical(self, match: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """Top-k chunk ids for an FTS5 MATCH expression, best first, with bm25 scores (higher is better).
-
-        bm25 is the cost on a large archive, so each filter is searched the way that scores the
-        fewest rows: unfiltered, the full-text index ranks alone and only the top k are joined; a
-        filter whose passages lie in a few runs of rowids (a document or a few) is searched run by
-        run inside the index; a narrow filter joins first, so only passing rows are scored; a broad
-        one (a reader's markings) ranks enough rows for its share and joins the whole match only
-        when too few of those pass."""
-        if not match:
-            return []
-        f = filters or Filters()
-        ranked = """SELECT rowid, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
-                     ORDER BY score DESC LIMIT ?"""
-        try:
-            if not f.active():
-                return self._scored(f"SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score DESC, c.id", [match, k])
-            p = self.passing(f)
-            if p.count == 0:
-                return []
-            if p.ranges:
-                within = """SELECT c.id, f.score FROM (SELECT rowid, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score FROM chunks_fts
-                            WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score DESC LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid"""
-                rows = [r for lo, hi in p.ranges for r in self._scored(within, [match, lo, hi, k])]
-                return sorted(rows, key=lambda r: (-r[1], r[0]))[:k]
-            where, params = f.where()
-            full = f"""SELECT c.id, -bm25(chunks_fts, 1.0, 0.6, 0.3) AS score
-                       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
-                       WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC, c.id LIMIT ?"""
-            if p.share < 0.5:
-                return self._scored(full, [match, *params, k])
-            fetch = min(int(k * 3 / p.share) + 1, 5000)
-            rows = self._scored(f"""SELECT c.id, f.score FROM ({ranked}) f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id
-                                    WHERE {where} ORDER BY f.score DESC, c.id LIMIT ?""", [match, fetch, *params, k])
-            if len(rows) < k and int(self.db.execute(f"SELECT COUNT(*) FROM ({ranked})", [match, fetch]).fetchone()[0]) >= fetch:
-                rows = self._scored(full, [match, *params, k])  # the ranked rows ran out before enough passed
-            return rows
-        except sqlite3.OperationalError as exc:  # defensive: the query builder escapes input
-            log.warning("lexical query failed for %r: %s", match, exc)
-            return []
-
-    def _scored(self, sql: str, params: list[Any]) -> list[tuple[str, float]]:
-        return [(r[0], float(r[1])) for r in self.db.execute(sql, params)]
-
-    def term_count(self, term: str, filters: Filters | None = None) -> int:
-        """How many passages (that pass the filters) use a word, stemmed as the index stems it."""
-        words = re.findall(r"\w+", term.lower())
-        if not words:
-            return 0
-        match = '"' + " ".join(words) + '"'
-        f = filters or Filters()
-        if not f.restricted():
-            return int(self.db.execute("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)).fetchone()[0])
-        where, params = Filters(markings=f.markings).where()
-        return int(self.db.execute(f"""SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
-                                       JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND {where}""", [match, *params]).fetchone()[0])
-
-    # --- the audit log ----------------------------------------------------------------------
-    def audit(self, user: str, action: str, detail: str = "") -> None:
-        """Record who did what, now (append-only: the table refuses updates and deletes)."""
-        self.db.execute("INSERT INTO audit (at, user, action, detail) VALUES (?, ?, ?, ?)", (now(), user, action, detail[:2000]))
-
-    def audit_rows(self, limit: int = 500, user: str | None = None, action: str | None = None) -> list[dict[str, Any]]:
-        """The newest audit entries first, optionally for one user or action."""
-        sql, params = "SELECT at, user, action, detail FROM audit WHERE 1=1", list[Any]()
-        if user:
-            sql, params = sql + " AND user = ?", [*params, user]
-        if action:
-            sql, params = sql + " AND action = ?", [*params, action]
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])]
-
-    # --- vector journal (crash safety) -------------------------------------------------
-    def journal_add(self, ids: Iterable[str]) -> None:
-        """Record vector ids about to be written, before they reach Chroma."""
-        with self.transaction() as tx:
-            tx.executemany("INSERT OR IGNORE INTO vector_journal VALUES (?)", [(i,) for i in ids])
-
-    def journal(self) -> list[str]:
-        """Vector ids written by an ingest that may not have finished."""
-        return [r[0] for r in self.db.execute("SELECT chunk_id FROM vector_journal")]
-
-    def journal_clear(self, ids: Iterable[str] | None = None) -> None:
-        """Forget journal entries (all of them when ids is None)."""
-        with self.transaction() as tx:
-            if ids is None:
-                tx.execute("DELETE FROM vector_journal")
-            else:
-                tx.executemany("DELETE FROM vector_journal WHERE chunk_id = ?", [(i,) for i in ids])
 
 
 def to_json_list(values: list[str]) -> str:
