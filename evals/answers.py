@@ -19,7 +19,6 @@ Run: ``python -m evals.answers [--json] [--home DIR] [--archive PAGES]``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evals.common import parser
 from evals.dev.folds import fold
 from evals.reading import DEV
 from evals.retrieval import CORPUS, Question, holds, questions
@@ -102,9 +102,7 @@ def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m evals.answers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--home", help="an existing data home holding these documents")
+    p = parser("python -m evals.answers", __doc__)  # --home and --json
     p.add_argument("--archive", type=int, default=0, help="pages of generated archive to index as well (without --home)")
     p.add_argument("--misses", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
     args = p.parse_args(argv)

@@ -15,7 +15,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
     """--home (use an existing data home) and --json."""
-    p = argparse.ArgumentParser(prog=prog, description=doc)
+    p = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--home", help="use an existing data home instead of indexing corpus/ into a temporary one")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p

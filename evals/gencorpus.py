@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from evals.pdfwrite import text_stream, write_pdf
+
 WORDS_PER_PAGE = (350, 450)  # a PDF page of text, as the issue asks
 TEXT_PAGE_WORDS = 400  # the page equivalent of a .txt/.md file
 
@@ -679,38 +681,9 @@ def paginate(blocks: list[Block], rng: random.Random, header: str) -> list[list[
     return [top + page + ["", f"Page {i} of {total}"] for i, page in enumerate(pages, start=1)]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def make_pdf(path: Path, pages: list[list[str]]) -> Path:
-    """A PDF with one page per list of lines (the minimal writer of tests/pdfmake.py, 10 pt text)."""
-    objects: list[bytes] = []
-    n = len(pages)
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(n))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    for i, lines in enumerate(pages):
-        ops = ["BT", "/F1 10 Tf", "12 TL", "40 800 Td"]
-        for line in lines:
-            ops.append(f"({_escape(line or ' ')}) Tj T*")  # a blank line must extract as one
-        ops.append("ET")
-        stream = "\n".join(ops).encode("cp1252", errors="replace")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
-        objects.append(b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for num, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{num} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
-    return path
+    """A PDF with one page per list of lines (10 pt text; a blank line must extract as one)."""
+    return write_pdf(path, [text_stream([line or " " for line in lines], errors="replace") for lines in pages])
 
 
 class Corpus:

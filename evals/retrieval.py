@@ -20,7 +20,6 @@ that already holds these documents).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.common import parser
 from evals.dev.folds import fold
 from evals.reading import DEV, load_gold
 
@@ -157,10 +157,8 @@ def evaluate(home: str | None = None, k: int = 10) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m evals.retrieval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p = parser("python -m evals.retrieval", __doc__)  # --home and --json
     p.add_argument("--k", type=int, default=10)
-    p.add_argument("--home", help="an existing data home holding these documents")
     p.add_argument("--misses", action="store_true", help="list the tuning fold's questions each mode misses at rank 1 (never the held-back fold's)")
     args = p.parse_args(argv)
     out = evaluate(args.home, args.k)

@@ -23,14 +23,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+from evals.pdfwrite import text_stream, write_pdf
+
 HERE = Path(__file__).resolve().parent
 SRC, DOCS = HERE / "src", HERE / "docs"
 WIDTH = 100  # characters per PDF line at 9.5 pt Helvetica on A4
 LINES_PER_PAGE = 62
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def _parse(source: str) -> tuple[str, str, list[list[str]]]:
@@ -78,29 +76,13 @@ def render_pdf(source: str, target: Path) -> Path:
         for i in range(0, max(len(body), 1), room):
             pages.append(body[i:i + room])
     n = len(pages)
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>",
-                            f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(n))}] /Count {n} >>".encode(),
-                            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    streams = []
     for i, body in enumerate(pages):
         lines = ([header.format(page=i + 1, pages=n), ""] if header else []) + body
         if footer:
             lines += [""] * (LINES_PER_PAGE - len(lines) - 1) + [footer.format(page=i + 1, pages=n)]
-        ops = ["BT", "/F1 9.5 Tf", "12.5 TL", "50 800 Td"] + [f"({_escape(line)}) Tj T*" for line in lines] + ["ET"]
-        stream = "\n".join(ops).encode("cp1252", "replace")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
-        objects.append(b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for num, body_ in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{num} 0 obj\n".encode() + body_ + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    target.write_bytes(bytes(out))
-    return target
+        streams.append(text_stream(lines, size=9.5, leading=12.5, x=50, errors="replace"))
+    return write_pdf(target, streams)
 
 
 def _table(document: object, table_rows: list[list[str]]) -> None:

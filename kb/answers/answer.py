@@ -14,6 +14,7 @@ from typing import Any
 from ingest.metadata import named_forces
 from kb.search.rerank import Scored
 from kb.search.hybrid import Searcher, terms
+from kb.search.location import Location
 from kb.store.filters import Filters
 from kb.store.db import Store
 
@@ -30,21 +31,14 @@ ASKING_PENALTY = 0.1
 
 
 @dataclass
-class Citation:
-    """One quoted sentence and where it is."""
+class Citation(Location):
+    """One quoted sentence and where it is (``start``/``end``: the quote's offsets in the document's extracted text)."""
 
     n: int
     doc: str
     page: int | None
     chunk_id: str
     quote: str
-    title: str = ""
-    kind: str = ""
-    date: str | None = None
-    section: str = ""
-    ref: str | None = None
-    start: int = 0  # the quote's offsets in the document's extracted text
-    end: int = 0
     verified: bool = False  # the quote appears verbatim in the cited passage
     passage: str = ""  # the whole cited passage (the quote sits inside it)
 
@@ -64,7 +58,7 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The docs/ARCHITECTURE.md JSON: question, answer, abstained, citations (n, doc, page, chunk_id, quote, ...)."""
-        return asdict(self)
+        return {**asdict(self), "citations": [c.to_json() for c in self.citations]}
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

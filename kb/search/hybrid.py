@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.metadata import named_forces
 from kb.search.embed import Embedder
 from kb.errors import InputError
 from kb.search.glossary import Glossary
+from kb.search.location import Location
 from kb.search.rerank import WEIGHTS, Candidate, Scored, SentenceVectors, score
 from kb.store.filters import Filters
 from kb.store.db import Store
@@ -30,8 +31,8 @@ STOPWORDS = frozenset(
 
 
 @dataclass
-class Hit:
-    """One search result."""
+class Hit(Location):
+    """One search result (its JSON: these fields first, then where it is)."""
 
     query: str
     rank: int
@@ -40,17 +41,6 @@ class Hit:
     chunk_id: str
     score: float
     text: str
-    title: str = ""
-    kind: str = ""
-    date: str | None = None
-    section: str = ""
-    ref: str | None = None
-    start: int = 0
-    end: int = 0
-
-    def to_json(self) -> dict[str, object]:
-        """The CLI's JSON line (fixed fields first, extras after)."""
-        return asdict(self)
 
 
 def terms(text: str) -> list[str]:
