@@ -34,6 +34,7 @@ from kb.search.rerank import SentenceVectors
 from kb.search.hybrid import ForcesNamed, Hit, Searcher
 from kb.store.filters import Filters, markings_up_to
 from kb.store.db import Store
+from kb.register.records import History
 from kb.register.tracker import Tracker
 from kb.workflow import Workflow
 from kb.search.vectors import VectorIndex
@@ -296,10 +297,10 @@ class KB(AccessMixin, DocumentsMixin):
         """One register row as stored (its status, who confirmed it, its version)."""
         return dict(self.tracker.find(ref, doc, ordinal, parent))
 
-    def recommendation_history(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> dict[str, Any]:
+    def recommendation_history(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> History:
         """A recommendation's history (every change) and timeline (what each document said)."""
         row = self.tracker.find(ref, doc, ordinal, parent)
-        return {"key": row["key"], "history": self.tracker.history(row["key"]), "statements": self.tracker.statements(row["key"])}
+        return History(row["key"], self.tracker.history(row["key"]), self.tracker.statements(row["key"]))
 
     def related_recommendations(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None, k: int = 5,
                                 min_similarity: float = 0.45) -> list[dict[str, Any]]:

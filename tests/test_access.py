@@ -66,12 +66,12 @@ def test_register_history_statements_and_export(kb: KB, tmp_path: Path) -> None:
     assert full["evidence_doc"] == "force-response-anyshire-public-protection-2026.txt" and full["status"] == "complete"
     shown = next(r for r in olive.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "1")
     assert shown["evidence_doc"] != full["evidence_doc"] and shown["status"] != "complete"
-    history = olive.recommendation_history("1", "hmicfrs-test-report-2026.md")
+    history = olive.recommendation_history("1", "hmicfrs-test-report-2026.md").to_json()
     restricted = "force-response-anyshire-public-protection-2026.txt"
     assert not leaks(history) and history["statements"] and restricted not in json.dumps(history)
-    assert restricted in {s["doc"] for s in sam.recommendation_history("1", "hmicfrs-test-report-2026.md")["statements"]}
+    assert restricted in {s["doc"] for s in sam.recommendation_history("1", "hmicfrs-test-report-2026.md").to_json()["statements"]}
     with pytest.raises(NotFoundError):
-        olive.recommendation_history("1", "hmicfrs-covert-tasking-anyshire-2026.txt")
+        olive.recommendation_history("1", "hmicfrs-covert-tasking-anyshire-2026.txt").to_json()
     for name in ("register.csv", "register.xlsx"):
         olive.export_recommendations(tmp_path / f"olive-{name}")
         sam.export_recommendations(tmp_path / f"sam-{name}")

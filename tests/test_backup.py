@@ -44,7 +44,7 @@ def snapshot(kb: KB) -> dict[str, object]:
                 for q in QUERIES for mode in ("lexical", "dense", "hybrid")}
     answers = {q: (a.answer, [(c.doc, c.quote, c.page) for c in a.citations]) for q in QUERIES for a in [kb.ask(q)]}
     register = [{k: v for k, v in r.items() if k != "days_overdue"} for r in kb.recommendations()]
-    histories = [kb.recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"]) for r in register[:5]]
+    histories = [kb.recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"]).to_json() for r in register[:5]]
     docs = [{k: v for k, v in d.items() if k not in ("path", "id")} for d in kb.documents()]
     return {"stats": {k: v for k, v in kb.stats().items() if k != "home"}, "docs": docs, "searches": searches, "answers": answers,
             "register": register, "histories": histories, "foi": kb.foi_records(), "users": kb.users.list(),

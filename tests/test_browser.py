@@ -143,7 +143,7 @@ def test_editor_filters_overdue_and_changes_a_status(served: tuple[str, KB], bro
     shot(page, "recommendations")
     changed = [r for r in kb.recommendations() if r["status_source"] == "confirmed"]
     assert len(changed) == 1 and changed[0]["status"] == "complete" and changed[0]["status_by"] == "editor1"
-    history = kb.recommendation_history(changed[0]["ref"], changed[0]["doc"], changed[0]["ordinal"], changed[0]["parent"])["history"]
+    history = kb.recommendation_history(changed[0]["ref"], changed[0]["doc"], changed[0]["ordinal"], changed[0]["parent"]).to_json()["history"]
     assert history[-1]["by"] == "editor1" and history[-1]["new"] == "complete"
     page.close()
 

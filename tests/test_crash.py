@@ -570,7 +570,7 @@ def test_two_editors_the_second_save_is_refused(fresh_kb: KB, tmp_path: Path, em
     with pytest.raises(ConflictError, match=r"^changed by A\. Jones at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00: reload") as refused:
         other.set_recommendation(second["ref"], "vetting.txt", by="B. Evans", owner="DS Price", status="complete",
                                  expected_version=second["version"])
-    history = other.recommendation_history(first["ref"], "vetting.txt")["history"]
+    history = other.recommendation_history(first["ref"], "vetting.txt").to_json()["history"]
     assert ("A. Jones", "owner", "DCI Smith") in [(h["by"], h["field"], h["new"]) for h in history]
     assert "B. Evans" not in {h["by"] for h in history}
     row = other.recommendations()[0]
@@ -608,7 +608,7 @@ def test_two_editors_saving_at_once_exactly_one_wins(fresh_kb: KB, tmp_path: Pat
     assert len(winners) == 1, outcome
     loser = next(n for n in editors if n not in winners)
     assert re.match(rf"changed by {re.escape(winners[0])} at .+: reload", outcome[loser])
-    history = fresh_kb.recommendation_history(ref, "vetting.txt")["history"]
+    history = fresh_kb.recommendation_history(ref, "vetting.txt").to_json()["history"]
     assert {h["by"] for h in history} - {"extraction"} == {winners[0]}
 
 

@@ -75,7 +75,7 @@ def test_confirmed_status_survives_reingest_and_history_shows_every_change(fresh
     assert fresh_kb.ingest([doc])[0].status == "updated"
     again = {r["ref"]: r for r in fresh_kb.recommendations()}
     assert again["1"]["status"] == "complete" and again["1"]["status_by"] == "A. Jones" and again["1"]["owner"] == "DCI Smith"
-    h = fresh_kb.recommendation_history("1", "vetting.txt")
+    h = fresh_kb.recommendation_history("1", "vetting.txt").to_json()
     fields = [(e["by"], e["field"], e["old"], e["new"]) for e in h["history"]]
     assert fields[0] == ("extraction", "status", None, "in_progress")
     assert ("A. Jones", "status", "in_progress", "complete") in fields
@@ -96,10 +96,10 @@ def test_a_newer_document_updates_extracted_rows_and_proposes_for_confirmed(fres
     rows = {r["ref"]: r for r in listed}
     assert rows["1"]["status"] == "complete" and rows["1"]["evidence_doc"] == "v2.txt"
     assert rows["2"]["status"] == "planned" and rows["2"]["status_source"] == "confirmed"
-    statements = fresh_kb.recommendation_history("2", "v2.txt")["statements"]
+    statements = fresh_kb.recommendation_history("2", "v2.txt").to_json()["statements"]
     assert [(s["doc"], s["proposal"]) for s in statements] == [("v2.txt", "pending"), ("v1.txt", "none")]
     fresh_kb.set_recommendation("2", "v2.txt", by="B. Evans", status="complete", note="accepting the force's update")
-    statements = fresh_kb.recommendation_history("2", "v2.txt")["statements"]
+    statements = fresh_kb.recommendation_history("2", "v2.txt").to_json()["statements"]
     assert statements[0]["proposal"] == "accepted"
 
 

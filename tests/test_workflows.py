@@ -93,12 +93,12 @@ def test_a_complete_needs_evidence_then_someone_else_verifies_it(work_kb: KB) ->
     # a later save that shows the same status (as the app's form does) with an owner and a note keeps the verification
     kept = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", owner="Ch Insp Rees", note="owner named")
     assert kept["verification"] == "verified" and kept["closed"] and kept["owner"] == "Ch Insp Rees"
-    steps = [(e["by"], e["field"], e["old"], e["new"]) for e in work_kb.recommendation_history("1", "custody.txt")["history"]
+    steps = [(e["by"], e["field"], e["old"], e["new"]) for e in work_kb.recommendation_history("1", "custody.txt").to_json()["history"]
              if e["field"] in ("status", "verification")]
     assert steps[-5:] == [("Ann Editor", "status", "in_progress", "complete"), ("Val Verifier", "verification", "awaiting", "returned"),
                           ("Val Verifier", "status", "complete", "in_progress"), ("Ann Editor", "status", "in_progress", "complete"),
                           ("Val Verifier", "verification", "awaiting", "verified")]
-    why = [e["why"] for e in work_kb.recommendation_history("1", "custody.txt")["history"]]
+    why = [e["why"] for e in work_kb.recommendation_history("1", "custody.txt").to_json()["history"]]
     assert "sent back: the audit is not attached" in why
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         work_kb.store.db.execute("DELETE FROM rec_history")
@@ -131,7 +131,7 @@ def test_a_revised_due_date_needs_a_reason_and_who_agreed_and_keeps_the_original
     assert not row["overdue"]
     again = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", due="2027-03-31", why="second delay", agreed_by="DCC Smith")
     assert again["original_due"] == "2026-10-31" and again["due"] == "2027-03-31"  # the original stays the first one
-    last = work_kb.recommendation_history("1", "custody.txt")["history"][-1]
+    last = work_kb.recommendation_history("1", "custody.txt").to_json()["history"][-1]
     assert (last["field"], last["old"], last["new"], last["why"]) == ("due", "2027-01-31", "2027-03-31", "second delay (agreed by DCC Smith)")
 
 
@@ -351,15 +351,15 @@ def test_evidence_from_a_restricted_document_never_reaches_a_reader_not_cleared_
     with pytest.raises(ClosureError, match="no passage"):  # nobody cites what they may not read
         work_kb.as_user("Ed Low").set_recommendation("1", "custody.txt", "Ed Low", status="complete", evidence=hidden_id, as_user="Ed Low")
     editor.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", evidence=hidden_id, as_user="Ann Editor")
-    assert "Zerbinet" in editor.recommendation_history("1", "custody.txt")["history"][-1]["why"]
-    seen = [json.dumps(viewer.recommendations(), default=str), json.dumps(viewer.recommendation_history("1", "custody.txt"), default=str),
+    assert "Zerbinet" in editor.recommendation_history("1", "custody.txt").to_json()["history"][-1]["why"]
+    seen = [json.dumps(viewer.recommendations(), default=str), json.dumps(viewer.recommendation_history("1", "custody.txt").to_json(), default=str),
             json.dumps(viewer.workflow.dashboard(TODAY).to_json(), default=str)]
     viewer.workflow.board_report(tmp_path / "board.docx", today=TODAY, as_user="Vic Viewer")
     doc = Document(str(tmp_path / "board.docx"))
     seen.append("\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]))
     for text in seen:
         assert "Zerbinet" not in text and "tasking-review-sensitive" not in text
-    steps = viewer.recommendation_history("1", "custody.txt")["history"]
+    steps = viewer.recommendation_history("1", "custody.txt").to_json()["history"]
     assert steps[-1]["why"] == "proposed complete, awaiting verification" and steps[-1]["new"] == "complete"
 
 

@@ -22,7 +22,7 @@ def evidence_for(selected: dict[str, Any] | None, request: gr.Request | None = N
     if not selected:
         return gr.Dropdown(choices=[], value=None)
     h = kb_for(request).recommendation_history(selected["ref"], selected["doc"], selected["ordinal"], selected["parent"])
-    choices = [(_choice(s["doc"], s["page"], s["quote"]), s["chunk_id"]) for s in h["statements"] if s["chunk_id"] and s["quote"]]
+    choices = [(_choice(s.doc, s.page, s.quote), s.chunk_id) for s in h.statements if s.chunk_id and s.quote]
     return gr.Dropdown(choices=list(dict.fromkeys(choices)), value=None)
 
 

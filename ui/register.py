@@ -58,13 +58,13 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
              f"\n**Recommendation:** {e_(r['text'])}",
              f"\n**Evidence for the status:** \u201c{e_(r['status_evidence'] or 'no response found')}\u201d ({e_(r['evidence_doc'] or ('a note' if r['status_evidence'] else '-'))})",
              f"\n**Response:** {e_(short(r['response'], 1200))}", "\n**What each document said:**"]
-    for s in h["statements"]:
-        flag = f" — **proposed update ({e_(s['proposal'])})**" if s["proposal"] != "none" else ""
-        lines.append(f"- {e_(s['doc_date'] or 'undated')} {e_(s['doc'])}: {e_(STATUS_LABELS.get(s['status'], s['status']))}{flag}")
+    for s in h.statements:
+        flag = f" — **proposed update ({e_(s.proposal)})**" if s.proposal != "none" else ""
+        lines.append(f"- {e_(s.doc_date or 'undated')} {e_(s.doc)}: {e_(STATUS_LABELS.get(s.status, s.status))}{flag}")
     lines.append("\n**History:**")
-    for e in h["history"]:
-        lines.append(f"- {e_(e['at'])} {e_(e['by'])}: {e_(e['field'])} {e_(value_label(e['field'], e['old']))} \u2192 {e_(value_label(e['field'], e['new']))}"
-                     + (f" ({e_(e['why'][:200])})" if e["why"] else ""))
+    for e in h.history:
+        lines.append(f"- {e_(e.at)} {e_(e.by)}: {e_(e.field)} {e_(value_label(e.field, e.old))} \u2192 {e_(value_label(e.field, e.new))}"
+                     + (f" ({e_(e.why[:200])})" if e.why else ""))
     return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
 
 

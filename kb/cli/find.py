@@ -94,16 +94,15 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
     if args.recs_command == "history":
         h = kb.recommendation_history(args.ref, args.doc, args.ordinal, args.parent)
         if args.json:
-            print(json.dumps(h, ensure_ascii=False))
+            print(json.dumps(h.to_json(), ensure_ascii=False))
             return 0
         print("What each document said:")
-        for s in h["statements"]:
-            flag = f" [proposed update: {s['proposal']}]" if s["proposal"] != "none" else ""
-            print(f"  {s['doc_date'] or 'undated'}  {s['doc']} p.{s['page'] or '-'}: {value_label('status', s['status'])}{flag}  \u201c{s['quote'][:120]}\u201d")
+        for s in h.statements:
+            flag = f" [proposed update: {s.proposal}]" if s.proposal != "none" else ""
+            print(f"  {s.doc_date or 'undated'}  {s.doc} p.{s.page or '-'}: {value_label('status', s.status)}{flag}  \u201c{s.quote[:120]}\u201d")
         print("History:")
-        for e in h["history"]:
-            print(f"  {e['at']}  {e['by']}: {e['field']} {value_label(e['field'], e['old'])} -> {value_label(e['field'], e['new'])}"
-                  + (f"  ({e['why']})" if e["why"] else ""))
+        for e in h.history:
+            print(f"  {e.at}  {e.by}: {e.field} {value_label(e.field, e.old)} -> {value_label(e.field, e.new)}" + (f"  ({e.why})" if e.why else ""))
         return 0
     rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today, words=args.words)
     for r in rows:

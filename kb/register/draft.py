@@ -144,7 +144,7 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
         item.related = [{k: r[k] for k in ("doc", "ref", "report", "status", "similarity")}
                         for r in kb.related_recommendations(rec["ref"], row["name"], rec["ordinal"], rec["parent"], k=3)]
         statements = kb.tracker.statements(rec["key"])
-        item.other_responses = [s for s in statements if s["doc"] != row["name"]]
+        item.other_responses = [asdict(s) for s in statements if s.doc != row["name"]]
         if others:
             found = _register_evidence(kb, answerer, item.related)  # what was said on alike recommendations, with what they were
             seen = {c.chunk_id for c, _ in found}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ingest.status import STATUSES
 from kb.register import closure
+from kb.register.records import Change, Statement
 from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
 from kb.files import safe_cell, write_csv
@@ -115,15 +117,15 @@ class Tracker:
             seen = self.statements(r["key"])
             if not seen:
                 return None
-            row.update(doc=seen[0]["doc"], doc_date=seen[0]["doc_date"], response="", chunk_id=None, page=None)
+            row.update(doc=seen[0].doc, doc_date=seen[0].doc_date, response="", chunk_id=None, page=None)
         if r["status_doc"] not in hidden:
             return row
         row.update(status_evidence="", status_doc=None, status_chunk=None, status_page=None)
         if r["status_source"] == "extracted":
-            seen = [s for s in self.statements(r["key"])]
-            row["status"] = seen[0]["status"] if seen else "unknown"
+            seen = self.statements(r["key"])
+            row["status"] = seen[0].status if seen else "unknown"
             if seen:
-                row.update(status_evidence=seen[0]["quote"], status_doc=seen[0]["doc"], status_chunk=seen[0]["chunk_id"], status_page=seen[0]["page"])
+                row.update(status_evidence=seen[0].quote, status_doc=seen[0].doc, status_chunk=seen[0].chunk_id, status_page=seen[0].page)
         return row
 
     def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
@@ -250,21 +252,21 @@ class Tracker:
         hidden = self.hidden
         return [{**dict(r), "why": closure.shown_why(r["why"], hidden)} for r in rows if r["doc"] not in hidden][:limit]
 
-    def history(self, key: str) -> list[dict[str, Any]]:
+    def history(self, key: str) -> list[Change]:
         """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
-        rows = [dict(r) for r in register_rows.history_of(self.store.db, key)]
+        rows = [Change(**dict(r)) for r in register_rows.history_of(self.store.db, key)]
         hidden = self.hidden
         if not hidden:
             return rows
         def from_hidden(why: str) -> bool:
             return any(why.startswith(f"proposed from {d}: ") or why == f"no response found in {d}" for d in hidden)
 
-        return [{**r, "why": closure.shown_why(r["why"], hidden)} for r in rows if not (r["by"] == EXTRACTION and from_hidden(r["why"] or ""))]
+        return [replace(r, why=closure.shown_why(r.why, hidden)) for r in rows if not (r.by == EXTRACTION and from_hidden(r.why or ""))]
 
-    def statements(self, key: str) -> list[dict[str, Any]]:
+    def statements(self, key: str) -> list[Statement]:
         """What each (visible) document said about a recommendation, newest document first, with any pending proposal."""
         hidden = self.hidden
-        return [dict(r) for r in register_rows.statements_of(self.store.db, key) if r["doc"] not in hidden]
+        return [Statement(**dict(r)) for r in register_rows.statements_of(self.store.db, key) if r["doc"] not in hidden]
 
     def export(self, path: str | Path, today: date | None = None) -> int:
         """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""
