@@ -2,7 +2,7 @@
 
 It owns the store, the vector index and the embedding model of one data home, opening each
 lazily (the model loads on the first ingest or dense query, not at start-up). Its methods are
-grouped by concern: who is reading and what they may do (kb.access), the documents (kb.documents),
+grouped by concern: who is reading and what they may do (kb.access.guard), the documents (kb.documents.library),
 search, answers, FOI and the register (here), and the teams' processes (``KB.workflow``).
 """
 

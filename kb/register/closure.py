@@ -7,7 +7,7 @@
 - The original due date is kept; a revised one needs a reason and the name of who agreed it.
 
 Each step appends to the recommendation's history (who, when, from, to, why) inside the caller's
-transaction. Pure rules over one row; the SQL is the register's (kb.tracker).
+transaction. Pure rules over one row; the SQL is the register's (kb.store.register_rows).
 """
 
 from __future__ import annotations

@@ -190,7 +190,7 @@ class Tracker:
         """A person's change: each changed field appends to the history; a status becomes confirmed.
 
         A complete is proposed with its ``evidence`` (a chunk id) or ``note`` and awaits verification
-        (kb.closure); a changed due date needs ``why`` and ``agreed_by``."""
+        (kb.register.closure); a changed due date needs ``why`` and ``agreed_by``."""
         if not (by or "").strip():
             raise InputError("say who is making the change (--by NAME)")
         if status is not None and status not in STATUSES:

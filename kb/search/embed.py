@@ -185,7 +185,7 @@ class Embedder:
 
     @property
     def onnx(self) -> Any:
-        """The exported encoder (kb.onnx_model) when this model has one, else None: queries then need no torch."""
+        """The exported encoder (kb.search.onnx_model) when this model has one, else None: queries then need no torch."""
         if self._onnx is False:
             from kb.search.onnx_model import OnnxEncoder, exported_path
 
