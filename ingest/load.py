@@ -22,7 +22,7 @@ from typing import Any
 
 from ingest import ocr
 from ingest.records import PAGE_BREAK, Page, Source
-from ingest.web import _metadata_lines, html_to_text, main_content  # noqa: F401  (importable from here too)
+from ingest.web import html_to_text, main_content
 
 log = logging.getLogger(__name__)
 # pypdf logs every repair it makes ("EOF marker not found"); a bad file becomes one LoadError instead

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from kb.register import board
 from kb.register import dashboard as dash
 from kb.errors import DocumentError, EmptyIndexError, FileError
-from kb.foi.records import set_record
 from kb.foi.log import FOILog, Request, scrub
 from kb.foi.stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
 from kb.documents.uploads import safe_name
+from kb.store import foi_rows
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -100,7 +100,7 @@ class Workflow:
         if failed:
             raise DocumentError(f"the response was logged, but its disclosure could not be indexed: {failed[0].error}")
         with self.kb.store.transaction() as tx:
-            set_record(tx, path.name, r.ref, r.received, r.responded, r.outcome or "unknown", r.exemptions)
+            foi_rows.upsert_record(tx, path.name, r.ref, r.received, r.responded, r.outcome or "unknown", r.exemptions)
 
     def requests(self, open_only: bool = False, today: date | None = None) -> list[Request]:
         """The logged requests, open ones first (soonest due first)."""

@@ -154,7 +154,7 @@ def test_disclosed_dates_in_the_wordings_forces_use(text: str, disclosed: str) -
 
 
 def test_a_label_with_its_date_on_the_next_line_is_kept_from_a_side_panel() -> None:
-    from ingest.load import _metadata_lines
+    from ingest.web import _metadata_lines
 
     panel = "Date published\n03 March 2022\nDate request received\n04 February 2022\n"
     assert _metadata_lines(panel, "Date request received\nDate published") == ["Date published: 03 March 2022", "Date request received: 04 February 2022"]

@@ -8,7 +8,8 @@ import pytest
 from pdfmake import make_pdf
 
 from ingest import ocr
-from ingest.load import LoadError, _page_warnings, decode_text, html_to_text, load, sniff
+from ingest.load import LoadError, _page_warnings, decode_text, load, sniff
+from ingest.web import html_to_text
 
 
 def test_pdf_pages_numbers_labels_and_missing_text_layer(tmp_path: Path) -> None:

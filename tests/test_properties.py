@@ -39,7 +39,8 @@ from hypothesis import strategies as st
 
 from ingest.chunk import MIN_CHARS, TokenCounter, chunk, word_count
 from ingest.clean import clean
-from ingest.load import _join_pages, decode_text, html_to_text
+from ingest.load import _join_pages, decode_text
+from ingest.web import html_to_text
 from ingest.metadata import extract_meta, find_dates
 from ingest.recommendations import addressee_of, deadline_of, find_recommendations
 from ingest.records import KINDS, PAGE_BREAK, Block, Chunk, Clean, Recommendation, Source

@@ -26,7 +26,7 @@ from typing import Any
 from kb.config import Config
 from kb.errors import BackupError
 from kb.store import backup_rows
-from kb.store.backup_rows import TABLES, counts  # noqa: F401  (kept importable from here)
+from kb.store.backup_rows import counts
 from kb.store.db import Store, now
 
 FORMAT = "kb-backup"

@@ -25,11 +25,9 @@ from kb.config import CONTEXT_TOKENS, Config
 from kb.documents.rows import chunk_id, higher_marking, locator, register_entries, vector_meta
 from kb.documents.sources import FileReport, duplicate_of, expand
 from kb.errors import DocumentError, ModelMismatchError, NotFoundError, StoreError
-from kb.foi import records as foi
-from kb.register import tracker
 from kb.search.embed import Embedder, release_memory
 from kb.search.vectors import VectorIndex
-from kb.store import chunk_rows
+from kb.store import chunk_rows, foi_rows, register_rows
 from kb.store.db import Store, now, to_json_list
 from kb.store.filters import MARKINGS
 from kb.store.locks import vector_lock
@@ -275,11 +273,11 @@ class Pipeline:
         extracted = register_entries(u, ids)
 
         def also(tx: Any) -> None:
-            tracker.sync(tx, u.source.name, meta.date, extracted)
+            register_rows.sync(tx, u.source.name, meta.date, extracted)
             if u.foi is not None:
                 locate = locator(u, ids)
                 located = [locate(q.answer_start or q.start) for q in u.foi.questions]
-                foi.save(tx, u.source.name, u.foi, located)
+                foi_rows.save_record(tx, u.source.name, u.foi, located)
 
         self.store.save_document(record, pages, chunks, u.source.text, also=also)
         if self.store.get_setting(MODEL_KEY) is None:
@@ -330,7 +328,7 @@ class Pipeline:
                 ids = self.store.chunk_ids_of(d["id"])
                 self.store.journal_add(ids)
                 name = d["name"]
-                self.store.delete_document(d["id"], also=lambda tx: tracker.forget_document(tx, name))  # noqa: B023 (called at once)
+                self.store.delete_document(d["id"], also=lambda tx: register_rows.forget_document(tx, name))  # noqa: B023 (called at once)
                 self.vectors.delete(ids)
                 self.store.journal_clear(ids)
             removed.append(d["path"])

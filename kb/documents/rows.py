@@ -11,6 +11,7 @@ from typing import Any
 from ingest import Understood
 from kb.register import tracker
 from kb.store.filters import MARKINGS
+from kb.store.register_rows import Extracted
 
 
 def higher_marking(*markings: str | None) -> str:
@@ -30,7 +31,7 @@ def locator(u: Understood, ids: list[str]) -> Callable[[int], tuple[str | None, 
     return locate
 
 
-def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
+def register_entries(u: Understood, ids: list[str]) -> list[Extracted]:
     """The document's recommendations as register entries, each located in its chunk and page."""
     locate = locator(u, ids)
     out = []
@@ -40,7 +41,7 @@ def register_entries(u: Understood, ids: list[str]) -> list[tracker.Extracted]:
         fields = {"report": r.report, "type": r.type, "ref": r.ref, "ordinal": r.ordinal, "parent": r.parent, "seq": seq, "text": r.text,
                   "addressee": r.addressee, "deadline": r.deadline, "deadline_text": r.deadline_text, "theme": r.theme,
                   "response": r.response, "chunk_id": chunk, "page": page}
-        out.append(tracker.Extracted(tracker.rec_key(r.report, r.type, r.parent, r.ref, r.ordinal), fields, r.status, r.status_quote,
+        out.append(Extracted(tracker.rec_key(r.report, r.type, r.parent, r.ref, r.ordinal), fields, r.status, r.status_quote,
                                      quote_chunk, quote_page))
     return out
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ingest.foi import FoiRecord
 from kb.errors import InputError
 from kb.store import foi_rows
 from kb.store.db import Store
@@ -26,18 +24,6 @@ WORKING_DAYS = 20
 PUBLIC_INTEREST_EXTRA = 20  # guidance: the total should not exceed 40 working days
 NEAR_IDENTICAL = 0.9
 SAME_QUESTION = 0.75
-
-
-def save(tx: sqlite3.Connection, doc_name: str, record: FoiRecord, located: list[tuple[str | None, int | None]]) -> None:
-    """Store a disclosure's record and questions (inside the document's transaction)."""
-    foi_rows.save_record(tx, doc_name, record, located)
-
-
-def set_record(tx: sqlite3.Connection, doc_name: str, reference: str, received: str, disclosed: str | None, outcome: str,
-               exemptions: list[str]) -> None:
-    """The FOI log knows a response's reference, dates, outcome and exemptions: its disclosure document's
-    record carries them, whatever the reader made of the text (a record is made if it found none)."""
-    foi_rows.upsert_record(tx, doc_name, reference, received, disclosed, outcome, exemptions)
 
 
 def split_request(text: str) -> list[str]:
@@ -221,4 +207,4 @@ def due(received: str, clarified: str | None = None, today: date | None = None, 
                  today=today.isoformat(), working_days_left=left, status=status, skipped_holidays=skipped)
 
 
-__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "save", "set_record", "split_request"]
+__all__ = ["FOI", "Clock", "Precedent", "QuestionMatches", "add_working_days", "due", "split_request"]

@@ -24,7 +24,7 @@ from kb.labels import status_label
 from kb.files import safe_cell, write_csv
 from kb.store import register_rows
 from kb.store.filters import Filters
-from kb.store.register_rows import EXTRACTION, Extracted, forget_document, sync  # noqa: F401  (their home was here)
+from kb.store.register_rows import EXTRACTION
 from kb.store.register_rows import add_history as history
 from kb.store.db import Store, now
 

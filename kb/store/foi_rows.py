@@ -29,7 +29,8 @@ def save_record(tx: sqlite3.Connection, doc_name: str, record: FoiRecord, locate
 
 def upsert_record(tx: sqlite3.Connection, doc_name: str, reference: str, received: str, disclosed: str | None, outcome: str,
                   exemptions: list[str]) -> bool:
-    """Set a document's FOI record (made when it has none); False when there is no such document."""
+    """The FOI log knows a response's reference, dates, outcome and exemptions: its disclosure document's record
+    carries them, whatever the reader made of the text (made when it has none); False when there is no such document."""
     doc_id = _doc_id(tx, doc_name)
     if doc_id is None:
         return False
