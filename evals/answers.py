@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.common import parser
+from evals.common import finish, parser, print_items
 from evals.dev.folds import fold
 from evals.reading import DEV
 from evals.retrieval import CORPUS, Question, holds, questions
@@ -106,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--archive", type=int, default=0, help="pages of generated archive to index as well (without --home)")
     p.add_argument("--misses", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
     args = p.parse_args(argv)
-    out = evaluate(args.home, args.archive)
-    if args.json:
-        print(json.dumps(out))
-        return 0
+    return finish(args, evaluate(args.home, args.archive), lambda out: _report(out, args.misses))
+
+
+def _report(out: dict[str, Any], misses: bool) -> None:
     print(f"{'':<34}{'held back':>10}{'tuning':>10}")
     h, t = out["folds"]["heldout"], out["folds"]["tuning"]
     for key, label in (("quotes_hold_evidence", "quotes hold the evidence"), ("answered", "answerable questions answered"),
@@ -117,15 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<34}{h[key]:>10.3f}{t[key]:>10.3f}")
     print(f"{'questions (answerable/unanswerable)':<34}{h['answerable']:>6}/{h['unanswerable']:<3}{t['answerable']:>6}/{t['unanswerable']:<3}")
     print(f"unverified quotes: {out['unverified_quotes']}; {out['seconds_per_question']} s a question")
-    if args.misses:
-        print(f"\ntuning questions whose quotes miss the evidence: {len(out['tuning_misses'])}")
-        for q in out["tuning_misses"]:
-            print(f"  {q}")
-        print(f"\ntuning unanswerable questions answered: {len(out['tuning_let_through'])}")
-        for q in out["tuning_let_through"]:
-            print(f"  {q}")
-    return 0
-
+    if misses:
+        print_items("tuning questions whose quotes miss the evidence", out["tuning_misses"])
+        print_items("tuning unanswerable questions answered", out["tuning_let_through"])
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,15 +15,11 @@ documents, but their vectors are *precomputed*: each chunk gets the real vector 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
-import hashlib
 import io
 import json
 import os
 import pstats
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,18 +30,17 @@ from pathlib import Path
 from typing import Any
 
 import kb  # noqa: F401  (offline switches first)
+from evals.bench_app import app_figures
+from evals.bench_levels import CACHE, build_level, cache_key, pool_of, real_level
 from evals.gencorpus import generate
 from evals.search import load_gold
 from evals.speed import _pct
 from kb.search.embed import Embedder
 from kb.service import KB
-from kb.store.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-CACHE = Path(os.environ.get("KB_BENCH_CACHE", "/tmp/kb-bench-cache"))
-BENCH_VERSION = "1"  # bump when the level corpora or the way they are built change
-FULL_PAGES, QUICK_PAGES, PART_PAGES = 2000, 300, 1500
+FULL_PAGES, QUICK_PAGES = 2000, 300
 FILTER_KINDS, FILTER_FROM = ("pcc_response", "force_response"), "2022-01-01"
 TARGETS = {  # name: (target, higher is better)
     "ingest_over_ceiling": (0.8, True), "reingest_speedup": (50.0, True), "hybrid_filtered_p95_ms_100k": (150.0, False),
@@ -112,36 +107,6 @@ class TimedEmbedder(Embedder):
             self.count_s += time.perf_counter() - t
 
 
-class PoolEmbedder(Embedder):
-    """Precomputed vectors, no model: a text gets the real vector of the pool text most alike in words
-    (hashed bag of words), plus Gaussian noise seeded by the text, renormalised. Word-pieces are
-    still counted by the real tokenizer, so chunks are cut exactly as in a real ingest."""
-
-    def __init__(self, texts: list[str], vectors: list[list[float]], noise: float = 0.02) -> None:  # noqa: D107
-        import numpy as np
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        super().__init__()
-        self._np = np
-        self._words = HashingVectorizer(n_features=2**18, alternate_sign=False, norm="l2", stop_words="english")
-        self._pool = self._words.transform(texts).T.tocsr()
-        self._vectors = np.asarray(vectors, dtype=np.float32)
-        self.noise = noise
-
-    def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:  # noqa: D102
-        np = self._np
-        if not texts:
-            return []
-        nearest = np.asarray((self._words.transform(texts) @ self._pool).argmax(axis=1)).ravel()
-        out = []
-        for text, i in zip(texts, nearest, strict=True):
-            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-            v = self._vectors[i] + np.random.default_rng(seed).normal(0.0, self.noise, self._vectors.shape[1]).astype(np.float32)
-            out.append((v / np.linalg.norm(v)).tolist())
-        self.encoded += len(texts)
-        return out
-
-
 def embedded_texts(corpus: Path, shared: Embedder, scratch: Path) -> list[str]:
     """The exact inputs the pipeline embeds for a corpus (title/section/ref prefix + passage), from
     its own prepare step on a scratch data home: what the ceiling encodes."""
@@ -199,76 +164,6 @@ def ingest_figures(corpus: Path, tmp: Path, shared: Embedder, log: Any) -> tuple
     }, home
 
 
-# --- the data homes of each level -------------------------------------------------------------
-def cache_key() -> str:
-    """Version string of the level cache: the bench version and the generator's code (a schema change
-    is migrated when a cached home is opened, and reported)."""
-    gen = hashlib.sha256((Path(__file__).parent / "gencorpus.py").read_bytes()).hexdigest()[:10]
-    return f"v{BENCH_VERSION}-gen{gen}"
-
-
-def pool_of(knowledge: KB, limit: int = 4000) -> tuple[list[str], list[list[float]]]:
-    """Real (text, vector) pairs from a really embedded data home, for precomputed vectors."""
-    got = knowledge.vectors.collection.get(include=["embeddings", "documents"], limit=limit)
-    texts, vectors = got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else []
-    return list(texts), [[float(x) for x in v] for v in vectors]
-
-
-def _cached(name: str, rebuild: bool, log: Any) -> tuple[Path, Path, dict[str, Any] | None]:
-    """A level's data home and info file, and its info when a build of it is cached (else the folder is cleared)."""
-    root = CACHE / cache_key()
-    home, info_file = root / f"home-{name}", root / f"home-{name}.json"
-    if rebuild or not info_file.exists():
-        shutil.rmtree(home, ignore_errors=True)
-        return home, info_file, None
-    info = {**json.loads(info_file.read_text()), "cached": True}
-    if info.get("schema") != len(MIGRATIONS):
-        log(f"level {name}: the cached home was built at schema {info.get('schema')}, now {len(MIGRATIONS)}; "
-            "it is migrated when opened (use --rebuild if the change needs a new ingest)")
-    return home, info_file, info
-
-
-def _save_info(info_file: Path, info: dict[str, Any]) -> dict[str, Any]:
-    info = {**info, "schema": len(MIGRATIONS), "commit": code()["commit"], "built": date.today().isoformat()}
-    info_file.write_text(json.dumps(info))
-    return {**info, "cached": False}
-
-
-def build_level(name: str, target: int, pool: tuple[list[str], list[list[float]]], log: Any, rebuild: bool) -> tuple[Path, dict[str, Any]]:
-    """A data home of at least ``target`` chunks (precomputed vectors), built once and cached."""
-    home, info_file, info = _cached(name, rebuild, log)
-    if info is not None:
-        return home, info
-    embedder = PoolEmbedder(*pool)
-    knowledge = KB(home=str(home), embedder=embedder, llm_url="")
-    t0 = time.perf_counter()
-    part, chunks = 0, 0
-    while chunks < target:
-        folder = home.parent / "docs" / f"part-{part:02d}"
-        if not (folder / "manifest.json").exists():
-            generate(folder, PART_PAGES, seed=1000 + part, pdf_share=0.25)
-        knowledge.ingest([folder])
-        chunks = knowledge.store.counts()["chunks"]
-        part += 1
-        log(f"level {name}: part {part} ingested, {chunks} chunks so far ({time.perf_counter() - t0:.0f} s)")
-    return home, _save_info(info_file, {
-        "chunks": chunks, "documents": knowledge.store.counts()["documents"], "parts": part, "build_s": round(time.perf_counter() - t0, 1),
-        "vectors": f"precomputed: nearest of {len(pool[0])} real vectors by words, plus noise (sigma {embedder.noise:.2f})"})
-
-
-def real_level(corpus: Path, shared: Embedder, log: Any, rebuild: bool) -> tuple[Path, dict[str, Any]]:
-    """The 1k level: the quick corpus ingested for real (cached)."""
-    home, info_file, info = _cached("1k", rebuild, log)
-    if info is not None:
-        return home, info
-    t0 = time.perf_counter()
-    knowledge = KB(home=str(home), embedder=shared, llm_url="")
-    knowledge.ingest([corpus])
-    log(f"level 1k: built with real embeddings in {time.perf_counter() - t0:.0f} s")
-    return home, _save_info(info_file, {"chunks": knowledge.store.counts()["chunks"], "documents": knowledge.store.counts()["documents"],
-                                        "vectors": "real (the model)", "build_s": round(time.perf_counter() - t0, 1)})
-
-
 # --- latency ----------------------------------------------------------------------------------
 def queries(n: int) -> list[str]:
     """n questions: the search gold set's and generated-topic ones, interleaved."""
@@ -317,98 +212,6 @@ def latency(home: Path, shared: Embedder, qs: list[str], log: Any, label: str) -
         out[name] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(_pct(times, 0.95), 1),
                      "mean_ms": round(statistics.mean(times), 1), "max_ms": round(max(times), 1), "queries": len(times)}
         log(f"{label} {name:<16} p50 {out[name]['p50_ms']:>8} ms  p95 {out[name]['p95_ms']:>8} ms")
-    return out
-
-
-# --- the app ----------------------------------------------------------------------------------
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                todo += [int(c) for c in (task / "children").read_text().split()]
-    return out
-
-
-def _status_mb(pid: int, field: str) -> float:
-    try:
-        for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if ln.startswith(field + ":"):
-                return int(ln.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def app_figures(home: Path, qs: list[str], log: Any) -> dict[str, Any]:
-    """Start ``python app.py`` on a data home, time until it answers, query it, read its peak memory."""
-    import httpx
-    from gradio_client import Client
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    empty = Path(tempfile.mkdtemp(prefix="kb-bench-empty-"))
-    env = {**os.environ, "KB_HOME": str(home), "KB_CORPUS": str(empty), "KB_PORT": str(port), "KB_HOST": "127.0.0.1", "KB_LLM_URL": ""}
-    url = f"http://127.0.0.1:{port}/"
-    logfile = tempfile.NamedTemporaryFile(prefix="kb-bench-app-", suffix=".log", delete=False)  # noqa: SIM115
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT)
-    out: dict[str, Any] = {"log": logfile.name}  # the app's own output, for when it fails
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app stopped (exit {proc.returncode}); see {logfile.name}")
-            if time.perf_counter() - t0 > 300:
-                raise RuntimeError(f"the app did not answer within 300 s; see {logfile.name}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        out["cold_start_s"] = round(time.perf_counter() - t0, 2)
-        out["rss_mb_at_start"] = round(sum(_status_mb(p, "VmRSS") for p in _tree(proc.pid)), 1)
-        log(f"app: answered after {out['cold_start_s']} s, {out['rss_mb_at_start']} MB")
-        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
-        names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-        calls: dict[str, list[float]] = {}
-
-        def call(label: str, api: str, *args: Any) -> None:
-            if api not in names:
-                return
-            t = time.perf_counter()
-            client.predict(*args, api_name=api)
-            calls.setdefault(label, []).append(round((time.perf_counter() - t) * 1000, 1))
-            out.setdefault(f"first_{label}_done_at_s", round(time.perf_counter() - t0, 2))  # since the app was started
-
-        # what a browser's page load runs, then searches and questions
-        for api, args in (("/status", ()), ("/doc_choices", ()), ("/docs_table", ()), ("/rec_table", ("all", False, None, "")), ("/rec_chart", ())):
-            call("page_load" + api.replace("/", "_"), api, *args)
-        for q in qs[:6]:
-            call("search_hybrid", "/do_search", q, "hybrid", 10, [], [], "", "")
-            call("search_hybrid_filtered", "/do_search", q, "hybrid", 10, list(FILTER_KINDS), [], FILTER_FROM, "")
-            call("ask", "/do_ask", q)
-        out["calls_ms"] = calls
-        out["endpoints_missing"] = sorted({"/do_search", "/do_ask", "/docs_table", "/rec_table"} - names)
-        pids = _tree(proc.pid)
-        out["processes"] = len(pids)
-        out["rss_mb_after_queries"] = round(sum(_status_mb(p, "VmRSS") for p in pids), 1)
-        out["peak_rss_mb"] = round(sum(_status_mb(p, "VmHWM") for p in pids), 1)
-        log(f"app: peak {out['peak_rss_mb']} MB after {sum(len(v) for v in calls.values())} calls")
-        out.pop("log")  # kept only when the app failed
-        Path(logfile.name).unlink(missing_ok=True)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(empty, ignore_errors=True)
     return out
 
 
@@ -518,15 +321,15 @@ def run(quick: bool, rebuild: bool, log: Any) -> dict[str, Any]:
         else:
             small = Path(tmp) / "corpus-1k"
             generate(small, QUICK_PAGES, seed=7)
-            home1k, info1k = real_level(small, shared, log, rebuild)
+            home1k, info1k = real_level(small, shared, log, rebuild, r["code"]["commit"])
         levels = [("1k", home1k, info1k)]
         for name, target in (("10k", 10_000), ("100k", 100_000)):
-            home, info = build_level(name, target, pool, log, rebuild)
+            home, info = build_level(name, target, pool, log, rebuild, r["code"]["commit"])
             levels.append((name, home, info))
         for name, home, info in levels:
             r["levels"][name] = {"info": info, "latency": latency(home, shared, qs, log, f"[{name}]")}
         try:
-            r["app"] = app_figures(levels[-1][1], qs, log)
+            r["app"] = app_figures(levels[-1][1], qs, log, FILTER_KINDS, FILTER_FROM)
         except Exception as exc:  # the report still prints, with the reason
             r["app"] = {"error": str(exc)}
     r["load_avg_end"] = os.getloadavg()

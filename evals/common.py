@@ -1,12 +1,14 @@
-"""What the eval scripts share: their command line and a knowledge base over corpus/."""
+"""What the eval scripts share: their command line, how they print their figures, and a knowledge base over corpus/."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from kb.service import KB
 
@@ -29,3 +31,20 @@ def corpus_kb(home: str | None) -> Iterator[KB]:
         if not home:
             kb.ingest([CORPUS])
         yield kb
+
+
+def finish(args: argparse.Namespace, out: dict[str, Any], report: Callable[[dict[str, Any]], None]) -> int:
+    """Print the figures: one JSON object with --json, else the eval's own report; the exit status (0)."""
+    if args.json:
+        print(json.dumps(out))
+    else:
+        report(out)
+    return 0
+
+
+def print_items(title: str, items: Iterable[object]) -> None:
+    """A titled list of what failed, one item a line, with its count."""
+    shown = list(items)
+    print(f"\n{title}: {len(shown)}")
+    for item in shown:
+        print(f"  {item}")

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from evals.common import CORPUS, parser
+from evals.common import CORPUS, finish, parser
 from kb.service import KB
 
 GOLD = Path(__file__).resolve().parent / "foi_gold.jsonl"
@@ -57,16 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.home:
             kb.ingest([CORPUS, TEST_LAYOUTS])
         result = evaluate(kb, load_gold())
-    if args.json:
-        print(json.dumps(result))
-        return 0
+    return finish(args, result, _report)
+
+
+def _report(result: dict[str, Any]) -> None:
     print(f"records: {result['found']} of {result['records']} disclosures parsed")
     print("field accuracy: " + ", ".join(f"{f} {v:.3f}" for f, v in result["field_accuracy"].items()))
     print(f"precedents ({result['requests']} new requests): hit@1 {result['precedent_hit@1']:.3f}, hit@3 {result['precedent_hit@3']:.3f}")
     for m in result["missed"]:
         print(f"  not first: {m}")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

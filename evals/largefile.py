@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from evals import gencorpus
+from evals.gencorpus_banks import FORCES, TOPICS
+from evals.gencorpus_render import to_text
 
 CACHE = Path(tempfile.gettempdir()) / "kb-bench-cache"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -39,11 +41,11 @@ def make_text(mb: float, seed: int = 11) -> Path:
     parts: list[str] = []
     size = 0
     while size < mb * 1024 * 1024:
-        topic = rng.choice(gencorpus.TOPICS)
-        force = rng.choice(gencorpus.FORCES)
+        topic = rng.choice(TOPICS)
+        force = rng.choice(FORCES)
         published = date(2024, 1, 1) + timedelta(days=rng.randint(0, 900))
         _, blocks = gencorpus.make_report(writer, topic, force, published, pages=rng.randint(40, 120))
-        text = gencorpus.to_text(blocks, markdown=False)
+        text = to_text(blocks, markdown=False)
         parts.append(text)
         size += len(text.encode("utf-8")) + 2
     partial = target.with_suffix(".partial")

@@ -16,6 +16,7 @@ from typing import Any
 
 from evals.common import corpus_kb, parser
 from ingest.status import STATUSES
+from kb.register.records import RegisterRow
 
 GOLD = Path(__file__).resolve().parent / "recs_gold.jsonl"
 
@@ -28,10 +29,10 @@ def _key(r: dict[str, Any]) -> tuple[str, str, int, str]:
     return (r["doc"], str(r["ref"]), int(r["ordinal"]), r.get("parent") or "")
 
 
-def score(rows: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
-    """All the figures for predicted register rows against gold rows."""
+def score(rows: list[RegisterRow], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """All the figures for predicted register rows against gold rows (both as ``kb recs --json`` gives them)."""
     docs = {g["doc"] for g in gold} | {"foi-392-2026-vawg-high-harm-offenders.txt", "iom-cymru-local-delivery-schemes.txt"}
-    pred = {_key(r): r for r in rows if r["doc"] in docs}
+    pred = {_key(r): r for r in (row.to_json() for row in rows) if r["doc"] in docs}
     want = {_key(g): g for g in gold}
     found = set(pred) & set(want)
     p = len(found) / len(pred) if pred else 0.0

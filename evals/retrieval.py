@@ -20,7 +20,6 @@ that already holds these documents).
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.common import parser
+from evals.common import finish, parser, print_items
 from evals.dev.folds import fold
 from evals.reading import DEV, load_gold
 
@@ -161,22 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--misses", action="store_true", help="list the tuning fold's questions each mode misses at rank 1 (never the held-back fold's)")
     args = p.parse_args(argv)
-    out = evaluate(args.home, args.k)
-    if args.json:
-        print(json.dumps(out))
-        return 0
+    return finish(args, evaluate(args.home, args.k), lambda out: _report(out, args.misses))
+
+
+def _report(out: dict[str, Any], misses: bool) -> None:
     print(f"{out['documents']} documents; questions: tuning {out['questions']['tuning']}, held back {out['questions']['heldout']}")
     print(f"{'':<18}{'held back: hit@1':>17}{'hit@5':>7}{'MRR':>7}   {'tuning: hit@1':>14}{'hit@5':>7}{'MRR':>7}")
     for name, f in out["modes"].items():
         h, t = f["heldout"], f["tuning"]
         print(f"{name:<18}{h['hit@1']:>17.3f}{h['hit@5']:>7.3f}{h['mrr']:>7.3f}   {t['hit@1']:>14.3f}{t['hit@5']:>7.3f}{t['mrr']:>7.3f}")
-    if args.misses:
+    if misses:
         for name, qs in out["tuning_misses"].items():
-            print(f"\n{name} misses at rank 1 (tuning fold): {len(qs)}")
-            for q in qs:
-                print(f"  {q}")
-    return 0
-
+            print_items(f"{name} misses at rank 1 (tuning fold)", qs)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     folds = [[r for i, r in enumerate(tuning) if i % 5 == k] for k in range(5)]
     print(f"5-fold cross-validation on the tuning fold and seeds ({len(tuning)} documents): accuracy")
     print(f"  rules alone          {accuracy(tuning, rules):.3f}")
-    best_c, best, best_keep = C_GRID[0], -1.0, FEATURE_SETS[0]
+    best_c, best, best_keep = C_GRID[0], -1.0, tuple(FEATURE_SETS[0])
     for keep in FEATURE_SETS:
         for c in C_GRID:
             right = 0

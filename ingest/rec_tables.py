@@ -18,6 +18,16 @@ from ingest.metadata import find_dates
 from ingest.records import Meta, Recommendation
 from ingest.status import Proposal, propose, word_status
 
+
+@dataclass
+class _Cell:
+    """One cell of a table row, with its clean offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
 _TEXT_COL = re.compile(r"^(?:recommendations?|recommendation\s*(?:/|or|and)\s*(?:afi|area for improvement)s?|areas? for improvement|afis?|"
                        r"causes? of concern|recommendation text|hmicfrs recommendation|(?:hmicfrs |hmic |inspection )?findings?)$", re.I)
 _FINDING_COL = re.compile(r"findings?$", re.I)  # a findings column holds items only where a cell is labelled or asks for something
@@ -33,13 +43,6 @@ _TYPE_WORDS = [(re.compile(r"^(?:afi|area for improvement)", re.I), "area_for_im
                (re.compile(r"^rec", re.I), "recommendation")]
 _CELL_LABEL = re.compile(r"\b(?P<label>cause of concern|area for improvement|recommendation|AFI)\s*:\s*", re.I)
 _SEPARATOR_ROW = re.compile(r"^[\s|:-]+$")
-
-
-@dataclass
-class _Cell:
-    text: str
-    start: int
-    end: int
 
 
 def _cells(text: str, start: int, end: int) -> list[_Cell] | None:

@@ -34,7 +34,7 @@ from kb.search.rerank import SentenceVectors
 from kb.search.hybrid import ForcesNamed, Hit, Searcher
 from kb.store.filters import Filters, markings_up_to
 from kb.store.db import Store
-from kb.register.records import History
+from kb.register.records import History, RegisterRow, Related
 from kb.register.tracker import Tracker
 from kb.workflow import Workflow
 from kb.search.vectors import VectorIndex
@@ -264,7 +264,7 @@ class KB(AccessMixin, DocumentsMixin):
         return Tracker(self.store, self.markings)
 
     def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
-                        words: str | None = None) -> list[dict[str, Any]]:
+                        words: str | None = None) -> list[RegisterRow]:
         """Register rows, filtered (``words``: all in the report, theme, owner, addressee or text);
         ``today`` fixes the date overdue is judged against."""
         return self.tracker.rows(status=status, overdue=overdue, doc=doc, today=today, words=words)
@@ -279,7 +279,7 @@ class KB(AccessMixin, DocumentsMixin):
     def set_recommendation(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
                            note: str | None = None, ordinal: int | None = None, parent: str | None = None,
                            expected_version: int | None = None, as_user: str | None = None, evidence: str | None = None,
-                           why: str | None = None, agreed_by: str | None = None) -> dict[str, Any]:
+                           why: str | None = None, agreed_by: str | None = None) -> RegisterRow:
         """A person's change to a recommendation (recorded in its history with their name).
 
         A complete is proposed with ``evidence`` (a chunk id) or a ``note`` and then awaits someone
@@ -303,16 +303,16 @@ class KB(AccessMixin, DocumentsMixin):
         return History(row["key"], self.tracker.history(row["key"]), self.tracker.statements(row["key"]))
 
     def related_recommendations(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None, k: int = 5,
-                                min_similarity: float = 0.45) -> list[dict[str, Any]]:
+                                min_similarity: float = 0.45) -> list[Related]:
         """Recommendations from *other* reports most alike in meaning (embedding similarity of their texts), best first."""
         target = self.tracker.find(ref, doc, ordinal, parent)
-        rows = [r for r in self.recommendations() if r["report"] != target["report"] and not r["parent"]]
+        rows = [r for r in self.recommendations() if r.report != target["report"] and not r.parent]
         if not rows:
             return []
-        vectors = self.cached_embed([target["text"]] + [r["text"] for r in rows])
+        vectors = self.cached_embed([target["text"]] + [r.text for r in rows])
         query, others = vectors[0], vectors[1:]
         scored = sorted(((sum(a * b for a, b in zip(query, v)), r) for v, r in zip(others, rows)), key=lambda x: -x[0])
-        return [{**r, "similarity": round(s, 3)} for s, r in scored[:k] if s >= min_similarity]
+        return [Related(r, round(s, 3)) for s, r in scored[:k] if s >= min_similarity]
 
     def cached_embed(self, texts: list[str]) -> list[list[float]]:
         """Vectors of texts compared again and again (recommendations, earlier FOI questions), cached for the life of this object."""

@@ -18,6 +18,7 @@ from kb.foi.log import FOILog, Request, scrub
 from kb.foi.stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
 from kb.documents.uploads import safe_name
+from kb.register.records import RegisterRow
 from kb.store import foi_rows
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class Workflow:
 
     # --- closing a recommendation ---------------------------------------------------------
     def verify(self, ref: str, doc: str, by: str, reject: bool = False, why: str | None = None, ordinal: int | None = None,
-               parent: str | None = None, expected_version: int | None = None, as_user: str | None = None) -> dict[str, Any]:
+               parent: str | None = None, expected_version: int | None = None, as_user: str | None = None) -> RegisterRow:
         """Verify a proposed complete, or send it back with ``why``: a verifier or admin, never the proposer."""
         self.kb._require(as_user, "verify")
         row = self.kb.tracker.verify(ref, doc, as_user or self.kb.user or by, reject=reject, why=why, ordinal=ordinal, parent=parent,

@@ -25,7 +25,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KB:
 
 
 def test_markings_are_read_from_the_text_or_set_at_upload(kb: KB) -> None:
-    marked = {d["name"]: d["marking"] for d in kb.documents()}
+    marked = {d.name: d.marking for d in kb.documents()}
     assert marked["force-response-anyshire-public-protection-2026.txt"] == "OFFICIAL-SENSITIVE"
     assert marked["hmicfrs-covert-tasking-anyshire-2026.txt"] == "OFFICIAL-SENSITIVE"
     assert marked["foi-1310-2025-risk-tool.txt"] == "OFFICIAL-SENSITIVE"
@@ -59,13 +59,13 @@ def test_register_history_statements_and_export(kb: KB, tmp_path: Path) -> None:
     olive, sam = kb.as_user("Olive Hart"), kb.as_user("Sam Reid")
     rows = olive.recommendations()
     assert rows and not leaks(rows)
-    assert not [r for r in rows if "covert" in (r["report"] or "").lower()]
-    assert [r for r in sam.recommendations() if "covert" in (r["report"] or "").lower()]
+    assert not [r for r in rows if "covert" in (r.report or "").lower()]
+    assert [r for r in sam.recommendations() if "covert" in (r.report or "").lower()]
     # the visible report's recommendation 1: its status evidence came from the restricted response
-    full = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "1")
-    assert full["evidence_doc"] == "force-response-anyshire-public-protection-2026.txt" and full["status"] == "complete"
-    shown = next(r for r in olive.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "1")
-    assert shown["evidence_doc"] != full["evidence_doc"] and shown["status"] != "complete"
+    full = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r.ref == "1")
+    assert full.evidence_doc == "force-response-anyshire-public-protection-2026.txt" and full.status == "complete"
+    shown = next(r for r in olive.recommendations(doc="hmicfrs-test-report-2026.md") if r.ref == "1")
+    assert shown.evidence_doc != full.evidence_doc and shown.status != "complete"
     history = olive.recommendation_history("1", "hmicfrs-test-report-2026.md").to_json()
     restricted = "force-response-anyshire-public-protection-2026.txt"
     assert not leaks(history) and history["statements"] and restricted not in json.dumps(history)
@@ -102,7 +102,7 @@ def test_drafts_documents_text_and_glossary(kb: KB) -> None:
         olive.draft("no-such-report.txt")
     assert str(hidden.value).replace("hmicfrs-covert-tasking-anyshire-2026.txt", "X") == str(missing.value).replace("no-such-report.txt", "X")
     assert sam.draft("hmicfrs-covert-tasking-anyshire-2026.txt").recommendations
-    names = {d["name"] for d in olive.documents()}
+    names = {d.name for d in olive.documents()}
     assert "kestrel-protocol.txt" not in names and "hmicfrs-test-report-2026.md" in names and len(names) == 6
     for read in (lambda: olive.page_text("kestrel-protocol.txt", None), lambda: olive.source_text("kestrel-protocol.txt"),
                  lambda: kb.as_user("Ed Jones").reingest("kestrel-protocol.txt")):
@@ -118,7 +118,7 @@ def test_edits_uploads_and_deletes_respect_clearance(kb: KB, tmp_path: Path) -> 
         ed.set_recommendation("1", "hmicfrs-covert-tasking-anyshire-2026.txt", by="Ed Jones", status="in_progress")
     with pytest.raises(NotFoundError):
         ed.delete("kestrel-protocol.txt")
-    assert "kestrel-protocol.txt" in {d["name"] for d in kb.documents()}
+    assert "kestrel-protocol.txt" in {d.name for d in kb.documents()}
     sample = tmp_path / "x.txt"
     sample.write_text("A note on custody.")
     with pytest.raises(KBError, match="not cleared for OFFICIAL-SENSITIVE"):
@@ -134,9 +134,9 @@ def test_edits_uploads_and_deletes_respect_clearance(kb: KB, tmp_path: Path) -> 
 def test_audit_log_records_who_did_what_and_only_admins_read_it(kb: KB) -> None:
     kb.as_user("Olive Hart").search("stalking protection orders", mode="lexical")
     kb.as_user("Olive Hart").ask("How many stalking protection orders were applied for?")
-    rec = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r["ref"] == "2")
+    rec = next(r for r in kb.recommendations(doc="hmicfrs-test-report-2026.md") if r.ref == "2")
     kb.as_user("Ed Jones").set_recommendation("2", "hmicfrs-test-report-2026.md", by="Ed Jones", owner="DCI Evans",
-                                                expected_version=rec["version"])
+                                                expected_version=rec.version)
     with pytest.raises(PermissionDeniedError):
         kb.as_user("Olive Hart").audit_log()
     log = kb.as_user("Ada Khan").audit_log()

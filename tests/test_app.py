@@ -96,10 +96,10 @@ def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
     app._state["kb"] = fresh_kb
     table, rows = app.rec_table("all", False, "")
     assert len(table) == len(rows) == 29
-    assert {r["ref"] for r in app.rec_table("all", False, "", "bail")[1]} == {"4", "E", "F"}
+    assert {r.ref for r in app.rec_table("all", False, "", "bail")[1]} == {"4", "E", "F"}
     late_table, late_rows = app.rec_table("all", True, "")
-    assert 0 < len(late_rows) < 29 and all(r["overdue"] for r in late_rows)
-    i = next(n for n, r in enumerate(late_rows) if r["ref"] == "J")
+    assert 0 < len(late_rows) < 29 and all(r.overdue for r in late_rows)
+    i = next(n for n, r in enumerate(late_rows) if r.ref == "J")
     details, selected, current, owner, due_date, _ = app.rec_details_at(late_rows, i)
     assert "part J of 8" in details and "Overdue by" in details and "History:" in details and current == "not_started"
     with pytest.raises(gr.Error, match="your name"):
@@ -109,7 +109,7 @@ def test_register_tab_filters_shows_details_and_saves(fresh_kb: KB) -> None:
     saved = app.rec_save(selected, "in_progress", "DCI Test", "2027-01-31", "Demand review commissioned", "Test User", None,
                          "the demand review moved", "ACC Test")
     assert "In progress" in saved and "Test User" in saved
-    details, *_ = app.rec_details_at(app.rec_table("all", False, "")[1], next(n for n, r in enumerate(app.rec_table("all", False, "")[1]) if r["ref"] == "J"))
+    details, *_ = app.rec_details_at(app.rec_table("all", False, "")[1], next(n for n, r in enumerate(app.rec_table("all", False, "")[1]) if r.ref == "J"))
     assert "Test User" in details and "Not started \u2192 In progress" in details
     with pytest.raises(gr.Error):
         app.rec_save(selected, "complete", "", "", "", "Someone Else")  # stale version: someone saved since

@@ -31,8 +31,8 @@ def original(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KB
     upload.write_text("Kestrel protocol: officers call every stalking victim within 48 hours of a report.\n")
     knowledge.add_files([("kestrel-protocol.txt", str(upload))], marking="OFFICIAL-SENSITIVE")
     rec = knowledge.recommendations()[0]
-    knowledge.set_recommendation(rec["ref"], rec["doc"], by="Jane Davies", status="in_progress", owner="DCI Evans", due="2027-03-31",
-                                 note="board paper 12", ordinal=rec["ordinal"], parent=rec["parent"])
+    knowledge.set_recommendation(rec.ref, rec.doc, by="Jane Davies", status="in_progress", owner="DCI Evans", due="2027-03-31",
+                                 note="board paper 12", ordinal=rec.ordinal, parent=rec.parent)
     knowledge.users.add("Jane Davies", "admin", "password-jane", clearance="OFFICIAL-SENSITIVE")
     knowledge.users.add("Olive Hart", "viewer", "password-olive")
     return knowledge
@@ -40,12 +40,13 @@ def original(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KB
 
 def snapshot(kb: KB) -> dict[str, object]:
     """Everything a restore must bring back, as comparable data."""
-    searches = {f"{mode}:{q}": [(h.chunk_id, h.score, h.doc, h.page) for h in kb.search(q, k=8, mode=mode)]
+    # the same passages in the same order; a score to 4 places (a rebuilt vector index may differ in the 6th)
+    searches = {f"{mode}:{q}": [(h.chunk_id, round(h.score, 4), h.doc, h.page) for h in kb.search(q, k=8, mode=mode)]
                 for q in QUERIES for mode in ("lexical", "dense", "hybrid")}
     answers = {q: (a.answer, [(c.doc, c.quote, c.page) for c in a.citations]) for q in QUERIES for a in [kb.ask(q)]}
-    register = [{k: v for k, v in r.items() if k != "days_overdue"} for r in kb.recommendations()]
+    register = [{k: v for k, v in r.to_json().items() if k != "days_overdue"} for r in kb.recommendations()]
     histories = [kb.recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"]).to_json() for r in register[:5]]
-    docs = [{k: v for k, v in d.items() if k not in ("path", "id")} for d in kb.documents()]
+    docs = [{k: v for k, v in d.to_json().items() if k not in ("path", "id")} for d in kb.documents()]
     return {"stats": {k: v for k, v in kb.stats().items() if k != "home"}, "docs": docs, "searches": searches, "answers": answers,
             "register": register, "histories": histories, "foi": kb.foi_records(), "users": kb.users.list(),
             "olive": [h.doc for h in kb.as_user("Olive Hart").search("Kestrel protocol stalking victim", mode="lexical")]}

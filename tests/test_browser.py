@@ -16,6 +16,7 @@ from pdfmake import make_pdf
 
 import app
 from kb.search.embed import Embedder
+from kb.register.records import RegisterRow
 from kb.service import KB
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -141,9 +142,9 @@ def test_editor_filters_overdue_and_changes_a_status(served: tuple[str, KB], bro
     assert "editor1" in page.locator("#rec-saved").inner_text()
     page.wait_for_selector("#rec-details :text('editor1: status')", timeout=30000)  # the history shows the change
     shot(page, "recommendations")
-    changed = [r for r in kb.recommendations() if r["status_source"] == "confirmed"]
-    assert len(changed) == 1 and changed[0]["status"] == "complete" and changed[0]["status_by"] == "editor1"
-    history = kb.recommendation_history(changed[0]["ref"], changed[0]["doc"], changed[0]["ordinal"], changed[0]["parent"]).to_json()["history"]
+    changed = [r for r in kb.recommendations() if r.status_source == "confirmed"]
+    assert len(changed) == 1 and changed[0].status == "complete" and changed[0].status_by == "editor1"
+    history = kb.recommendation_history(changed[0].ref, changed[0].doc, changed[0].ordinal, changed[0].parent).to_json()["history"]
     assert history[-1]["by"] == "editor1" and history[-1]["new"] == "complete"
     page.close()
 
@@ -175,10 +176,10 @@ def test_a_viewer_cannot_edit(served: tuple[str, KB], browser: Any) -> None:
     page.wait_for_timeout(2000)
     page.locator('#rec-table [data-testid="cell-3-2"]').click()
     page.wait_for_selector("#rec-details h3", timeout=30000)
-    before = [(r["key"], r["version"]) for r in kb.recommendations()]
+    before = [(r.key, r.version) for r in kb.recommendations()]
     page.click("#rec-save")
     page.wait_for_selector("text=may not change recommendations", timeout=30000)
-    assert [(r["key"], r["version"]) for r in kb.recommendations()] == before
+    assert [(r.key, r.version) for r in kb.recommendations()] == before
     page.close()
 
 
@@ -188,15 +189,15 @@ def fill(page: Any, elem_id: str, value: str) -> None:
     page.locator(f"#{elem_id} textarea, #{elem_id} input").first.fill(value)
 
 
-def select_rec(page: Any, row: dict[str, Any]) -> None:
+def select_rec(page: Any, row: RegisterRow) -> None:
     """Show the register filtered by words of one recommendation, and select that recommendation's row."""
     page.get_by_role("tab", name="Recommendations").click()
     page.locator("#rec-overdue input").uncheck()
-    fill(page, "rec-words", " ".join(row["text"].split()[-4:]))
+    fill(page, "rec-words", " ".join(row.text.split()[-4:]))
     page.get_by_role("button", name="Show").click()
     page.wait_for_selector("#rec-table [role=row][data-index]", timeout=30000)
     page.wait_for_timeout(1000)
-    shown = f"{row['parent']}.{row['ref']}" if row["parent"] else row["ref"]
+    shown = f"{row.parent}.{row.ref}" if row.parent else row.ref
     for i in range(page.locator("#rec-table [role=row][data-index]").count()):
         cell = page.locator(f'#rec-table [data-testid="cell-{i}-2"]')
         if cell.inner_text().strip() == shown:
@@ -222,7 +223,7 @@ def test_the_dashboard_is_the_first_tab(served: tuple[str, KB], browser: Any) ->
 
 def test_propose_complete_then_verify_as_a_second_user_refused_for_the_same_user(served: tuple[str, KB], browser: Any) -> None:
     url, kb = served
-    target = next(r for r in kb.recommendations() if r["ref"] == "C" and r["status"] == "in_progress")
+    target = next(r for r in kb.recommendations() if r.ref == "C" and r.status == "in_progress")
     admin = login(browser, url, "admin1", "admin-pass-12")
     select_rec(admin, target)
     choose(admin, "rec-new-status", "Complete")
@@ -234,7 +235,7 @@ def test_propose_complete_then_verify_as_a_second_user_refused_for_the_same_user
     admin.wait_for_selector("text=nobody verifies their own proposal", timeout=30000)
     admin.locator("text=nobody verifies their own proposal").first.scroll_into_view_if_needed()
     shot(admin, "closure-refused-for-the-proposer")
-    assert kb.recommendation(target["ref"], target["doc"], target["ordinal"], target["parent"])["verification"] == "awaiting"
+    assert kb.recommendation(target.ref, target.doc, target.ordinal, target.parent)["verification"] == "awaiting"
     admin.close()
     verifier = login(browser, url, "verifier1", "verifier-pass-1")
     select_rec(verifier, target)
@@ -243,14 +244,14 @@ def test_propose_complete_then_verify_as_a_second_user_refused_for_the_same_user
     verifier.wait_for_selector("#rec-saved :text('Verified by verifier1')", timeout=30000)
     verifier.wait_for_selector("#rec-details :text('Complete, verified')", timeout=30000)
     shot(verifier, "closure-verified")
-    row = kb.recommendation(target["ref"], target["doc"], target["ordinal"], target["parent"])
+    row = kb.recommendation(target.ref, target.doc, target.ordinal, target.parent)
     assert (row["verification"], row["verified_by"], row["proposed_by"]) == ("verified", "verifier1", "admin1")
     verifier.close()
 
 
 def test_a_revised_deadline_needs_its_reason(served: tuple[str, KB], browser: Any) -> None:
     url, kb = served
-    target = next(r for r in kb.recommendations() if not r["parent"] and r["deadline"] and r["ref"] == "8")
+    target = next(r for r in kb.recommendations() if not r.parent and r.deadline and r.ref == "8")
     page = login(browser, url, "editor1", "editor-pass-1")
     select_rec(page, target)
     fill(page, "rec-due", "2027-06-30")
@@ -260,11 +261,11 @@ def test_a_revised_deadline_needs_its_reason(served: tuple[str, KB], browser: An
     fill(page, "rec-why", "The demand review moved to the new financial year")
     fill(page, "rec-agreed-by", "ACC Morgan")
     page.click("#rec-save")
-    page.wait_for_selector(f"#rec-details :text('revised from {target['deadline']}')", timeout=30000)
+    page.wait_for_selector(f"#rec-details :text('revised from {target.deadline}')", timeout=30000)
     assert "ACC Morgan" in page.locator("#rec-details").inner_text()
     shot(page, "revised-deadline")
-    row = kb.recommendation(target["ref"], target["doc"], target["ordinal"], target["parent"])
-    assert (row["due"], row["original_due"], row["due_agreed_by"]) == ("2027-06-30", target["deadline"], "ACC Morgan")
+    row = kb.recommendation(target.ref, target.doc, target.ordinal, target.parent)
+    assert (row["due"], row["original_due"], row["due_agreed_by"]) == ("2027-06-30", target.deadline, "ACC Morgan")
     page.close()
 
 

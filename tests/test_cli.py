@@ -85,14 +85,14 @@ def test_a_lexical_search_opens_no_vector_index_and_loads_no_model(corpus_kb) ->
 def test_recs_history_prints_the_typed_history_as_json_and_as_lines(corpus_kb: KB) -> None:
     home = str(corpus_kb.config.home)
     row = corpus_kb.recommendations()[0]
-    args = ["--home", home, "recs", "history", row["ref"], "--doc", row["doc"], *(["--ordinal", str(row["ordinal"])] if row["ordinal"] else []),
-            *(["--parent", row["parent"]] if row["parent"] else [])]
+    args = ["--home", home, "recs", "history", row.ref, "--doc", row.doc, *(["--ordinal", str(row.ordinal)] if row.ordinal else []),
+            *(["--parent", row.parent] if row.parent else [])]
     out = run(*args, "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"key", "history", "statements"} and data["key"] == row["key"]
+    assert set(data) == {"key", "history", "statements"} and data["key"] == row.key
     assert data["history"] and set(data["history"][0]) == {"at", "by", "field", "old", "new", "why"}
     assert data["statements"] and set(data["statements"][0]) == {"doc", "doc_date", "status", "quote", "chunk_id", "page", "proposal"}
-    assert data["statements"][0]["doc"] == row["doc"]
+    assert data["statements"][0]["doc"] == row.doc
     lines = run(*args)
-    assert lines.returncode == 0 and "What each document said:" in lines.stdout and "History:" in lines.stdout and row["doc"] in lines.stdout
+    assert lines.returncode == 0 and "What each document said:" in lines.stdout and "History:" in lines.stdout and row.doc in lines.stdout

@@ -565,19 +565,19 @@ def test_two_editors_the_second_save_is_refused(fresh_kb: KB, tmp_path: Path, em
     fresh_kb.ingest([doc])
     other = KB(home=str(fresh_kb.config.home), embedder=embedder)  # a second app process on the same data home
     first, second = fresh_kb.recommendations()[0], other.recommendations()[0]
-    assert first["version"] == second["version"]
-    fresh_kb.set_recommendation(first["ref"], "vetting.txt", by="A. Jones", owner="DCI Smith", expected_version=first["version"])
+    assert first.version == second.version
+    fresh_kb.set_recommendation(first.ref, "vetting.txt", by="A. Jones", owner="DCI Smith", expected_version=first.version)
     with pytest.raises(ConflictError, match=r"^changed by A\. Jones at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00: reload") as refused:
-        other.set_recommendation(second["ref"], "vetting.txt", by="B. Evans", owner="DS Price", status="complete",
-                                 expected_version=second["version"])
-    history = other.recommendation_history(first["ref"], "vetting.txt").to_json()["history"]
+        other.set_recommendation(second.ref, "vetting.txt", by="B. Evans", owner="DS Price", status="complete",
+                                 expected_version=second.version)
+    history = other.recommendation_history(first.ref, "vetting.txt").to_json()["history"]
     assert ("A. Jones", "owner", "DCI Smith") in [(h["by"], h["field"], h["new"]) for h in history]
     assert "B. Evans" not in {h["by"] for h in history}
     row = other.recommendations()[0]
-    assert row["owner"] == "DCI Smith" and row["status"] == first["status"] and row["version"] == first["version"] + 1
+    assert row.owner == "DCI Smith" and row.status == first.status and row.version == first.version + 1
     # after reloading, the second editor's save goes through
-    other.set_recommendation(row["ref"], "vetting.txt", by="B. Evans", status="complete", note="audit seen", expected_version=row["version"])
-    assert fresh_kb.recommendations()[0]["status_by"] == "B. Evans"
+    other.set_recommendation(row.ref, "vetting.txt", by="B. Evans", status="complete", note="audit seen", expected_version=row.version)
+    assert fresh_kb.recommendations()[0].status_by == "B. Evans"
     print(f"\nrefused: {refused.value}")
 
 
@@ -586,8 +586,8 @@ def test_two_editors_saving_at_once_exactly_one_wins(fresh_kb: KB, tmp_path: Pat
     doc.write_text(response_text(6, recs=2))
     fresh_kb.ingest([doc])
     editors = {"C. Hughes": fresh_kb, "D. Rees": KB(home=str(fresh_kb.config.home), embedder=embedder)}
-    version = fresh_kb.recommendations()[0]["version"]
-    ref = fresh_kb.recommendations()[0]["ref"]
+    version = fresh_kb.recommendations()[0].version
+    ref = fresh_kb.recommendations()[0].ref
     start = threading.Barrier(len(editors))
     outcome: dict[str, str] = {}
 
@@ -627,11 +627,11 @@ def test_the_app_refuses_a_stale_save(fresh_kb: KB, tmp_path: Path, embedder: Em
         _, selected, *_ = app.rec_details_at(rows, 0)
         assert selected is not None
         # ...while someone in another process saves the same recommendation
-        fresh_kb.set_recommendation(selected["ref"], "vetting.txt", by="E. Morgan", status="complete", note="audit seen",
-                                    expected_version=selected["version"])
+        fresh_kb.set_recommendation(selected.ref, "vetting.txt", by="E. Morgan", status="complete", note="audit seen",
+                                    expected_version=selected.version)
         with pytest.raises(gr.Error, match=r"changed by E\. Morgan at .+: reload"):
             app.rec_save(selected, "not_started", "", "", "", "F. Powell")
-        assert other.recommendations()[0]["status"] == "complete"
+        assert other.recommendations()[0].status == "complete"
     finally:
         app._state.pop("kb", None)
         if previous is not None:

@@ -255,7 +255,7 @@ def test_register_table_details_and_history_show_markup_as_text(in_app: KB) -> N
     assert len(rows) >= 2
     cells = " ".join(str(v) for v in table.to_numpy().ravel())
     assert "<script>window." in cells  # a Dataframe of datatype "str" shows cells as text (see the component test)
-    i = next(n for n, r in enumerate(rows) if r["doc"] == REPORT and r["ref"] == "1")
+    i = next(n for n, r in enumerate(rows) if r.doc == REPORT and r.ref == "1")
     details, selected, *_ = app.rec_details_at(rows, i)
     text = inert_markdown(details)
     shows_markup_as_text(text)
@@ -274,7 +274,7 @@ def test_dashboard_closure_and_foi_log_show_markup_as_text(in_app: KB) -> None:
 
     def selected_rec() -> dict[str, Any]:
         rows = app.rec_table("all", False, "", "Xylophant")[1]
-        return app.rec_details_at(rows, next(n for n, r in enumerate(rows) if r["doc"] == REPORT and r["ref"] == "2"))[1]
+        return app.rec_details_at(rows, next(n for n, r in enumerate(rows) if r.doc == REPORT and r.ref == "2"))[1]
 
     app.rec_save(selected_rec(), "complete", "", "", f"Seen {SCRIPT} {IMG} {MD_IMG_RELATIVE}", f"Proposer {MD_LINK}")
     back = inert_markdown(closure.send_back(selected_rec(), f"Checker {SCRIPT} {MD_LINK}", f"why {IMG}"))
@@ -317,7 +317,7 @@ def test_documents_list_upload_and_messages_show_markup_as_text(in_app: KB, tmp_
     (odd / name).write_text("Xylophant odd name.", encoding="utf-8")
     out = app.do_upload([str(odd / name)], progress=QUIET)
     inert_markdown(out)
-    stored = next(d["name"] for d in in_app.documents() if "odd name" in in_app.source_text(d["name"]))
+    stored = next(d.name for d in in_app.documents() if "odd name" in in_app.source_text(d.name))
     assert not set(stored) & set('<>"[]/\\:='), stored
     inert_markdown(app.do_reingest(stored))
     inert_markdown(app.do_delete(stored))

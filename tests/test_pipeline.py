@@ -96,7 +96,7 @@ def test_prune_removes_documents_whose_files_were_deleted(fresh_kb: KB, tmp_path
     (folder / FOI).unlink()
     removed = fresh_kb.prune([folder])
     assert [Path(p).name for p in removed] == [FOI]
-    assert [d["name"] for d in fresh_kb.documents()] == [MAPPA]
+    assert [d.name for d in fresh_kb.documents()] == [MAPPA]
     _consistent(fresh_kb)
 
 
@@ -114,7 +114,7 @@ def test_duplicate_and_moved_files(fresh_kb: KB, tmp_path: Path) -> None:
     encoded = fresh_kb.embedder.encoded
     assert fresh_kb.ingest([moved])[0].status == "moved"
     assert fresh_kb.embedder.encoded == encoded
-    assert [d["name"] for d in fresh_kb.documents()] == ["renamed.txt"]
+    assert [d.name for d in fresh_kb.documents()] == ["renamed.txt"]
 
 
 def test_the_same_content_twice_in_one_batch_or_by_an_overwrite_is_a_duplicate(fresh_kb: KB, tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_the_same_content_twice_in_one_batch_or_by_an_overwrite_is_a_duplicate(f
     shutil.copy(folder / "a.txt", folder / "c.txt")  # c.txt now holds what a.txt holds
     again = {r.name: r for r in fresh_kb.ingest([folder])}
     assert again["c.txt"].status == "duplicate" and "kb delete c.txt" in again["c.txt"].warnings[0]
-    assert sorted(d["name"] for d in fresh_kb.documents()) == ["a.txt", "c.txt"]  # c.txt's earlier version is kept, not lost
+    assert sorted(d.name for d in fresh_kb.documents()) == ["a.txt", "c.txt"]  # c.txt's earlier version is kept, not lost
     assert fresh_kb.search("high harm offenders", k=3, docs=["c.txt"])
     _consistent(fresh_kb)
 

@@ -42,25 +42,25 @@ def _write(path: Path, text: str) -> Path:
 
 def test_register_from_the_corpus(corpus_kb: KB) -> None:
     rows = corpus_kb.recommendations()
-    docs = {r["doc"] for r in rows}
+    docs = {r.doc for r in rows}
     assert IOM not in docs and len(docs) == 3
-    elevens = [r for r in rows if r["doc"] == STALKING and r["ref"] == "11"]
-    assert sorted(r["ordinal"] for r in elevens) == [1, 2]
-    parts = [r for r in rows if r["doc"] == CSA and r["parent"]]
-    assert len(parts) == 20 and {r["parent"] for r in parts} == {"1", "2", "4", "5", "6", "8", "10", "15", "16"}
+    elevens = [r for r in rows if r.doc == STALKING and r.ref == "11"]
+    assert sorted(r.ordinal for r in elevens) == [1, 2]
+    parts = [r for r in rows if r.doc == CSA and r.parent]
+    assert len(parts) == 20 and {r.parent for r in parts} == {"1", "2", "4", "5", "6", "8", "10", "15", "16"}
     for r in rows:
-        assert r["status_source"] == "extracted"
-        if r["status"] != "unknown":
-            assert r["status_evidence"] and r["evidence_page"] is None and r["evidence_chunk"]
+        assert r.status_source == "extracted"
+        if r.status != "unknown":
+            assert r.status_evidence and r.evidence_page is None and r.evidence_chunk
 
 
 def test_overdue_on_a_given_day(corpus_kb: KB) -> None:
     late = corpus_kb.recommendations(overdue=True, today=date(2026, 11, 23))
-    assert late and all(r["doc"] == CSA and r["deadline"] in ("2026-10-30", "2026-10-31") for r in late)
-    assert all(r["status"] not in ("complete", "not_applicable", "superseded") for r in late)
-    assert {r["ref"] for r in late} >= {"1", "B", "C", "8", "J", "15"}
-    assert next(r for r in late if r["ref"] == "1")["days_overdue"] == 23
-    assert "A" not in {r["ref"] for r in late}  # complete: not overdue
+    assert late and all(r.doc == CSA and r.deadline in ("2026-10-30", "2026-10-31") for r in late)
+    assert all(r.status not in ("complete", "not_applicable", "superseded") for r in late)
+    assert {r.ref for r in late} >= {"1", "B", "C", "8", "J", "15"}
+    assert next(r for r in late if r.ref == "1").days_overdue == 23
+    assert "A" not in {r.ref for r in late}  # complete: not overdue
     assert corpus_kb.recommendations(overdue=True, today=date(2026, 10, 1)) == []
 
 
@@ -69,12 +69,12 @@ def test_confirmed_status_survives_reingest_and_history_shows_every_change(fresh
     fresh_kb.ingest([doc])
     row = fresh_kb.set_recommendation("1", "vetting.txt", by="A. Jones", status="complete", owner="DCI Smith", due="2026-12-31", note="Audit report seen",
                                      why="the audit was rescheduled", agreed_by="ACC Jones")
-    assert row["status"] == "complete" and row["status_source"] == "confirmed" and row["owner"] == "DCI Smith"
+    assert row.status == "complete" and row.status_source == "confirmed" and row.owner == "DCI Smith"
     # the document changes and is re-ingested: the person's status stands
     _write(doc, RESPONSE_V1.replace("Work is underway to review the vetting procedures.", "The review remains ongoing."))
     assert fresh_kb.ingest([doc])[0].status == "updated"
-    again = {r["ref"]: r for r in fresh_kb.recommendations()}
-    assert again["1"]["status"] == "complete" and again["1"]["status_by"] == "A. Jones" and again["1"]["owner"] == "DCI Smith"
+    again = {r.ref: r for r in fresh_kb.recommendations()}
+    assert again["1"].status == "complete" and again["1"].status_by == "A. Jones" and again["1"].owner == "DCI Smith"
     h = fresh_kb.recommendation_history("1", "vetting.txt").to_json()
     fields = [(e["by"], e["field"], e["old"], e["new"]) for e in h["history"]]
     assert fields[0] == ("extraction", "status", None, "in_progress")
@@ -93,9 +93,9 @@ def test_a_newer_document_updates_extracted_rows_and_proposes_for_confirmed(fres
     fresh_kb.ingest([_write(tmp_path / "v2.txt", newer)])
     listed = fresh_kb.recommendations()
     assert len(listed) == 2  # same report, same refs: one register row each
-    rows = {r["ref"]: r for r in listed}
-    assert rows["1"]["status"] == "complete" and rows["1"]["evidence_doc"] == "v2.txt"
-    assert rows["2"]["status"] == "planned" and rows["2"]["status_source"] == "confirmed"
+    rows = {r.ref: r for r in listed}
+    assert rows["1"].status == "complete" and rows["1"].evidence_doc == "v2.txt"
+    assert rows["2"].status == "planned" and rows["2"].status_source == "confirmed"
     statements = fresh_kb.recommendation_history("2", "v2.txt").to_json()["statements"]
     assert [(s["doc"], s["proposal"]) for s in statements] == [("v2.txt", "pending"), ("v1.txt", "none")]
     fresh_kb.set_recommendation("2", "v2.txt", by="B. Evans", status="complete", note="accepting the force's update")
@@ -116,7 +116,7 @@ def test_deleting_a_document_keeps_what_people_confirmed(fresh_kb: KB, tmp_path:
     fresh_kb.set_recommendation("1", "v.txt", by="C. Hughes", status="complete", note="review report seen")
     fresh_kb.delete("v.txt")
     rows = fresh_kb.recommendations()
-    assert [(r["ref"], r["status"]) for r in rows] == [("1", "complete")]
+    assert [(r.ref, r.status) for r in rows] == [("1", "complete")]
     assert fresh_kb.store.db.execute("SELECT COUNT(*) FROM rec_history").fetchone()[0] >= 4
 
 
@@ -131,9 +131,9 @@ def test_changes_are_checked(fresh_kb: KB, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         fresh_kb.set_recommendation("9", "v.txt", by="X", status="complete")
     row = fresh_kb.recommendations()[0]
-    fresh_kb.set_recommendation("1", "v.txt", by="First", owner="O1", expected_version=row["version"])
+    fresh_kb.set_recommendation("1", "v.txt", by="First", owner="O1", expected_version=row.version)
     with pytest.raises(ConflictError, match="reload"):
-        fresh_kb.set_recommendation("1", "v.txt", by="Second", owner="O2", expected_version=row["version"])
+        fresh_kb.set_recommendation("1", "v.txt", by="Second", owner="O2", expected_version=row.version)
 
 
 def test_ambiguous_ref_needs_an_ordinal(corpus_kb: KB) -> None:
@@ -176,9 +176,9 @@ def test_recs_cli(corpus_kb: KB, tmp_path: Path) -> None:
 
 def test_related_recommendations_come_from_other_reports(corpus_kb: KB) -> None:
     related = corpus_kb.related_recommendations("19", "pcc-response-mappa-joint-inspection-2022.txt")
-    assert related and related[0]["doc"] == CSA and related[0]["ref"] == "8"  # workloads of offender managers
-    assert all(r["report"] != "A Joint Thematic Inspection of Multi-Agency Public Protection Arrangements (MAPPA)" for r in related)
-    assert [r["similarity"] for r in related] == sorted((r["similarity"] for r in related), reverse=True)
+    assert related and related[0].row.doc == CSA and related[0].row.ref == "8"  # workloads of offender managers
+    assert all(r.row.report != "A Joint Thematic Inspection of Multi-Agency Public Protection Arrangements (MAPPA)" for r in related)
+    assert [r.similarity for r in related] == sorted((r.similarity for r in related), reverse=True)
 
 
 def test_items_are_named_as_a_person_names_them() -> None:

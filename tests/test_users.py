@@ -48,7 +48,7 @@ def test_roles_are_enforced_in_the_facade(fresh_kb: KB, tmp_path: Path) -> None:
     with pytest.raises(PermissionDeniedError, match="unknown user"):
         fresh_kb.set_recommendation("A", CSA, by="ghost", status="complete", as_user="ghost")
     row = fresh_kb.set_recommendation("A", CSA, by="editor1", status="complete", note="KIRAT audit seen", as_user="editor1")
-    assert row["status_by"] == "editor1"
+    assert row.status_by == "editor1"
 
 
 def test_users_cli_reads_the_password_from_stdin(tmp_path: Path) -> None:

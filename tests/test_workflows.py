@@ -18,6 +18,7 @@ import pytest
 
 from kb.errors import ClosureError, ConflictError, FOILogError, PermissionDeniedError, StaleLogError
 from kb.foi.log import scrub
+from kb.register.records import RegisterRow
 from kb.service import KB
 
 KB_BIN = str(Path(sys.executable).parent / "kb")
@@ -66,33 +67,33 @@ def work_kb(tmp_path: Path, embedder: object) -> KB:
     return knowledge
 
 
-def _row(kb: KB, ref: str) -> dict:
-    return next(r for r in kb.recommendations() if r["ref"] == ref)
+def _row(kb: KB, ref: str) -> RegisterRow:
+    return next(r for r in kb.recommendations() if r.ref == ref)
 
 
 def test_a_complete_needs_evidence_then_someone_else_verifies_it(work_kb: KB) -> None:
     with pytest.raises(ClosureError, match="needs its evidence"):
         work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete")
-    assert _row(work_kb, "1")["status"] == "in_progress"  # nothing changed
+    assert _row(work_kb, "1").status == "in_progress"  # nothing changed
     hit = work_kb.search("custody detention records review underway", k=1, mode="lexical")[0]
     row = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", evidence=hit.chunk_id)
-    assert row["status"] == "complete" and row["verification"] == "awaiting" and not row["closed"]
-    assert row["status_label"] == "Complete, awaiting verification" and row["proposed_by"] == "Ann Editor"
-    assert "custody detention records" in row["status_evidence"] and row["evidence_doc"] == "custody.txt"
+    assert row.status == "complete" and row.verification == "awaiting" and not row.closed
+    assert row.status_label == "Complete, awaiting verification" and row.proposed_by == "Ann Editor"
+    assert "custody detention records" in row.status_evidence and row.evidence_doc == "custody.txt"
     with pytest.raises(ClosureError, match="nobody verifies their own proposal"):
         work_kb.workflow.verify("1", "custody.txt", " ann  editor ")
     with pytest.raises(ClosureError, match="say why"):
         work_kb.workflow.verify("1", "custody.txt", "Val Verifier", reject=True)
     back = work_kb.workflow.verify("1", "custody.txt", "Val Verifier", reject=True, why="the audit is not attached")
-    assert back["status"] == "in_progress" and back["verification"] == "" and not back["closed"]
+    assert back.status == "in_progress" and back.verification == "" and not back.closed
     with pytest.raises(ClosureError, match="nothing to verify"):
         work_kb.workflow.verify("1", "custody.txt", "Val Verifier")
     work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", note="audit report of 20 November seen")
     done = work_kb.workflow.verify("1", "custody.txt", "Val Verifier")
-    assert done["closed"] and done["status_label"] == "Complete, verified" and done["verified_by"] == "Val Verifier"
+    assert done.closed and done.status_label == "Complete, verified" and done.verified_by == "Val Verifier"
     # a later save that shows the same status (as the app's form does) with an owner and a note keeps the verification
     kept = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", owner="Ch Insp Rees", note="owner named")
-    assert kept["verification"] == "verified" and kept["closed"] and kept["owner"] == "Ch Insp Rees"
+    assert kept.verification == "verified" and kept.closed and kept.owner == "Ch Insp Rees"
     steps = [(e["by"], e["field"], e["old"], e["new"]) for e in work_kb.recommendation_history("1", "custody.txt").to_json()["history"]
              if e["field"] in ("status", "verification")]
     assert steps[-5:] == [("Ann Editor", "status", "in_progress", "complete"), ("Val Verifier", "verification", "awaiting", "returned"),
@@ -106,7 +107,7 @@ def test_a_complete_needs_evidence_then_someone_else_verifies_it(work_kb: KB) ->
 
 def test_a_document_saying_complete_awaits_verification_and_only_verified_counts_as_closed(work_kb: KB) -> None:
     three = _row(work_kb, "3")
-    assert three["status"] == "complete" and three["verification"] == "awaiting" and three["status_source"] == "extracted"
+    assert three.status == "complete" and three.verification == "awaiting" and three.status_source == "extracted"
     d = work_kb.workflow.dashboard(TODAY)
     assert d.closed == 0 and d.counts.get("complete_awaiting") == 1 and [i["ref"] for i in d.awaiting_verification] == ["3"]
     work_kb.workflow.verify("3", "custody.txt", "Val Verifier")  # a document proposed it: any verifier may verify
@@ -126,11 +127,11 @@ def test_a_revised_due_date_needs_a_reason_and_who_agreed_and_keeps_the_original
     with pytest.raises(ClosureError, match="who agreed"):
         work_kb.set_recommendation("1", "custody.txt", "Ann Editor", due="2027-01-31", why="supplier delay")
     row = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", due="2027-01-31", why="supplier delay", agreed_by="ACC Jones")
-    assert (row["deadline"], row["due"], row["original_due"], row["due_why"], row["due_agreed_by"]) == (
+    assert (row.deadline, row.due, row.original_due, row.due_why, row.due_agreed_by) == (
         "2026-10-31", "2027-01-31", "2026-10-31", "supplier delay", "ACC Jones")
-    assert not row["overdue"]
+    assert not row.overdue
     again = work_kb.set_recommendation("1", "custody.txt", "Ann Editor", due="2027-03-31", why="second delay", agreed_by="DCC Smith")
-    assert again["original_due"] == "2026-10-31" and again["due"] == "2027-03-31"  # the original stays the first one
+    assert again.original_due == "2026-10-31" and again.due == "2027-03-31"  # the original stays the first one
     last = work_kb.recommendation_history("1", "custody.txt").to_json()["history"][-1]
     assert (last["field"], last["old"], last["new"], last["why"]) == ("due", "2027-01-31", "2027-03-31", "second delay (agreed by DCC Smith)")
 
@@ -149,12 +150,12 @@ def test_roles_a_verifier_verifies_an_editor_does_not_and_a_stale_verify_is_refu
     with pytest.raises(PermissionDeniedError):
         verifier.set_recommendation("2", "custody.txt", "Val Verifier", status="in_progress", as_user="Val Verifier")
     with pytest.raises(ConflictError, match="Ann Editor"):
-        verifier.workflow.verify("2", "custody.txt", "Val Verifier", expected_version=seen["version"], as_user="Val Verifier")
+        verifier.workflow.verify("2", "custody.txt", "Val Verifier", expected_version=seen.version, as_user="Val Verifier")
     admin.set_recommendation("1", "custody.txt", "Ada Admin", status="complete", note="seen the records", as_user="Ada Admin")
     with pytest.raises(ClosureError, match="own proposal"):
         admin.workflow.verify("1", "custody.txt", "someone typed", as_user="Ada Admin")  # the login, not the typed name, is who verifies
     row = verifier.workflow.verify("2", "custody.txt", "typed name", as_user="Val Verifier")
-    assert row["verified_by"] == "Val Verifier" and row["closed"]
+    assert row.verified_by == "Val Verifier" and row.closed
     audit = [(e["user"], e["action"]) for e in work_kb.audit_log(50)]
     assert ("Val Verifier", "verify") in audit
 
@@ -279,7 +280,7 @@ def test_backup_and_restore_carry_the_log_and_closure(work_kb: KB, tmp_path: Pat
     work_kb.backup(tmp_path / "b.zip")
     restored = KB(home=str(tmp_path / "restored"), embedder=embedder)  # type: ignore[arg-type]
     restored.restore(tmp_path / "b.zip")
-    assert _row(restored, "1")["verification"] == "verified"
+    assert _row(restored, "1").verification == "verified"
     r = restored.workflow.request("A1", today=TODAY)
     assert r.status == "awaiting_clarification" and len(r.events) == 1
 
@@ -352,7 +353,7 @@ def test_evidence_from_a_restricted_document_never_reaches_a_reader_not_cleared_
         work_kb.as_user("Ed Low").set_recommendation("1", "custody.txt", "Ed Low", status="complete", evidence=hidden_id, as_user="Ed Low")
     editor.set_recommendation("1", "custody.txt", "Ann Editor", status="complete", evidence=hidden_id, as_user="Ann Editor")
     assert "Zerbinet" in editor.recommendation_history("1", "custody.txt").to_json()["history"][-1]["why"]
-    seen = [json.dumps(viewer.recommendations(), default=str), json.dumps(viewer.recommendation_history("1", "custody.txt").to_json(), default=str),
+    seen = [json.dumps([r.to_json() for r in viewer.recommendations()], default=str), json.dumps(viewer.recommendation_history("1", "custody.txt").to_json(), default=str),
             json.dumps(viewer.workflow.dashboard(TODAY).to_json(), default=str)]
     viewer.workflow.board_report(tmp_path / "board.docx", today=TODAY, as_user="Vic Viewer")
     doc = Document(str(tmp_path / "board.docx"))
@@ -388,12 +389,12 @@ def test_every_change_is_refused_for_a_viewer_and_each_refusal_is_audited(work_k
         "restore": lambda u: work_kb.restore(backup, as_user=u),
     }
     admin_only = {"verify", "mark", "add a user", "backup", "restore"}
-    before = json.dumps([work_kb.recommendations(), [d["name"] for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
+    before = json.dumps([[r.to_json() for r in work_kb.recommendations()], [d.name for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
     for what, change in changes.items():
         for who in ("Vic Viewer", *(("Ann Editor",) if what in admin_only else ())):
             with pytest.raises(PermissionDeniedError):
                 change(who)
             last = work_kb.audit_log(1)[0]
             assert (last["user"], last["action"]) == (who, "refused") and "may not" in last["detail"], what
-    after = json.dumps([work_kb.recommendations(), [d["name"] for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
+    after = json.dumps([[r.to_json() for r in work_kb.recommendations()], [d.name for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
     assert after == before  # nothing changed

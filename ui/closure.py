@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from kb.register.records import RegisterRow
 from ui.common import kb_for, md_text, shows_errors, user_of
 
 
@@ -17,11 +18,11 @@ def _choice(doc: str, page: int | None, text: str) -> str:
 
 
 @shows_errors
-def evidence_for(selected: dict[str, Any] | None, request: gr.Request | None = None) -> Any:
+def evidence_for(selected: RegisterRow | None, request: gr.Request | None = None) -> Any:
     """The passages that could evidence the selected recommendation: what each document said about it."""
     if not selected:
         return gr.Dropdown(choices=[], value=None)
-    h = kb_for(request).recommendation_history(selected["ref"], selected["doc"], selected["ordinal"], selected["parent"])
+    h = kb_for(request).recommendation_history(selected.ref, selected.doc, selected.ordinal, selected.parent)
     choices = [(_choice(s.doc, s.page, s.quote), s.chunk_id) for s in h.statements if s.chunk_id and s.quote]
     return gr.Dropdown(choices=list(dict.fromkeys(choices)), value=None)
 
@@ -36,27 +37,27 @@ def find_evidence(words: str, request: gr.Request | None = None) -> Any:
     return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
 
 
-def _verify(selected: dict[str, Any] | None, by: str, why: str, reject: bool, request: gr.Request | None) -> str:
+def _verify(selected: RegisterRow | None, by: str, why: str, reject: bool, request: gr.Request | None) -> str:
     if not selected:
         raise gr.Error("Select a recommendation in the table first.")
     name = user_of(request) or (by or "").strip()
     if not name:
         raise gr.Error("Type your name: every verification is recorded with it.")
-    row = kb_for(request).workflow.verify(selected["ref"], selected["doc"], name, reject=reject, why=why or None, ordinal=selected["ordinal"],
-                                          parent=selected["parent"], expected_version=selected["version"], as_user=user_of(request))
+    row = kb_for(request).workflow.verify(selected.ref, selected.doc, name, reject=reject, why=why or None, ordinal=selected.ordinal,
+                                          parent=selected.parent, expected_version=selected.version, as_user=user_of(request))
     if reject:
-        return f"Sent back: {md_text(row['ref'])} is **{md_text(row['status_label'])}** again, with your reason recorded."
-    return f"Verified by {md_text(name)}: {md_text(row['ref'])} is **{md_text(row['status_label'])}** and now counts as closed."
+        return f"Sent back: {md_text(row.ref)} is **{md_text(row.status_label)}** again, with your reason recorded."
+    return f"Verified by {md_text(name)}: {md_text(row.ref)} is **{md_text(row.status_label)}** and now counts as closed."
 
 
 @shows_errors
-def verify(selected: dict[str, Any] | None, by: str, why: str, request: gr.Request | None = None) -> str:
+def verify(selected: RegisterRow | None, by: str, why: str, request: gr.Request | None = None) -> str:
     """Verify the selected recommendation's proposed complete."""
     return _verify(selected, by, why, False, request)
 
 
 @shows_errors
-def send_back(selected: dict[str, Any] | None, by: str, why: str, request: gr.Request | None = None) -> str:
+def send_back(selected: RegisterRow | None, by: str, why: str, request: gr.Request | None = None) -> str:
     """Send the selected recommendation's proposed complete back, with the reason."""
     return _verify(selected, by, why, True, request)
 

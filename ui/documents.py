@@ -17,13 +17,13 @@ def docs_table(request: gr.Request | None = None) -> Any:
     """The document list."""
     import pandas as pd
 
-    return pd.DataFrame([[d["name"], d["marking"], KIND_LABELS.get(d["kind"], d["kind"]), d["date"] or "", d["pages"], d["chunks"], short(d["title"], 90)]
+    return pd.DataFrame([[d.name, d.marking, KIND_LABELS.get(d.kind, d.kind), d.date or "", d.pages, d.chunks, short(d.title, 90)]
                          for d in kb_for(request).documents()], columns=["File", "Marking", "Kind", "Date", "Pages", "Passages", "Title"])
 
 
 def doc_choices(request: gr.Request | None = None) -> gr.Dropdown:
     """The document filter's choices, read when the page loads."""
-    return gr.Dropdown(choices=[d["name"] for d in kb_for(request).documents()])
+    return gr.Dropdown(choices=[d.name for d in kb_for(request).documents()])
 
 
 @shows_errors

@@ -11,6 +11,7 @@ import gradio as gr
 
 from ingest.status import STATUSES
 from kb.labels import STATUS_LABELS, value_label
+from kb.register.records import RegisterRow
 from ui import closure, dashboard
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
 from ui.documents import doc_choices
@@ -20,44 +21,44 @@ STATUS_CHOICES = [(STATUS_LABELS[code], code) for code in STATUSES]  # a person 
 
 
 @shows_errors
-def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "", request: gr.Request | None = None) -> tuple[Any, list[dict[str, Any]]]:
+def rec_table(status_filter: str, overdue: bool, doc: str, words: str = "", request: gr.Request | None = None) -> tuple[Any, list[RegisterRow]]:
     """The register as a table (and the rows behind it, for selection); ``words`` must all appear in
     the report, theme, owner, addressee or text."""
     rows = kb_for(request).recommendations(status=None if status_filter in ("", "all", None) else status_filter, overdue=bool(overdue), doc=doc or None,
                                            words=words or None)
     import pandas as pd
 
-    data = [[short(r["report"], 60), short(r["doc"], 30), f"{r['parent']}.{r['ref']}" if r["parent"] else r["ref"], r["status_label"], r["due"] or r["deadline"] or "",
-             r["days_overdue"] or "", r["owner"] or "", short(r["text"], 120)] for r in rows]
+    data = [[short(r.report, 60), short(r.doc, 30), f"{r.parent}.{r.ref}" if r.parent else r.ref, r.status_label, r.due or r.deadline or "",
+             r.days_overdue or "", r.owner or "", short(r.text, 120)] for r in rows]
     return pd.DataFrame(data, columns=REC_COLUMNS), rows
 
 
-def rec_details(rows: list[dict[str, Any]], evt: gr.SelectData, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_details(rows: list[RegisterRow], evt: gr.SelectData, request: gr.Request | None = None) -> tuple[str, RegisterRow | None, str, str, str, str]:
     """A selected row: its full text, response, evidence, what each document said and the history."""
     return rec_details_at(rows, evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index, request)
 
 
 @shows_errors
-def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_details_at(rows: list[RegisterRow], index: int | None, request: gr.Request | None = None) -> tuple[str, RegisterRow | None, str, str, str, str]:
     """The details of row ``index`` of the shown register (see rec_details)."""
     if not rows or index is None or index >= len(rows):
         return "", None, "", "", "", ""
     r = rows[index]
-    h = kb_for(request).recommendation_history(r["ref"], r["doc"], r["ordinal"], r["parent"])
+    h = kb_for(request).recommendation_history(r.ref, r.doc, r.ordinal, r.parent)
     e_ = md_text  # every value below comes from a document or a person: shown as text, never as Markdown
-    lines = [f"### {e_(r['report'] or '')}: {'part ' + e_(r['ref']) + ' of ' + e_(r['parent']) if r['parent'] else 'Recommendation ' + e_(r['ref'])}",
-             f"**Status:** {e_(r['status_label'])}"
-             + (f" (proposed by {e_(r['proposed_by'] if r['proposed_by'] != 'extraction' else 'a document')})" if r["verification"] == "awaiting"
-                else f" ({e_(r['status_source'])}{' by ' + e_(r['status_by']) if r['status_by'] and r['status_source'] == 'confirmed' else ''})")
-             + (f" · verified by {e_(r['verified_by'])} on {e_((r['verified_at'] or '')[:10])}" if r["verification"] == "verified" else "")
-             + f" · **Deadline:** {e_(r['deadline'] or 'none stated')}{' (' + e_(r['deadline_text']) + ')' if r['deadline_text'] else ''}"
-             + (f" · **Due:** {e_(r['due'])}" if r["due"] and r["due"] != r["deadline"] else "")
-             + (f" (revised from {e_(r['original_due'])}: {e_(r['due_why'])}; agreed by {e_(r['due_agreed_by'])})" if r["original_due"] else "")
-             + (f" · **Overdue by {e_(r['days_overdue'])} days**" if r["overdue"] else ""),
-             f"**Addressee:** {e_(r['addressee'] or '-')} · **Theme:** {e_(r['theme'] or '-')} · **Owner:** {e_(r['owner'] or '-')}",
-             f"\n**Recommendation:** {e_(r['text'])}",
-             f"\n**Evidence for the status:** \u201c{e_(r['status_evidence'] or 'no response found')}\u201d ({e_(r['evidence_doc'] or ('a note' if r['status_evidence'] else '-'))})",
-             f"\n**Response:** {e_(short(r['response'], 1200))}", "\n**What each document said:**"]
+    lines = [f"### {e_(r.report or '')}: {'part ' + e_(r.ref) + ' of ' + e_(r.parent) if r.parent else 'Recommendation ' + e_(r.ref)}",
+             f"**Status:** {e_(r.status_label)}"
+             + (f" (proposed by {e_(r.proposed_by if r.proposed_by != 'extraction' else 'a document')})" if r.verification == "awaiting"
+                else f" ({e_(r.status_source)}{' by ' + e_(r.status_by) if r.status_by and r.status_source == 'confirmed' else ''})")
+             + (f" · verified by {e_(r.verified_by)} on {e_((r.verified_at or '')[:10])}" if r.verification == "verified" else "")
+             + f" · **Deadline:** {e_(r.deadline or 'none stated')}{' (' + e_(r.deadline_text) + ')' if r.deadline_text else ''}"
+             + (f" · **Due:** {e_(r.due)}" if r.due and r.due != r.deadline else "")
+             + (f" (revised from {e_(r.original_due)}: {e_(r.due_why)}; agreed by {e_(r.due_agreed_by)})" if r.original_due else "")
+             + (f" · **Overdue by {e_(r.days_overdue)} days**" if r.overdue else ""),
+             f"**Addressee:** {e_(r.addressee or '-')} · **Theme:** {e_(r.theme or '-')} · **Owner:** {e_(r.owner or '-')}",
+             f"\n**Recommendation:** {e_(r.text)}",
+             f"\n**Evidence for the status:** \u201c{e_(r.status_evidence or 'no response found')}\u201d ({e_(r.evidence_doc or ('a note' if r.status_evidence else '-'))})",
+             f"\n**Response:** {e_(short(r.response, 1200))}", "\n**What each document said:**"]
     for s in h.statements:
         flag = f" — **proposed update ({e_(s.proposal)})**" if s.proposal != "none" else ""
         lines.append(f"- {e_(s.doc_date or 'undated')} {e_(s.doc)}: {e_(STATUS_LABELS.get(s.status, s.status))}{flag}")
@@ -65,22 +66,22 @@ def rec_details_at(rows: list[dict[str, Any]], index: int | None, request: gr.Re
     for e in h.history:
         lines.append(f"- {e_(e.at)} {e_(e.by)}: {e_(e.field)} {e_(value_label(e.field, e.old))} \u2192 {e_(value_label(e.field, e.new))}"
                      + (f" ({e_(e.why[:200])})" if e.why else ""))
-    return "\n".join(lines), r, r["status"], r["owner"] or "", r["due"] or "", ""
+    return "\n".join(lines), r, r.status, r.owner or "", r.due or "", ""
 
 
-def rec_reselect(rows: list[dict[str, Any]], selected: dict[str, Any] | None, request: gr.Request | None = None) -> tuple[str, dict[str, Any] | None, str, str, str, str]:
+def rec_reselect(rows: list[RegisterRow], selected: RegisterRow | None, request: gr.Request | None = None) -> tuple[str, RegisterRow | None, str, str, str, str]:
     """After a save: the same recommendation's details, fresh (its new status and history)."""
     if not selected:
         return "", None, "", "", "", ""
-    index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
+    index = next((i for i, r in enumerate(rows) if r.key == selected.key), None)
     if index is None:  # it left the filtered view (an overdue one just completed): look in the whole register
         rows = kb_for(request).recommendations()
-        index = next((i for i, r in enumerate(rows) if r["key"] == selected["key"]), None)
+        index = next((i for i, r in enumerate(rows) if r.key == selected.key), None)
     return rec_details_at(rows, index, request)
 
 
 @shows_errors
-def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due_date: str, note: str, by: str, evidence: str | None = None,
+def rec_save(selected: RegisterRow | None, status_value: str, owner: str, due_date: str, note: str, by: str, evidence: str | None = None,
              why: str = "", agreed_by: str = "", request: gr.Request | None = None) -> str:
     """Save a person's change to the selected recommendation (refused if someone saved it since, or if their role may not)."""
     if not selected:
@@ -89,11 +90,11 @@ def rec_save(selected: dict[str, Any] | None, status_value: str, owner: str, due
     name = user or (by or "").strip()
     if not name:
         raise gr.Error("Type your name: every change is recorded with it.")
-    row = kb_for(request).set_recommendation(selected["ref"], selected["doc"], name, status=status_value or None, owner=owner or None,
-                                      due=due_date or None, note=note or None, ordinal=selected["ordinal"], parent=selected["parent"],
-                                      expected_version=selected["version"], as_user=user, evidence=evidence or None, why=why or None,
+    row = kb_for(request).set_recommendation(selected.ref, selected.doc, name, status=status_value or None, owner=owner or None,
+                                      due=due_date or None, note=note or None, ordinal=selected.ordinal, parent=selected.parent,
+                                      expected_version=selected.version, as_user=user, evidence=evidence or None, why=why or None,
                                       agreed_by=agreed_by or None)
-    return f"Saved: {md_text(row['ref'])} is now **{md_text(row['status_label'])}** (by {md_text(name)})."
+    return f"Saved: {md_text(row.ref)} is now **{md_text(row.status_label)}** (by {md_text(name)})."
 
 
 @shows_errors

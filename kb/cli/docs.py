@@ -63,7 +63,7 @@ def docs(kb: Any, args: argparse.Namespace) -> int:
         for r in reports:
             print(f"{plain(r.name)}: now {r.kind}, titled {plain(r.title, 120)!r}" if r.status != "failed" else f"FAILED     {plain(r.name)}: {plain(r.error)}")
         return 1 if any(r.status == "failed" for r in reports) else 0
-    emit(kb.documents(), args.json,
+    emit([d.to_json() for d in kb.documents()], args.json,
          lambda d: f"{plain(d['name'])}  [{d['marking']}, {d['kind']}, {d['date'] or 'undated'}, {d['pages']} pages, {d['chunks']} chunks]  "
                    f"{plain(d['title'], 90)}",
          "no documents yet: kb ingest corpus/")

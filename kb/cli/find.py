@@ -15,7 +15,6 @@ from kb.labels import value_label
 
 QUERY_ECHO = 1000  # characters of a query repeated in each JSON hit
 
-REC_FIELDS = ["doc", "ref", "ordinal", "parent", "text", "addressee", "deadline", "theme", "status", "status_evidence", "status_source", "overdue"]
 
 
 def search(kb: Any, args: argparse.Namespace) -> int:
@@ -72,9 +71,9 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
         row = kb.set_recommendation(args.ref, args.doc, args.by, status=args.status, owner=args.owner, due=args.due, note=args.note,
                                     ordinal=args.ordinal, parent=args.parent, expected_version=args.version, evidence=args.evidence,
                                     why=args.why, agreed_by=args.agreed_by)
-        revised = f" (originally {row['original_due']})" if row["original_due"] and row["original_due"] != row["due"] else ""
-        print(f"{row['ref']} ({row['doc']}): {row['status_label']} ({row['status_source']} by {row['status_by']}), owner {row['owner'] or '-'}, "
-              f"due {row['due'] or row['deadline'] or '-'}{revised}, now v{row['version']}")
+        revised = f" (originally {row.original_due})" if row.original_due and row.original_due != row.due else ""
+        print(f"{row.ref} ({row.doc}): {row.status_label} ({row.status_source} by {row.status_by}), owner {row.owner or '-'}, "
+              f"due {row.due or row.deadline or '-'}{revised}, now v{row.version}")
         if args.version is None and before["status_source"] == "confirmed" and before["status_by"] != args.by:
             print(f"  it was {before['status']} (confirmed by {before['status_by']} at {before['status_at']}, v{before['version']}); "
                   f"pass --version to refuse a change made since you looked")
@@ -86,7 +85,7 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
         print(f"wrote {n} recommendations to {args.file}")
         return 0
     if args.recs_command == "related":
-        related = [{k: r[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
+        related = [{k: r.to_json()[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
                    for r in kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)]
         emit(related, args.json, lambda r: f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}",
              "no similar recommendation in other reports")
@@ -107,11 +106,11 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
     rows = kb.recommendations(status=args.status, overdue=args.overdue, doc=args.doc, today=today, words=args.words)
     for r in rows:
         if args.json:
-            print(json.dumps({**{k: r[k] for k in REC_FIELDS}, **{k: v for k, v in r.items() if k not in REC_FIELDS}}, ensure_ascii=False))
+            print(json.dumps(r.to_json(), ensure_ascii=False))
             continue
-        late = f"  OVERDUE {r['days_overdue']} days" if r["overdue"] else ""
-        ref = f"{r['parent']}{r['ref']}" if r["parent"] else (r["ref"] or "-")
-        print(f"{r['doc'][:40]:<40} {ref:>4} v{r['version']:<3} {r['status_label']:<32} {r['due'] or r['deadline'] or '-':<10}{late}  {r['text'][:70]}")
+        late = f"  OVERDUE {r.days_overdue} days" if r.overdue else ""
+        ref = f"{r.parent}{r.ref}" if r.parent else (r.ref or "-")
+        print(f"{r.doc[:40]:<40} {ref:>4} v{r.version:<3} {r.status_label:<32} {r.due or r.deadline or '-':<10}{late}  {r.text[:70]}")
     if not args.json:
         print(f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}")
     return 0

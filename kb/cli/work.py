@@ -123,9 +123,9 @@ def verify(kb: Any, args: argparse.Namespace) -> int:
     row = kb.workflow.verify(args.ref, args.doc, args.by, reject=args.reject, why=args.why, ordinal=args.ordinal, parent=args.parent,
                              expected_version=args.version)
     if args.json:
-        print(json.dumps(row, ensure_ascii=False))
+        print(json.dumps(row.to_json(), ensure_ascii=False))
     else:
-        print(f"{row['ref']} ({row['doc']}): {row['status_label']}, now v{row['version']}")
+        print(f"{row.ref} ({row.doc}): {row.status_label}, now v{row.version}")
     return 0
 
 

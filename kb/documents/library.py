@@ -3,7 +3,6 @@ is held (each read limited to what the reader may see; each change checked and a
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from collections.abc import Iterable
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.documents.pipeline import MODEL_KEY, EmbedProgress, Progress
+from kb.documents.records import DocumentInfo
 from kb.documents.sources import FileReport
 from kb.documents.uploads import safe_name, upload_target
 from kb.errors import DocumentError, InputError, NotFoundError
@@ -171,16 +171,9 @@ class DocumentsMixin:
             self._audit("prune", ", ".join(removed)[:2000])
         return removed
 
-    def documents(self) -> list[dict[str, Any]]:
-        """Every document with its metadata, newest first."""
-        out = []
-        for d in self.store.documents():
-            if not self.visible(d):
-                continue
-            row = {k: d[k] for k in d.keys() if k != "meta"}  # noqa: SIM118 (iterating a sqlite3.Row yields values)
-            row["warnings"] = json.loads(d["warnings"])
-            out.append(row)
-        return out
+    def documents(self) -> list[DocumentInfo]:
+        """Every document this reader may see, with its metadata, newest first."""
+        return [DocumentInfo.from_row(d) for d in self.store.documents() if self.visible(d)]
 
     def counts(self) -> dict[str, int]:
         """How many documents and passages this reader may see."""

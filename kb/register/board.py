@@ -18,6 +18,7 @@ from kb.register.dashboard import STATUS_ORDER, Dashboard, key_label
 from kb.errors import InputError
 from kb.files import save_docx
 from kb.foi.stats import Stats
+from kb.register.records import RegisterRow
 from kb.register.tracker import rec_label
 
 COLOURS = {"unknown": (160, 160, 160), "not_started": (192, 0, 0), "planned": (237, 125, 49), "in_progress": (255, 192, 0),
@@ -92,24 +93,24 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[floa
                 cell.width = Cm(w)
 
 
-def _deadline(r: dict[str, Any]) -> str:
-    due = r["due"] or r["deadline"] or ""
-    if r.get("original_due") and r["original_due"] != due:
-        return f"{due} (revised from {r['original_due']}: {r.get('due_why') or 'no reason recorded'}; agreed by {r.get('due_agreed_by') or '-'})"
+def _deadline(r: RegisterRow) -> str:
+    due = r.effective_due or ""
+    if r.original_due and r.original_due != due:
+        return f"{due} (revised from {r.original_due}: {r.due_why or 'no reason recorded'}; agreed by {r.due_agreed_by or '-'})"
     return due or "none set"
 
 
-def _evidence(r: dict[str, Any]) -> str:
-    quote = " ".join((r["status_evidence"] or "").split())
+def _evidence(quote: str | None, doc: str | None, page: int | None) -> str:
+    quote = " ".join((quote or "").split())
     if not quote:
         return "no evidence recorded"
     if len(quote) > 400:
         quote = quote[:400].rsplit(" ", 1)[0] + " \u2026"
-    source = f" ({r['evidence_doc']}{', p.' + str(r['evidence_page']) if r['evidence_page'] else ''})" if r["evidence_doc"] else " (note)"
+    source = f" ({doc}{', p.' + str(page) if page else ''})" if doc else " (note)"
     return f"\u201c{quote}\u201d{source}"
 
 
-def write(path: str | Path, dashboard: Dashboard, rows: list[dict[str, Any]], foi: Stats, made_by: str | None = None) -> Path:
+def write(path: str | Path, dashboard: Dashboard, rows: list[RegisterRow], foi: Stats, made_by: str | None = None) -> Path:
     """Write the board report to ``path`` (.docx)."""
     from docx import Document
     from docx.shared import Cm, Pt
@@ -144,21 +145,21 @@ def write(path: str | Path, dashboard: Dashboard, rows: list[dict[str, Any]], fo
     doc.add_heading("Complete, awaiting verification", level=1)
     if dashboard.awaiting_verification:
         _table(doc, ["Recommendation", "Report", "Proposed by", "Evidence"],
-               [[i["label"], i["report"] or i["doc"], i["proposed_by"] or "-", _evidence(i | {"status_evidence": i["evidence"]})]
+               [[i["label"], i["report"] or i["doc"], i["proposed_by"] or "-", _evidence(i["evidence"], i["evidence_doc"], i["evidence_page"])]
                 for i in dashboard.awaiting_verification], [3, 4, 2.5, 7])
     else:
         doc.add_paragraph("None awaits verification.")
 
     doc.add_heading("Recommendations by report", level=1)
-    by_report: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_report: dict[str, list[RegisterRow]] = defaultdict(list)
     for r in rows:
-        by_report[r["report"] or r["doc"]].append(r)
+        by_report[r.report or r.doc].append(r)
     for report, items in sorted(by_report.items()):
         doc.add_heading(report, level=2)
         _table(doc, ["Ref", "Recommendation", "Status", "Owner", "Deadline", "Evidence"],
-               [[rec_label(r["type"], r["ref"], r["parent"], r["ordinal"]).replace("Recommendation ", "Rec. "),
-                 " ".join((r["text"] or "").split())[:350], r["status_label"] + (" (overdue)" if r["overdue"] else ""), r["owner"] or "-",
-                 _deadline(r), _evidence(r)] for r in items], [1.8, 5.5, 2.2, 2, 2, 4.5])
+               [[rec_label(r.type, r.ref, r.parent, r.ordinal).replace("Recommendation ", "Rec. "),
+                 " ".join((r.text or "").split())[:350], r.status_label + (" (overdue)" if r.overdue else ""), r.owner or "-",
+                 _deadline(r), _evidence(r.status_evidence, r.evidence_doc, r.evidence_page)] for r in items], [1.8, 5.5, 2.2, 2, 2, 4.5])
 
     doc.add_heading(f"FOI performance, {foi.date_from} to {foi.date_to}", level=1)
     _table(doc, ["Measure", "Value"], [list(row) for row in foi.table()])

@@ -15,6 +15,7 @@ from typing import Any
 
 from kb.foi.log import Request
 from kb.labels import status_label
+from kb.register.records import RegisterRow, RowChange
 from kb.register.tracker import rec_label
 
 DUE_SOON_DAYS = 30
@@ -23,11 +24,11 @@ FOI_WEEK_DAYS = 7
 STATUS_ORDER = ("unknown", "not_started", "planned", "in_progress", "complete_awaiting", "complete_verified", "superseded", "not_applicable")
 
 
-def status_key(row: dict[str, Any]) -> str:
+def status_key(row: RegisterRow) -> str:
     """A row's status, with a complete split by whether it is verified."""
-    if row["status"] == "complete":
-        return "complete_verified" if row.get("verification") == "verified" else "complete_awaiting"
-    return row["status"]
+    if row.status == "complete":
+        return "complete_verified" if row.verification == "verified" else "complete_awaiting"
+    return row.status
 
 
 def key_label(key: str) -> str:
@@ -61,14 +62,14 @@ class Dashboard:
         return out
 
 
-def _item(r: dict[str, Any], today: date) -> dict[str, Any]:
-    effective = r["due"] or r["deadline"]
-    return {"report": r["report"], "doc": r["doc"], "ref": r["ref"], "parent": r["parent"], "ordinal": r["ordinal"],
-            "label": rec_label(r["type"], r["ref"], r["parent"], r["ordinal"]), "text": " ".join((r["text"] or "").split())[:300],
-            "status": r["status"], "verification": r.get("verification") or "", "status_label": r["status_label"], "owner": r["owner"],
-            "due": effective, "original_due": r.get("original_due"), "days_overdue": r["days_overdue"],
-            "days_left": (date.fromisoformat(effective) - today).days if effective else None, "proposed_by": r.get("proposed_by"),
-            "evidence": r["status_evidence"], "evidence_doc": r["evidence_doc"], "evidence_page": r["evidence_page"]}
+def _item(r: RegisterRow, today: date) -> dict[str, Any]:
+    effective = r.effective_due
+    return {"report": r.report, "doc": r.doc, "ref": r.ref, "parent": r.parent, "ordinal": r.ordinal,
+            "label": rec_label(r.type, r.ref, r.parent, r.ordinal), "text": " ".join((r.text or "").split())[:300],
+            "status": r.status, "verification": r.verification or "", "status_label": r.status_label, "owner": r.owner,
+            "due": effective, "original_due": r.original_due, "days_overdue": r.days_overdue,
+            "days_left": (date.fromisoformat(effective) - today).days if effective else None, "proposed_by": r.proposed_by,
+            "evidence": r.status_evidence, "evidence_doc": r.evidence_doc, "evidence_page": r.evidence_page}
 
 
 def _foi(r: Request) -> dict[str, Any]:
@@ -76,26 +77,26 @@ def _foi(r: Request) -> dict[str, Any]:
             "working_days_left": r.working_days_left, "days_label": r.days_label}
 
 
-def build(rows: list[dict[str, Any]], changes: list[dict[str, Any]], requests: list[Request], today: date) -> Dashboard:
+def build(rows: list[RegisterRow], changes: list[RowChange], requests: list[Request], today: date) -> Dashboard:
     """The dashboard from the register rows this reader may see, their latest changes and the FOI log."""
-    top = [r for r in rows if not r["parent"]]
+    top = [r for r in rows if not r.parent]
     counts = Counter(status_key(r) for r in top)
-    per_report = Counter((r["report"] or r["doc"], status_key(r)) for r in top)
+    per_report = Counter((r.report or r.doc, status_key(r)) for r in top)
     by_report = [{"report": rep, "status": key, "status_label": key_label(key), "recommendations": n}
                  for (rep, key), n in sorted(per_report.items(), key=lambda kv: (kv[0][0], STATUS_ORDER.index(kv[0][1]) if kv[0][1] in STATUS_ORDER else 99))]
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    due_soon = [r for r in rows if r["status"] not in ("complete", "not_applicable", "superseded") and (r["due"] or r["deadline"])
-                and today <= date.fromisoformat(r["due"] or r["deadline"]) <= soon]
+    due_soon = [r for r in rows if r.status not in ("complete", "not_applicable", "superseded") and r.effective_due
+                and today <= date.fromisoformat(r.effective_due) <= soon]
     open_requests = [r for r in requests if r.is_open]
     week = (today + timedelta(days=FOI_WEEK_DAYS)).isoformat()
     return Dashboard(
-        today=today.isoformat(), total=len(top), closed=sum(1 for r in top if r["closed"]),
+        today=today.isoformat(), total=len(top), closed=sum(1 for r in top if r.closed),
         counts={k: counts[k] for k in STATUS_ORDER if counts[k]} | {k: v for k, v in counts.items() if k not in STATUS_ORDER},
         by_report=by_report,
-        overdue=[_item(r, today) for r in sorted((r for r in rows if r["overdue"]), key=lambda r: -r["days_overdue"])],
-        due_soon=[_item(r, today) for r in sorted(due_soon, key=lambda r: r["due"] or r["deadline"])],
-        awaiting_verification=[_item(r, today) for r in rows if r["status"] == "complete" and r.get("verification") == "awaiting"],
-        latest_changes=[{"at": c["at"], "by": c["by"], "label": rec_label(c["type"], c["ref"], c["parent"], c["ordinal"]), "doc": c["doc"],
-                         "report": c["report"], "field": c["field"], "old": c["old"], "new": c["new"], "why": c["why"]} for c in changes],
+        overdue=[_item(r, today) for r in sorted((r for r in rows if r.overdue), key=lambda r: -r.days_overdue)],
+        due_soon=[_item(r, today) for r in sorted(due_soon, key=lambda r: r.effective_due or "")],
+        awaiting_verification=[_item(r, today) for r in rows if r.status == "complete" and r.verification == "awaiting"],
+        latest_changes=[{"at": c.at, "by": c.by, "label": rec_label(c.type, c.ref, c.parent, c.ordinal), "doc": c.doc,
+                         "report": c.report, "field": c.field, "old": c.old, "new": c.new, "why": c.why} for c in changes],
         foi_due_this_week=[_foi(r) for r in open_requests if r.working_days_left is not None and r.working_days_left >= 0 and r.due <= week],
         foi_overdue=[_foi(r) for r in open_requests if r.overdue], foi_open=len(open_requests))

@@ -133,22 +133,22 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
         raise InputError("dates are written YYYY-MM-DD (e.g. 2026-11-15)") from None
     due, cc_due, left = clock(pub, lead_days, today)
     answerer = Answerer(kb.searcher, kb.store)
-    others = tuple(d["name"] for d in kb.documents() if d["name"] != row["name"] and d["kind"] in ("pcc_response", "force_response"))
+    others = tuple(d.name for d in kb.documents() if d.name != row["name"] and d.kind in ("pcc_response", "force_response"))
     sources: list[Source] = []
     items = []
     # what earlier reports *asked* is not what the force *said*: recommendation texts are never quoted as statements
-    asked = [_norm(r["text"]) for r in kb.recommendations()]
-    for rec in [r for r in kb.recommendations(doc=row["name"]) if not r["parent"]]:
-        ok, reason = applies(rec["addressee"])
-        item = DraftItem(ref=rec["ref"], label=rec_label(rec["type"], rec["ref"], rec["parent"], rec["ordinal"]), text=rec["text"], addressee=rec["addressee"], deadline=rec["deadline"], applies_to_force=ok, reason=reason)
-        item.related = [{k: r[k] for k in ("doc", "ref", "report", "status", "similarity")}
-                        for r in kb.related_recommendations(rec["ref"], row["name"], rec["ordinal"], rec["parent"], k=3)]
-        statements = kb.tracker.statements(rec["key"])
+    asked = [_norm(r.text) for r in kb.recommendations()]
+    for rec in [r for r in kb.recommendations(doc=row["name"]) if not r.parent]:
+        ok, reason = applies(rec.addressee)
+        item = DraftItem(ref=rec.ref, label=rec_label(rec.type, rec.ref, rec.parent, rec.ordinal), text=rec.text, addressee=rec.addressee, deadline=rec.deadline, applies_to_force=ok, reason=reason)
+        item.related = [{k: r.to_json()[k] for k in ("doc", "ref", "report", "status", "similarity")}
+                        for r in kb.related_recommendations(rec.ref, row["name"], rec.ordinal, rec.parent, k=3)]
+        statements = kb.tracker.statements(rec.key)
         item.other_responses = [asdict(s) for s in statements if s.doc != row["name"]]
         if others:
             found = _register_evidence(kb, answerer, item.related)  # what was said on alike recommendations, with what they were
             seen = {c.chunk_id for c, _ in found}
-            found += [(c, "") for c in _statements(kb, answerer, _question(rec["text"]), others, asked) if c.chunk_id not in seen]
+            found += [(c, "") for c in _statements(kb, answerer, _question(rec.text), others, asked) if c.chunk_id not in seen]
             for c, about in sorted(found[:3], key=lambda f: f[0].date or "", reverse=True):
                 sources.append(Source(len(sources) + 1, c.doc, c.title, c.page, c.date, c.quote, c.chunk_id))
                 item.prior_statements.append({"quote": c.quote, "doc": c.doc, "page": c.page, "date": c.date, "n": len(sources),

@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.status import STATUSES
 from kb.register import closure
-from kb.register.records import Change, Statement
+from kb.register.records import Change, RegisterRow, RowChange, Statement
 from kb.errors import ConflictError, FileError, InputError, NotFoundError
 from kb.labels import status_label
 from kb.files import safe_cell, write_csv
@@ -30,6 +30,7 @@ from kb.store.db import Store, now
 
 # not overdue: complete (proposed or verified; a proposal awaits a verifier, not the owner), or no longer applicable
 CLOSED = ("complete", "not_applicable", "superseded")
+ROW_CHANGE_FIELDS = ("at", "by", "field", "old", "new", "ref", "parent", "type", "ordinal", "doc", "report")
 EXPORT_COLUMNS = ["report", "doc", "ref", "parent", "type", "text", "addressee", "theme", "deadline", "due", "original_due", "due_why",
                   "due_agreed_by", "overdue", "days_overdue", "status", "status_label", "verification", "closed", "status_source", "status_by",
                   "status_at", "proposed_by", "verified_by", "verified_at", "owner", "note", "status_evidence", "evidence_doc", "evidence_page"]
@@ -129,7 +130,7 @@ class Tracker:
         return row
 
     def rows(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
-             words: str | None = None) -> list[dict[str, Any]]:
+             words: str | None = None) -> list[RegisterRow]:
         """Register rows (the docs/ARCHITECTURE.md JSON fields and more), in document and printed order;
         ``words`` must all appear (any case) in the report, theme, owner, addressee or text."""
         if status and status not in STATUSES:
@@ -142,32 +143,29 @@ class Tracker:
             if r is None:
                 continue
             row = self._row(r, today)
-            if overdue and not row["overdue"]:
+            if overdue and not row.overdue:
                 continue
-            if wanted and not all(w in " ".join(str(row[k] or "") for k in ("report", "theme", "owner", "addressee", "text")).lower() for w in wanted):
+            if wanted and not all(w in " ".join(v or "" for v in (row.report, row.theme, row.owner, row.addressee, row.text)).lower() for w in wanted):
                 continue
             out.append(row)
         return out
 
     @staticmethod
-    def _row(r: sqlite3.Row | dict[str, Any], today: date) -> dict[str, Any]:
+    def _row(r: sqlite3.Row | dict[str, Any], today: date) -> RegisterRow:
         effective = r["due"] or r["deadline"]
         late = bool(effective) and date.fromisoformat(effective) < today and r["status"] not in CLOSED
-        return {
-            "doc": r["doc"], "ref": r["ref"], "ordinal": r["ordinal"], "parent": r["parent"], "text": r["text"], "addressee": r["addressee"],
-            "deadline": r["deadline"], "theme": r["theme"], "status": r["status"], "status_evidence": r["status_evidence"],
-            "status_source": r["status_source"], "overdue": late,
-            # beyond the contract: what a board paper and the app need
-            "days_overdue": (today - date.fromisoformat(effective)).days if late else 0, "type": r["type"], "report": r["report"],
-            "deadline_text": r["deadline_text"], "due": r["due"], "owner": r["owner"], "note": r["note"], "status_by": r["status_by"],
-            "status_at": r["status_at"], "evidence_doc": r["status_doc"], "evidence_page": r["status_page"], "evidence_chunk": r["status_chunk"],
-            "response": r["response"], "page": r["page"], "key": r["key"], "version": r["version"],
-            # closure: only a verified complete (or one no longer applicable or superseded) is closed
-            "verification": r["verification"], "status_label": status_label(r["status"], r["verification"]),
-            "closed": (r["status"] == "complete" and r["verification"] == "verified") or r["status"] in ("not_applicable", "superseded"),
-            "proposed_by": r["proposed_by"], "proposed_at": r["proposed_at"], "verified_by": r["verified_by"], "verified_at": r["verified_at"],
-            "original_due": r["original_due"], "due_why": r["due_why"], "due_agreed_by": r["due_agreed_by"],
-        }
+        return RegisterRow(
+            doc=r["doc"], ref=r["ref"], ordinal=r["ordinal"], parent=r["parent"], text=r["text"], addressee=r["addressee"],
+            deadline=r["deadline"], theme=r["theme"], status=r["status"], status_evidence=r["status_evidence"],
+            status_source=r["status_source"], overdue=late,
+            days_overdue=(today - date.fromisoformat(effective)).days if late else 0, type=r["type"], report=r["report"],
+            deadline_text=r["deadline_text"], due=r["due"], owner=r["owner"], note=r["note"], status_by=r["status_by"],
+            status_at=r["status_at"], evidence_doc=r["status_doc"], evidence_page=r["status_page"], evidence_chunk=r["status_chunk"],
+            response=r["response"], page=r["page"], key=r["key"], version=r["version"],
+            verification=r["verification"], status_label=status_label(r["status"], r["verification"]),
+            closed=(r["status"] == "complete" and r["verification"] == "verified") or r["status"] in ("not_applicable", "superseded"),
+            proposed_by=r["proposed_by"], proposed_at=r["proposed_at"], verified_by=r["verified_by"], verified_at=r["verified_at"],
+            original_due=r["original_due"], due_why=r["due_why"], due_agreed_by=r["due_agreed_by"])
 
     def find(self, ref: str, doc: str, ordinal: int | None = None, parent: str | None = None) -> sqlite3.Row:
         """The one register row a person means by a ref in a document; a clear message otherwise."""
@@ -186,7 +184,7 @@ class Tracker:
 
     def set(self, ref: str, doc: str, by: str, status: str | None = None, owner: str | None = None, due: str | None = None,
             note: str | None = None, ordinal: int | None = None, parent: str | None = None, expected_version: int | None = None,
-            evidence: str | None = None, why: str | None = None, agreed_by: str | None = None) -> dict[str, Any]:
+            evidence: str | None = None, why: str | None = None, agreed_by: str | None = None) -> RegisterRow:
         """A person's change: each changed field appends to the history; a status becomes confirmed.
 
         A complete is proposed with its ``evidence`` (a chunk id) or ``note`` and awaits verification
@@ -222,7 +220,7 @@ class Tracker:
         return self._shown(fresh)
 
     def verify(self, ref: str, doc: str, by: str, reject: bool = False, why: str | None = None, ordinal: int | None = None,
-               parent: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+               parent: str | None = None, expected_version: int | None = None) -> RegisterRow:
         """Verify a proposed complete, or send it back with a reason (kb.closure.verify)."""
         if not (by or "").strip():
             raise InputError("say who is verifying (--by NAME)")
@@ -242,15 +240,16 @@ class Tracker:
             raise _conflict(tx, row)
         return row
 
-    def _shown(self, fresh: sqlite3.Row) -> dict[str, Any]:
+    def _shown(self, fresh: sqlite3.Row) -> RegisterRow:
         shown = self._visible(fresh)
         return self._row(shown if shown is not None else fresh, date.today())
 
-    def changes(self, limit: int = 10) -> list[dict[str, Any]]:
+    def changes(self, limit: int = 10) -> list[RowChange]:
         """The newest changes people made to the register (not what ingests proposed), newest first."""
         rows = register_rows.changes(self.store.db, limit * 3)
         hidden = self.hidden
-        return [{**dict(r), "why": closure.shown_why(r["why"], hidden)} for r in rows if r["doc"] not in hidden][:limit]
+        return [RowChange(**{k: r[k] for k in ROW_CHANGE_FIELDS}, why=closure.shown_why(r["why"], hidden))
+                for r in rows if r["doc"] not in hidden][:limit]
 
     def history(self, key: str) -> list[Change]:
         """Every change to a recommendation, oldest first (without what hidden documents proposed)."""
@@ -272,7 +271,7 @@ class Tracker:
         """Write the register to CSV or XLSX (by extension) for board papers; returns the row count."""
         target = Path(path)
         rows = self.rows(today=today)
-        values = [[r.get(c) for c in EXPORT_COLUMNS] for r in rows]
+        values = [[getattr(r, c) for c in EXPORT_COLUMNS] for r in rows]
         suffix = target.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise InputError(f"export to a .csv or .xlsx file; got '{target.name}'")
