@@ -8,6 +8,7 @@ overlaps the gold quote.
 
 from __future__ import annotations
 
+import copy
 import json
 import statistics
 import sys
@@ -46,7 +47,7 @@ def _norm(text: str | None) -> str:
 def retrieval(kb: KB, gold: list[dict[str, Any]], weights: dict[str, float] | None = None, **config: Any) -> dict[str, float]:
     """hit@1, hit@3, hit@5 and MRR@10 of one configuration on the answerable questions."""
     answerable = [g for g in gold if g["doc"]]
-    searcher = kb.searcher
+    searcher = copy.copy(kb.searcher)  # the knowledge base's own searcher keeps its weights
     if weights is not None:
         searcher.rerank_weights = weights
     mode = config.pop("mode")

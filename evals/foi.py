@@ -26,7 +26,7 @@ def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
 
 def evaluate(kb: KB, gold: list[dict[str, Any]]) -> dict[str, Any]:
     """Field accuracy and precedent hit rates."""
-    records = {r["doc"]: r for r in kb.foi_records()}
+    records = {r.doc: r.to_json() for r in kb.foi_records()}
     want = [g["record"] for g in gold if "record" in g]
     fields: dict[str, float] = {}
     for f in FIELDS:
@@ -39,7 +39,7 @@ def evaluate(kb: KB, gold: list[dict[str, Any]]) -> dict[str, Any]:
     requests = [g for g in gold if "request" in g]
     ranks = []
     for g in requests:
-        docs = [d["doc"] for d in kb.foi_similar(g["request"])["documents"]]
+        docs = [d.doc for d in kb.foi_similar(g["request"]).documents]
         ranks.append(docs.index(g["doc"]) + 1 if g["doc"] in docs else None)
     return {
         "records": len(want), "found": sum(w["doc"] in records for w in want), "field_accuracy": fields,

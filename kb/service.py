@@ -12,10 +12,10 @@ import copy
 import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kb.access.guard import AccessMixin
 from kb.config import Config, load_config
@@ -26,7 +26,7 @@ from kb.documents.pipeline import Pipeline
 from kb.answers.answer import Answer, Answerer
 from kb.register.draft import Draft
 from kb.register.draft import build as build_draft
-from kb.foi.records import FOI, Clock
+from kb.foi.records import FOI, Clock, Disclosure, Precedents
 from kb.foi.log import scrub
 from kb.foi.records import due as foi_due
 from kb.search.glossary import Glossary
@@ -40,6 +40,7 @@ from kb.workflow import Workflow
 from kb.search.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 
@@ -70,6 +71,7 @@ class KB(AccessMixin, DocumentsMixin):
         self._sentences: SentenceVectors | None = None
         self._vector_cache: dict[str, list[float]] = {}
         self._glossaries: dict[Any, Glossary] = {}  # shared by views: one per (markings, documents version)
+        self._services: dict[Any, Any] = {}  # shared by views: the searcher and the register per (markings, documents version)
         self.user: str | None = None  # None: the console (trusted, every marking)
         self.markings: tuple[str, ...] = ()  # the markings this reader may see (empty: all)
         self._workflow: Workflow | None = None
@@ -117,8 +119,9 @@ class KB(AccessMixin, DocumentsMixin):
         return self._embedder
 
     def _forget_vectors(self) -> None:
-        """Drop the open vector index (its files are about to be removed)."""
+        """Drop the open vector index (its files are about to be removed), and the services holding it."""
         self._vectors = None
+        self._services.clear()
 
     def warm(self) -> None:
         """Load the model and open the indexes before anyone asks (the app runs this in the background
@@ -132,12 +135,26 @@ class KB(AccessMixin, DocumentsMixin):
 
     @property
     def pipeline(self) -> Pipeline:
-        """The ingest pipeline."""
+        """The ingest pipeline: one per run (a run's marking and progress callback are its own; two uploads may run at once)."""
         return Pipeline(self.config, self.store, self.vectors, self.embedder)
+
+    def _service(self, name: str, build: Callable[[], T]) -> T:
+        """A service built once per (this reader's markings, documents version): what it may show, its glossary and the
+        documents it hides are built for the documents of that version, so an ingest, a deletion or a new marking makes a new one."""
+        key = (name, self.markings, self.store.documents_version())
+        found = self._services.get(key)
+        if found is None:
+            if len(self._services) > 32:
+                self._services.clear()
+            found = self._services[key] = build()
+        return found  # type: ignore[no-any-return]
 
     @property
     def searcher(self) -> Searcher:
-        """The searcher, with the corpus glossary and the shared sentence-vector cache."""
+        """The searcher, with the corpus glossary and the shared sentence-vector cache (built once per documents version)."""
+        return self._service("searcher", self._build_searcher)
+
+    def _build_searcher(self) -> Searcher:
         if self._sentences is None:
             self._sentences = SentenceVectors(self.embedder)
         # the vector index opens on the searcher's first use of it: a lexical search never needs it (it costs a cold
@@ -192,11 +209,11 @@ class KB(AccessMixin, DocumentsMixin):
 
 
     # --- FOI -----------------------------------------------------------------------------------
-    def foi_records(self) -> list[dict[str, Any]]:
+    def foi_records(self) -> list[Disclosure]:
         """Every FOI disclosure: reference, dates, questions with answers, exemptions, outcome."""
         return FOI(self.store, self.cached_embed, self.markings).records()
 
-    def foi_similar(self, request: str, k: int = 3) -> dict[str, Any]:
+    def foi_similar(self, request: str, k: int = 3) -> Precedents:
         """Earlier disclosures for a new request: per question the closest earlier questions, best documents first."""
         if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
@@ -260,8 +277,8 @@ class KB(AccessMixin, DocumentsMixin):
     # --- the recommendation register --------------------------------------------------------
     @property
     def tracker(self) -> Tracker:
-        """The register."""
-        return Tracker(self.store, self.markings)
+        """The register as this reader may see it (built once per documents version: it knows which documents it hides)."""
+        return self._service("tracker", lambda: Tracker(self.store, self.markings))
 
     def recommendations(self, status: str | None = None, overdue: bool = False, doc: str | None = None, today: date | None = None,
                         words: str | None = None) -> list[RegisterRow]:

@@ -15,6 +15,7 @@ from kb.register import board
 from kb.register import dashboard as dash
 from kb.errors import DocumentError, EmptyIndexError, FileError
 from kb.foi.log import FOILog, Request, scrub
+from kb.foi.records import Precedents
 from kb.foi.stats import Stats, period, stats, write_disclosure_log, write_stats_csv
 from kb.labels import outcome_label
 from kb.documents.uploads import safe_name
@@ -61,11 +62,11 @@ class Workflow:
             try:
                 found = self.kb.foi_similar(scrub(text)[0], k=3)  # the requester's details are never compared, kept or audited
             except EmptyIndexError:
-                found = {"documents": [], "questions": []}
-            refs = {p.doc: p for q in found["questions"] for p in q.precedents}
-            for d in found["documents"][:PRECEDENTS]:
-                p = refs.get(d["doc"])
-                precedents.append({"doc": d["doc"], "similarity": d["best_similarity"], "reference": p.reference if p else None,
+                found = Precedents()
+            refs = {p.doc: p for q in found.questions for p in q.precedents}
+            for d in found.documents[:PRECEDENTS]:
+                p = refs.get(d.doc)
+                precedents.append({"doc": d.doc, "similarity": d.best_similarity, "reference": p.reference if p else None,
                                    "disclosed": p.disclosed if p else None, "title": p.title if p else ""})
         request = self.log.add(ref, received, text, officer, as_user or self.kb.user or by, precedents, today)
         self.kb._audit("foi log", f"{request.ref}: logged, received {request.received}, due {request.due}")

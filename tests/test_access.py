@@ -88,8 +88,8 @@ def test_foi_records_and_precedents(kb: KB) -> None:
     assert not leaks(olive.foi_records()) and leaks(sam.foi_records())
     request = "Does the force use a risk tool to choose which domestic abuse perpetrators are managed as high harm?"
     found = olive.foi_similar(request)
-    assert found["documents"] and not leaks(found)
-    assert "foi-1310-2025-risk-tool.txt" in [d["doc"] for d in sam.foi_similar(request)["documents"]]
+    assert found.documents and not leaks(found)
+    assert "foi-1310-2025-risk-tool.txt" in [d.doc for d in sam.foi_similar(request).documents]
 
 
 def test_drafts_documents_text_and_glossary(kb: KB) -> None:

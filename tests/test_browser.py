@@ -312,7 +312,7 @@ def test_log_an_foi_request_stop_and_restart_its_clock_respond_and_see_the_stati
     assert (after.received, after.answered) == (stats_before.received, stats_before.answered + 1)
     assert f"Answered\n{after.answered}" in page.locator("#stats-table").inner_text().replace("\t", "\n") or \
         str(after.answered) in page.locator("#stats-table").inner_text()
-    assert any(d["reference"] == "FOI-2026-9001" for d in kb.foi_records())  # the response is now a disclosure
+    assert any(d.reference == "FOI-2026-9001" for d in kb.foi_records())  # the response is now a disclosure
     page.close()
 
 

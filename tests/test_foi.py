@@ -73,7 +73,7 @@ def test_requester_is_never_indexed(tmp_path: Path, embedder: Embedder) -> None:
     db = kb.store.db
     stored = " ".join(r[0] for r in db.execute("SELECT text FROM chunks")) + " ".join(r[0] for r in db.execute("SELECT text FROM chunks_fts"))
     stored += " ".join(kb.vectors.collection.get(include=["documents"])["documents"])
-    stored += json.dumps(kb.foi_records())
+    stored += json.dumps([r.to_json() for r in kb.foi_records()])
     for secret in ("jane.example@example.org", "Ms Example", "Sample Street", "SA31 1AA"):
         assert secret not in stored
     assert kb.search("jane example", mode="lexical") == []
@@ -89,8 +89,8 @@ def test_foi_json_on_the_corpus(corpus_kb: KB) -> None:
 
 def test_precedents_for_a_new_request(corpus_kb: KB) -> None:
     result = corpus_kb.foi_similar("How are high-harm domestic abuse offenders chosen for management by the force?")
-    assert result["documents"][0]["doc"] == FOI
-    (q,) = result["questions"]
+    assert result.documents[0].doc == FOI
+    (q,) = result.questions
     assert q.precedents[0].doc == FOI and q.precedents[0].answer and q.precedents[0].chunk_id
     with pytest.raises(KBError):
         corpus_kb.foi_similar("   ")
@@ -100,7 +100,7 @@ def test_near_identical_and_differences(tmp_path: Path, embedder: Embedder) -> N
     kb = KB(home=str(tmp_path / "h"), embedder=embedder)
     kb.ingest([DATA])
     result = kb.foi_similar("Q1 How many officers work in the Offender Management Unit?")
-    top = result["questions"][0].precedents[0]
+    top = result.questions[0].precedents[0]
     assert top.reference == "FOI 1204/2025" and top.near_identical and "already published" in top.published
     a = Precedent("a.txt", "1/2025", "2025-01-01", "", 1, "q", "There are 24 officers.", [], None, None, 0.9)
     b = Precedent("b.txt", "2/2026", "2026-01-01", "", 1, "q", "There are 31 officers.", ["s40(2)"], None, None, 0.85)

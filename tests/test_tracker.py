@@ -189,3 +189,24 @@ def test_items_are_named_as_a_person_names_them() -> None:
     assert rec_label("area_for_improvement", "3") == "Area for improvement 3"
     assert rec_label("cause_of_concern", "", None, 1) == "Cause of concern (unnumbered)"
     assert rec_label("area_for_improvement", "", None, 2) == "Area for improvement (unnumbered, 2)"
+
+
+def test_the_register_and_the_searcher_are_built_once_and_see_each_new_document(fresh_kb: KB, tmp_path: Path) -> None:
+    """Built once per documents version: the same objects until an ingest, a marking or a deletion changes the documents,
+    so a viewer's register never keeps showing what a newly ingested restricted document says."""
+    fresh_kb.ingest([_write(tmp_path / "v1.txt", RESPONSE_V1)])
+    fresh_kb.add_user("Vera Viewer", "viewer", "viewer-pass-1")
+    viewer = fresh_kb.as_user("Vera Viewer")
+    tracker, searcher = viewer.tracker, viewer.searcher
+    assert viewer.tracker is tracker and viewer.searcher is searcher and fresh_kb.tracker is not tracker  # the console sees more
+    assert [r.status for r in viewer.recommendations()] == ["in_progress", "planned"]
+    newer = RESPONSE_V1.replace("Work is underway to review the vetting procedures.", "The review has been implemented in full.")
+    fresh_kb.ingest([_write(tmp_path / "v2-restricted.txt", newer + "\nUpdated on 1 June 2026.\n")], marking="OFFICIAL-SENSITIVE")
+    assert viewer.tracker is not tracker and viewer.searcher is not searcher
+    assert fresh_kb.recommendations()[0].status == "complete"
+    shown = viewer.recommendations()[0]
+    assert shown.status == "in_progress" and shown.evidence_doc == "v1.txt"  # not what the restricted document says
+    assert "v2-restricted.txt" in viewer.tracker.hidden
+    again = viewer.tracker
+    fresh_kb.mark("v2-restricted.txt", "OFFICIAL")
+    assert viewer.tracker is not again and viewer.recommendations()[0].status == "complete"

@@ -190,9 +190,9 @@ def test_the_clock_stops_for_a_clarification_and_restarts_and_a_response_becomes
     assert r.status == "responded" and r.in_time and r.within_20_days and r.exemptions == ["s40(2)", "s31"] and not r.is_open
     with pytest.raises(FOILogError, match="not open"):
         log.event("FOI-2026-0101", "extension", "2026-11-28", "Sam", today=TODAY)
-    disclosures = {d["reference"]: d for d in work_kb.foi_records()}
-    assert "FOI-2026-0101" in disclosures and disclosures["FOI-2026-0101"]["outcome"] in ("disclosed_in_part", "refused")
-    assert "s40(2)" in disclosures["FOI-2026-0101"]["exemptions"]
+    disclosures = {d.reference: d for d in work_kb.foi_records()}
+    assert "FOI-2026-0101" in disclosures and disclosures["FOI-2026-0101"].outcome in ("disclosed_in_part", "refused")
+    assert "s40(2)" in disclosures["FOI-2026-0101"].exemptions
     hits = work_kb.search("detainees strip searched 2025", k=3, mode="lexical")
     assert hits and hits[0].doc.startswith("foi-FOI-2026-0101")
     later = log.log_request("FOI-2026-0140", "2026-11-30", "How many detainees were strip searched in 2025, by ethnicity?", None, "Sam", today=TODAY)

@@ -18,7 +18,7 @@ def do_foi_similar(text: str, request: gr.Request | None = None) -> str:
         raise gr.Error("Paste the text of the request.")
     result = kb_for(request).foi_similar(text)
     out = []
-    for i, q in enumerate(result["questions"], start=1):
+    for i, q in enumerate(result.questions, start=1):
         out.append(f"<h4>Question {i}: {html.escape(q.question)}</h4>")
         if not q.precedents:
             out.append("<p>No earlier disclosure is close to this question.</p>")

@@ -118,7 +118,6 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
 
 def foi(kb: Any, args: argparse.Namespace) -> int:
     """kb foi: disclosures, precedents, the clock, the request log and its statistics."""
-    from dataclasses import asdict
     from datetime import date
 
     if args.foi_command == "log":
@@ -140,11 +139,11 @@ def foi(kb: Any, args: argparse.Namespace) -> int:
         text = sys.stdin.read() if args.text == "-" else args.text
         result = kb.foi_similar(text, k=args.k)
         if args.json:
-            print(json.dumps({"documents": result["documents"], "questions": [asdict(q) for q in result["questions"]]}, ensure_ascii=False))
+            print(json.dumps(result.to_json(), ensure_ascii=False))
             return 0
-        if result["documents"]:
-            print("Closest earlier disclosures: " + "; ".join(f"{d['doc']} ({d['best_similarity']:.2f})" for d in result["documents"][:5]))
-        for i, q in enumerate(result["questions"], start=1):
+        if result.documents:
+            print("Closest earlier disclosures: " + "; ".join(f"{d.doc} ({d.best_similarity:.2f})" for d in result.documents[:5]))
+        for i, q in enumerate(result.questions, start=1):
             print(f"\nQuestion {i}: {q.question}")
             for p in q.precedents:
                 flag = "  NEAR-IDENTICAL" if p.near_identical else ""
@@ -155,7 +154,7 @@ def foi(kb: Any, args: argparse.Namespace) -> int:
             for d in q.differences:
                 print(f"  ! {d}")
         return 0
-    records = kb.foi_records()
+    records = [r.to_json() for r in kb.foi_records()]
     emit(records, args.json, lambda r: f"{r['reference'] or '-':<14} {r['disclosed'] or '-':<10} {r['outcome']:<24} "
                                         f"{', '.join(r['exemptions']) or '-':<16} {len(r['questions'])} questions  {r['doc']}",
          "no FOI disclosures indexed")

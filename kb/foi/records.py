@@ -67,6 +67,55 @@ class QuestionMatches:
     differences: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PrecedentDocument:
+    """An earlier disclosure and how close its closest question came to any of the new ones."""
+
+    doc: str
+    best_similarity: float
+
+
+@dataclass
+class Precedents:
+    """What ``KB.foi_similar`` gives: per new question its precedents, and the earlier disclosures best first."""
+
+    questions: list[QuestionMatches] = field(default_factory=list)
+    documents: list[PrecedentDocument] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kb foi similar --json`` object: documents, then questions."""
+        return {"documents": [asdict(d) for d in self.documents], "questions": [asdict(q) for q in self.questions]}
+
+
+@dataclass(frozen=True)
+class DisclosedQuestion:
+    """One question of an earlier disclosure, with its answer, the exemptions it cites and its page."""
+
+    n: int
+    question: str
+    answer: str
+    exemptions: list[str]
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """An FOI disclosure as stored: the docs/ARCHITECTURE.md fields of ``kb foi --json``."""
+
+    doc: str
+    reference: str | None
+    received: str | None
+    disclosed: str | None
+    topic: str
+    exemptions: list[str]
+    questions: list[DisclosedQuestion]
+    outcome: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kb foi --json`` object."""
+        return asdict(self)
+
+
 def _numbers(text: str) -> set[str]:
     return set(re.findall(r"\b\d[\d,.]*%?", text))
 
@@ -94,25 +143,25 @@ class FOI:
         self.embed = embed  # the facade's cached embedding: stored questions are embedded once, not per request
         self.where, self.params = Filters(markings=markings).where()  # the reader sees only the markings they are cleared for
 
-    def records(self) -> list[dict[str, Any]]:
-        """Every disclosure: the docs/ARCHITECTURE.md fields (doc, reference, received, disclosed, topic, exemptions, questions) and more."""
+    def records(self) -> list[Disclosure]:
+        """Every disclosure this reader may see: reference, dates, topic, exemptions, questions with answers, outcome."""
         out = []
         for r in foi_rows.records(self.store.db, self.where, self.params):
-            questions = [{"n": q["n"], "question": q["question"], "answer": q["answer"], "exemptions": json.loads(q["exemptions"]), "page": q["page"]}
+            questions = [DisclosedQuestion(q["n"], q["question"], q["answer"], json.loads(q["exemptions"]), q["page"])
                          for q in foi_rows.questions_of(self.store.db, r["doc_id"])]
-            out.append({"doc": r["name"], "reference": r["reference"], "received": r["received"], "disclosed": r["disclosed"],
-                        "topic": re.sub(r"^FOI [^:]*:\s*", "", r["title"]), "exemptions": json.loads(r["exemptions"]),
-                        "questions": questions, "outcome": r["outcome"]})
+            out.append(Disclosure(doc=r["name"], reference=r["reference"], received=r["received"], disclosed=r["disclosed"],
+                                  topic=re.sub(r"^FOI [^:]*:\s*", "", r["title"]), exemptions=json.loads(r["exemptions"]),
+                                  questions=questions, outcome=r["outcome"]))
         return out
 
-    def similar(self, request: str, k: int = 3) -> dict[str, Any]:
+    def similar(self, request: str, k: int = 3) -> Precedents:
         """Precedents for a new request: per question the closest earlier questions; the best documents first."""
         asked = split_request(request)
         if not asked:
             raise InputError("paste the text of the request")
         rows = foi_rows.questions(self.store.db, self.where, self.params)
         if not rows:
-            return {"questions": [QuestionMatches(q) for q in asked], "documents": []}
+            return Precedents([QuestionMatches(q) for q in asked])
         # each earlier question is compared twice: alone (is it the same question?) and with its answer (does it answer ours?)
         vectors = self.embed(asked + [r["question"] for r in rows] + [f"{r['question']} {r['answer'][:300]}" for r in rows])
         new, alone, with_answer = vectors[: len(asked)], vectors[len(asked):len(asked) + len(rows)], vectors[len(asked) + len(rows):]
@@ -134,8 +183,8 @@ class FOI:
                 precedents.append(p)
                 per_doc[p.doc] = max(per_doc.get(p.doc, 0.0), sim)
             matches.append(QuestionMatches(question, precedents, differences(precedents)))
-        docs = [{"doc": d, "best_similarity": round(s, 3)} for d, s in sorted(per_doc.items(), key=lambda x: -x[1])]
-        return {"questions": matches, "documents": docs}
+        docs = [PrecedentDocument(d, round(s, 3)) for d, s in sorted(per_doc.items(), key=lambda x: -x[1])]
+        return Precedents(matches, docs)
 
 
 # --- the clock ------------------------------------------------------------------------------------
