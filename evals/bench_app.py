@@ -40,10 +40,26 @@ def _status_mb(pid: int, field: str) -> float:
     return 0.0
 
 
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, t0: float, logname: str) -> None:
+    """Return once the app answers its page; a clear error when it stops or takes over 300 s."""
+    import httpx
+
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app stopped (exit {proc.returncode}); see {logname}")
+        if time.perf_counter() - t0 > 300:
+            raise RuntimeError(f"the app did not answer within 300 s; see {logname}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+
+
 def app_figures(home: Path, qs: list[str], log: Any, kinds: tuple[str, ...], date_from: str) -> dict[str, Any]:
     """Start ``python app.py`` on a data home, time until it answers, query it (plain, and filtered to ``kinds``
     from ``date_from``), read its peak memory."""
-    import httpx
     from gradio_client import Client
 
     with socket.socket() as s:
@@ -57,17 +73,7 @@ def app_figures(home: Path, qs: list[str], log: Any, kinds: tuple[str, ...], dat
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT)
     out: dict[str, Any] = {"log": logfile.name}  # the app's own output, for when it fails
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app stopped (exit {proc.returncode}); see {logfile.name}")
-            if time.perf_counter() - t0 > 300:
-                raise RuntimeError(f"the app did not answer within 300 s; see {logfile.name}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        _wait_until_up(proc, url, t0, logfile.name)
         out["cold_start_s"] = round(time.perf_counter() - t0, 2)
         out["rss_mb_at_start"] = round(sum(_status_mb(p, "VmRSS") for p in _tree(proc.pid)), 1)
         log(f"app: answered after {out['cold_start_s']} s, {out['rss_mb_at_start']} MB")

@@ -133,6 +133,19 @@ def slug(text: str, words: int = 6) -> str:
 # --- documents as lists of blocks: ("h", heading) ("p", paragraph) ("l", line) ("b", blank) -----------------
 
 
+def rec_blocks(rec: Rec) -> list[Block]:
+    """A recommendation or area for improvement as printed: its heading line, then its text or its lettered parts."""
+    blocks: list[Block] = [("l", f"{rec.type} {rec.ref}"), ("b", "")]
+    if rec.parts:
+        blocks.append(("l", rec.lead))
+        for i, part in enumerate(rec.parts):
+            end = "; and" if i == len(rec.parts) - 2 else (";" if i < len(rec.parts) - 1 else ".")
+            blocks.append(("l", f"- {chr(65 + i)}. {part}{end}"))
+    else:
+        blocks.append(("p", rec.lead))
+    return blocks + [("b", "")]
+
+
 def make_report(w: Writer, topic: Topic, force: str, published: date, pages: int) -> tuple[Report, list[Block]]:
     """An inspection report: summary, method, themed findings with recommendations and areas for improvement."""
     r = w.r
@@ -174,24 +187,12 @@ def make_report(w: Writer, topic: Topic, force: str, published: date, pages: int
             else:
                 rec = Rec("Recommendation", str(n_rec), f"By {deadline}, {addressee} should {r.choice(topic.actions)}.")
             recs.append(rec)
-            blocks.append(("l", f"Recommendation {rec.ref}"))
-            blocks.append(("b", ""))
-            if rec.parts:
-                blocks.append(("l", rec.lead))
-                for i, part in enumerate(rec.parts):
-                    end = "; and" if i == len(rec.parts) - 2 else (";" if i < len(rec.parts) - 1 else ".")
-                    blocks.append(("l", f"- {chr(65 + i)}. {part}{end}"))
-            else:
-                blocks.append(("p", rec.lead))
-            blocks.append(("b", ""))
+            blocks += rec_blocks(rec)
         elif roll < 0.5:
             n_afi += 1
             rec = Rec("Area for improvement", str(n_afi), f"The force should improve {r.choice(topic.improvements)}.")
             recs.append(rec)
-            blocks.append(("l", f"Area for improvement {rec.ref}"))
-            blocks.append(("b", ""))
-            blocks.append(("p", rec.lead))
-            blocks.append(("b", ""))
+            blocks += rec_blocks(rec)
         words = sum(len(t.split()) for _, t in blocks)
     blocks.append(("h", "Conclusion"))
     closing = w.paragraph(topic, force, (2, 3))

@@ -194,25 +194,33 @@ def score(gold: dict[str, Any], u: Any, t: Tally) -> None:
     if short:
         fail(f"{len(short)} of {len(u.chunks)} passages under {SHORT} characters, e.g. {short[0].text[:60]!r}")
     if gold["foi"]:
-        g, r = gold["foi"], u.foi
-        t.foi_docs += 1
-        if r is None:
-            fail("FOI disclosure not recognised")
-        else:
-            t.foi_recognised += 1
-            checks = {"reference": _ref(r.reference) == _ref(g["reference"]), "received": r.received == g["received"],
-                      "disclosed": r.disclosed == g["disclosed"], "exemptions": _sections(r.exemptions) == _sections(g["exemptions"]),
-                      "exemptions_exact": set(r.exemptions) == set(g["exemptions"]), "outcome": r.outcome == g["outcome"]}
-            for key, ok in checks.items():
-                t.foi[key] += ok
-                if not ok and key != "exemptions_exact":
-                    fail(f"FOI {key}: {getattr(r, key if key != 'exemptions' else 'exemptions')!r}, gold {g[key]!r}")
-            found = sum(any(" ".join(_words(q)[:6]) in " ".join(_words(p.question)) for p in r.questions) for q in g["questions"])
-            t.foi["questions_found"] += found
-            if found < len(g["questions"]):
-                fail(f"FOI questions: {found} of {len(g['questions'])} found ({len(r.questions)} read)")
-        t.foi["questions_gold"] += len(g["questions"])
-    recs = u.recommendations
+        _score_foi(gold["foi"], u.foi, t, fail)
+    _score_recommendations(gold, u.recommendations, t, fail)
+
+
+def _score_foi(g: dict[str, Any], r: Any, t: Tally, fail: Any) -> None:
+    """An FOI disclosure's fields and questions against its gold."""
+    t.foi_docs += 1
+    if r is None:
+        fail("FOI disclosure not recognised")
+    else:
+        t.foi_recognised += 1
+        checks = {"reference": _ref(r.reference) == _ref(g["reference"]), "received": r.received == g["received"],
+                  "disclosed": r.disclosed == g["disclosed"], "exemptions": _sections(r.exemptions) == _sections(g["exemptions"]),
+                  "exemptions_exact": set(r.exemptions) == set(g["exemptions"]), "outcome": r.outcome == g["outcome"]}
+        for key, ok in checks.items():
+            t.foi[key] += ok
+            if not ok and key != "exemptions_exact":
+                fail(f"FOI {key}: {getattr(r, key if key != 'exemptions' else 'exemptions')!r}, gold {g[key]!r}")
+        found = sum(any(" ".join(_words(q)[:6]) in " ".join(_words(p.question)) for p in r.questions) for q in g["questions"])
+        t.foi["questions_found"] += found
+        if found < len(g["questions"]):
+            fail(f"FOI questions: {found} of {len(g['questions'])} found ({len(r.questions)} read)")
+    t.foi["questions_gold"] += len(g["questions"])
+
+
+def _score_recommendations(gold: dict[str, Any], recs: list[Any], t: Tally, fail: Any) -> None:
+    """The recommendations read against the gold: found, missed, extra, and the fields of each pair."""
     pairs = match_recommendations(gold["recommendations"], recs)
     t.recs_gold += len(gold["recommendations"])
     t.recs_pred += len(recs)
