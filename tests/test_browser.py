@@ -216,7 +216,7 @@ def test_the_dashboard_is_the_first_tab(served: tuple[str, KB], browser: Any) ->
     page.wait_for_selector("#dash-chart canvas, #dash-chart svg", timeout=30000)
     if d.overdue:
         page.wait_for_selector("#dash-overdue [role=row][data-index]", timeout=30000)
-        assert d.overdue[0]["label"] in page.locator("#dash-overdue").inner_text()
+        assert d.overdue[0].label in page.locator("#dash-overdue").inner_text()
     shot(page, "dashboard")
     page.close()
 

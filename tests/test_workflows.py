@@ -109,11 +109,11 @@ def test_a_document_saying_complete_awaits_verification_and_only_verified_counts
     three = _row(work_kb, "3")
     assert three.status == "complete" and three.verification == "awaiting" and three.status_source == "extracted"
     d = work_kb.workflow.dashboard(TODAY)
-    assert d.closed == 0 and d.counts.get("complete_awaiting") == 1 and [i["ref"] for i in d.awaiting_verification] == ["3"]
+    assert d.closed == 0 and d.counts.get("complete_awaiting") == 1 and [i.ref for i in d.awaiting_verification] == ["3"]
     work_kb.workflow.verify("3", "custody.txt", "Val Verifier")  # a document proposed it: any verifier may verify
     d = work_kb.workflow.dashboard(TODAY)
     assert d.closed == 1 and d.counts.get("complete_verified") == 1 and not d.awaiting_verification
-    assert [i["ref"] for i in d.overdue] == ["1"] and d.overdue[0]["days_overdue"] == 31
+    assert [i.ref for i in d.overdue] == ["1"] and d.overdue[0].days_overdue == 31
     exported = Path(work_kb.config.home) / "register.csv"
     work_kb.export_recommendations(exported)
     rows = {r["ref"]: r for r in csv.DictReader(exported.open(encoding="utf-8-sig"))}
@@ -237,7 +237,7 @@ def test_fee_notice_and_extension_move_the_due_date_and_statistics_count_them(wo
     opened = [r.ref for r in log.requests(open_only=True, today=TODAY)]
     assert opened == ["B1", "A4"]  # soonest due first
     d = work_kb.workflow.dashboard(TODAY)
-    assert {r["ref"] for r in d.foi_overdue} == {"A4", "B1"} and d.foi_open == 2
+    assert {r.ref for r in d.foi_overdue} == {"A4", "B1"} and d.foi_open == 2
 
 
 def test_requester_details_are_taken_out() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb.register.dashboard import Dashboard
+from kb.register.dashboard import Dashboard, FoiItem, Item
 from kb.labels import value_label
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
 
@@ -30,19 +30,19 @@ def summary(d: Dashboard) -> str:
     return f"As at {md_text(d.today)}: " + " · ".join(parts) + "."
 
 
-def _recs(items: list[dict[str, Any]], days: str) -> Any:
+def _recs(items: list[Item], days: str) -> Any:
     import pandas as pd
 
-    who = lambda i: i["owner"] or ("stated in a document" if i["proposed_by"] == "extraction" else i["proposed_by"]) or "not assigned"  # noqa: E731
-    rows = [[i["label"], short(i["report"] or i["doc"], 50), i["status_label"], who(i) if days == "proposed" else (i["owner"] or "not assigned"),
-             i["due"] or "", i["days_overdue"] if days == "overdue" else (i["days_left"] if days == "left" else "")] for i in items]
+    who = lambda i: i.owner or ("stated in a document" if i.proposed_by == "extraction" else i.proposed_by) or "not assigned"  # noqa: E731
+    rows = [[i.label, short(i.report or i.doc, 50), i.status_label, who(i) if days == "proposed" else (i.owner or "not assigned"),
+             i.due or "", i.days_overdue if days == "overdue" else (i.days_left if days == "left" else "")] for i in items]
     return pd.DataFrame(rows, columns=REC_COLUMNS)
 
 
-def _foi(items: list[dict[str, Any]]) -> Any:
+def _foi(items: list[FoiItem]) -> Any:
     import pandas as pd
 
-    return pd.DataFrame([[r["ref"], r["received"], r["due"], r["status_label"], r["days_label"], r["officer"] or "not assigned"] for r in items],
+    return pd.DataFrame([[r.ref, r.received, r.due, r.status_label, r.days_label, r.officer or "not assigned"] for r in items],
                         columns=FOI_COLUMNS)
 
 
@@ -50,7 +50,7 @@ def chart(d: Dashboard) -> Any:
     """Recommendations by status per report, for the bar chart."""
     import pandas as pd
 
-    return pd.DataFrame([{"report": short(r["report"], 40), "status": r["status_label"], "recommendations": r["recommendations"]} for r in d.by_report],
+    return pd.DataFrame([{"report": short(r.report, 40), "status": r.status_label, "recommendations": r.recommendations} for r in d.by_report],
                         columns=["report", "status", "recommendations"])
 
 
@@ -60,8 +60,8 @@ def show(request: gr.Request | None = None) -> tuple[Any, ...]:
     import pandas as pd
 
     d = kb_for(request).workflow.dashboard()
-    changes = pd.DataFrame([[c["at"][:16].replace("T", " "), c["by"], f"{c['label']} ({short(c['doc'], 30)})",
-                             f"{c['field']}: {value_label(c['field'], c['old'])} \u2192 {value_label(c['field'], c['new'])}", short(c["why"], 80)] for c in d.latest_changes],
+    changes = pd.DataFrame([[c.at[:16].replace("T", " "), c.by, f"{c.label} ({short(c.doc, 30)})",
+                             f"{c.field}: {value_label(c.field, c.old)} \u2192 {value_label(c.field, c.new)}", short(c.why, 80)] for c in d.latest_changes],
                            columns=CHANGE_COLUMNS)
     return (summary(d), chart(d), _recs(d.overdue, "overdue"), _recs(d.due_soon, "left"), _recs(d.awaiting_verification, "proposed"), changes,
             _foi(d.foi_overdue + d.foi_due_this_week))

@@ -101,21 +101,21 @@ def dashboard(kb: Any, args: argparse.Namespace) -> int:
     print(f"As at {d.today}: {d.total} recommendations, {d.closed} closed (complete and verified, superseded or not applicable)")
     for key, n in d.to_json()["count_labels"].items():
         print(f"  {n:<34} {d.counts[key]}")
-    sections = (("Overdue", d.overdue, lambda i: f"{i['days_overdue']} days overdue, due {i['due']}, owner {i['owner'] or 'not assigned'}"),
-                ("Due in the next 30 days", d.due_soon, lambda i: f"due {i['due']} ({i['days_left']} days), owner {i['owner'] or 'not assigned'}"),
-                ("Complete, awaiting verification", d.awaiting_verification, lambda i: f"proposed by {i['proposed_by'] or '-'}"))
+    sections = (("Overdue", d.overdue, lambda i: f"{i.days_overdue} days overdue, due {i.due}, owner {i.owner or 'not assigned'}"),
+                ("Due in the next 30 days", d.due_soon, lambda i: f"due {i.due} ({i.days_left} days), owner {i.owner or 'not assigned'}"),
+                ("Complete, awaiting verification", d.awaiting_verification, lambda i: f"proposed by {i.proposed_by or '-'}"))
     for title, items, say in sections:
         print(f"\n{title}: {len(items)}")
         for i in items[:20]:
-            print(f"  {i['label']} ({i['doc']}): {say(i)}  {i['text'][:70]}")
+            print(f"  {i.label} ({i.doc}): {say(i)}  {i.text[:70]}")
         if len(items) > 20:
             print(f"  ... and {len(items) - 20} more (kb dashboard --json)")
     print(f"\nLatest changes: {len(d.latest_changes)}")
     for c in d.latest_changes:
-        print(f"  {c['at']} {c['by']}: {c['label']} ({c['doc']}) {c['field']} {value_label(c['field'], c['old'])} -> {value_label(c['field'], c['new'])}")
+        print(f"  {c.at} {c.by}: {c.label} ({c.doc}) {c.field} {value_label(c.field, c.old)} -> {value_label(c.field, c.new)}")
     print(f"\nFOI: {d.foi_open} open, {len(d.foi_overdue)} overdue, {len(d.foi_due_this_week)} due in the next 7 days")
     for r in d.foi_overdue + d.foi_due_this_week:
-        print(f"  {r['ref']}: {r['status_label']}, due {r['due']} ({r['days_label']}), officer {r['officer'] or 'not assigned'}")
+        print(f"  {r.ref}: {r.status_label}, due {r.due} ({r.days_label}), officer {r.officer or 'not assigned'}")
     return 0
 
 

@@ -31,7 +31,7 @@ def chart_png(dashboard: Dashboard, width: int = 1400) -> bytes:
 
     per: dict[str, dict[str, int]] = defaultdict(dict)
     for row in dashboard.by_report:
-        per[row["report"]][row["status"]] = row["recommendations"]
+        per[row.report][row.status] = row.recommendations
     reports = sorted(per) or ["(no recommendations yet)"]
     font = ImageFont.load_default(size=22)
     small = ImageFont.load_default(size=18)
@@ -138,14 +138,14 @@ def write(path: str | Path, dashboard: Dashboard, rows: list[RegisterRow], foi: 
     doc.add_heading("Overdue", level=1)
     if dashboard.overdue:
         _table(doc, ["Recommendation", "Report", "Owner", "Due", "Days overdue", "Status"],
-               [[i["label"], i["report"] or i["doc"], i["owner"] or "not assigned", i["due"] or "", str(i["days_overdue"]), i["status_label"]]
+               [[i.label, i.report or i.doc, i.owner or "not assigned", i.due or "", str(i.days_overdue), i.status_label]
                 for i in dashboard.overdue], [3, 5, 3, 2.2, 1.8, 2.5])
     else:
         doc.add_paragraph("Nothing is overdue.")
     doc.add_heading("Complete, awaiting verification", level=1)
     if dashboard.awaiting_verification:
         _table(doc, ["Recommendation", "Report", "Proposed by", "Evidence"],
-               [[i["label"], i["report"] or i["doc"], i["proposed_by"] or "-", _evidence(i["evidence"], i["evidence_doc"], i["evidence_page"])]
+               [[i.label, i.report or i.doc, i.proposed_by or "-", _evidence(i.evidence, i.evidence_doc, i.evidence_page)]
                 for i in dashboard.awaiting_verification], [3, 4, 2.5, 7])
     else:
         doc.add_paragraph("None awaits verification.")

@@ -38,6 +38,70 @@ def key_label(key: str) -> str:
     return status_label(key)
 
 
+@dataclass(frozen=True)
+class ReportCount:
+    """How many of one report's recommendations stand at one status (a bar of the chart)."""
+
+    report: str
+    status: str  # a status key (a complete split by verification)
+    status_label: str
+    recommendations: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """A recommendation in one of the dashboard's lists (overdue, due soon, awaiting verification)."""
+
+    report: str | None
+    doc: str
+    ref: str
+    parent: str | None
+    ordinal: int
+    label: str  # "Recommendation 4", "Area for improvement 2"
+    text: str
+    status: str
+    verification: str
+    status_label: str
+    owner: str | None
+    due: str | None  # the agreed due date, else the deadline
+    original_due: str | None
+    days_overdue: int
+    days_left: int | None
+    proposed_by: str | None
+    evidence: str
+    evidence_doc: str | None
+    evidence_page: int | None
+
+
+@dataclass(frozen=True)
+class LatestChange:
+    """A change a person made, as the dashboard lists it."""
+
+    at: str
+    by: str
+    label: str
+    doc: str
+    report: str | None
+    field: str
+    old: str | None
+    new: str | None
+    why: str | None
+
+
+@dataclass(frozen=True)
+class FoiItem:
+    """An open FOI request due this week or overdue."""
+
+    ref: str
+    received: str
+    due: str
+    officer: str | None
+    status: str
+    status_label: str
+    working_days_left: int | None
+    days_label: str
+
+
 @dataclass
 class Dashboard:
     """Where the register and the FOI log stand on one day."""
@@ -46,13 +110,13 @@ class Dashboard:
     total: int
     closed: int
     counts: dict[str, int]  # status key -> recommendations
-    by_report: list[dict[str, Any]]  # report, status, status_label, recommendations
-    overdue: list[dict[str, Any]]
-    due_soon: list[dict[str, Any]]
-    awaiting_verification: list[dict[str, Any]]
-    latest_changes: list[dict[str, Any]]
-    foi_due_this_week: list[dict[str, Any]] = field(default_factory=list)
-    foi_overdue: list[dict[str, Any]] = field(default_factory=list)
+    by_report: list[ReportCount]
+    overdue: list[Item]
+    due_soon: list[Item]
+    awaiting_verification: list[Item]
+    latest_changes: list[LatestChange]
+    foi_due_this_week: list[FoiItem] = field(default_factory=list)
+    foi_overdue: list[FoiItem] = field(default_factory=list)
     foi_open: int = 0
 
     def to_json(self) -> dict[str, Any]:
@@ -62,19 +126,19 @@ class Dashboard:
         return out
 
 
-def _item(r: RegisterRow, today: date) -> dict[str, Any]:
+def _item(r: RegisterRow, today: date) -> Item:
     effective = r.effective_due
-    return {"report": r.report, "doc": r.doc, "ref": r.ref, "parent": r.parent, "ordinal": r.ordinal,
-            "label": rec_label(r.type, r.ref, r.parent, r.ordinal), "text": " ".join((r.text or "").split())[:300],
-            "status": r.status, "verification": r.verification or "", "status_label": r.status_label, "owner": r.owner,
-            "due": effective, "original_due": r.original_due, "days_overdue": r.days_overdue,
-            "days_left": (date.fromisoformat(effective) - today).days if effective else None, "proposed_by": r.proposed_by,
-            "evidence": r.status_evidence, "evidence_doc": r.evidence_doc, "evidence_page": r.evidence_page}
+    return Item(report=r.report, doc=r.doc, ref=r.ref, parent=r.parent, ordinal=r.ordinal,
+                label=rec_label(r.type, r.ref, r.parent, r.ordinal), text=" ".join((r.text or "").split())[:300],
+                status=r.status, verification=r.verification or "", status_label=r.status_label, owner=r.owner,
+                due=effective, original_due=r.original_due, days_overdue=r.days_overdue,
+                days_left=(date.fromisoformat(effective) - today).days if effective else None, proposed_by=r.proposed_by,
+                evidence=r.status_evidence, evidence_doc=r.evidence_doc, evidence_page=r.evidence_page)
 
 
-def _foi(r: Request) -> dict[str, Any]:
-    return {"ref": r.ref, "received": r.received, "due": r.due, "officer": r.officer, "status": r.status, "status_label": r.status_label,
-            "working_days_left": r.working_days_left, "days_label": r.days_label}
+def _foi(r: Request) -> FoiItem:
+    return FoiItem(ref=r.ref, received=r.received, due=r.due, officer=r.officer, status=r.status, status_label=r.status_label,
+                   working_days_left=r.working_days_left, days_label=r.days_label)
 
 
 def build(rows: list[RegisterRow], changes: list[RowChange], requests: list[Request], today: date) -> Dashboard:
@@ -82,7 +146,7 @@ def build(rows: list[RegisterRow], changes: list[RowChange], requests: list[Requ
     top = [r for r in rows if not r.parent]
     counts = Counter(status_key(r) for r in top)
     per_report = Counter((r.report or r.doc, status_key(r)) for r in top)
-    by_report = [{"report": rep, "status": key, "status_label": key_label(key), "recommendations": n}
+    by_report = [ReportCount(rep, key, key_label(key), n)
                  for (rep, key), n in sorted(per_report.items(), key=lambda kv: (kv[0][0], STATUS_ORDER.index(kv[0][1]) if kv[0][1] in STATUS_ORDER else 99))]
     soon = today + timedelta(days=DUE_SOON_DAYS)
     due_soon = [r for r in rows if r.status not in ("complete", "not_applicable", "superseded") and r.effective_due
@@ -96,7 +160,7 @@ def build(rows: list[RegisterRow], changes: list[RowChange], requests: list[Requ
         overdue=[_item(r, today) for r in sorted((r for r in rows if r.overdue), key=lambda r: -r.days_overdue)],
         due_soon=[_item(r, today) for r in sorted(due_soon, key=lambda r: r.effective_due or "")],
         awaiting_verification=[_item(r, today) for r in rows if r.status == "complete" and r.verification == "awaiting"],
-        latest_changes=[{"at": c.at, "by": c.by, "label": rec_label(c.type, c.ref, c.parent, c.ordinal), "doc": c.doc,
-                         "report": c.report, "field": c.field, "old": c.old, "new": c.new, "why": c.why} for c in changes],
+        latest_changes=[LatestChange(c.at, c.by, rec_label(c.type, c.ref, c.parent, c.ordinal), c.doc, c.report, c.field, c.old, c.new, c.why)
+                        for c in changes],
         foi_due_this_week=[_foi(r) for r in open_requests if r.working_days_left is not None and r.working_days_left >= 0 and r.due <= week],
         foi_overdue=[_foi(r) for r in open_requests if r.overdue], foi_open=len(open_requests))
