@@ -140,10 +140,10 @@ def test_audit_log_records_who_did_what_and_only_admins_read_it(kb: KB) -> None:
     with pytest.raises(PermissionDeniedError):
         kb.as_user("Olive Hart").audit_log()
     log = kb.as_user("Ada Khan").audit_log()
-    assert any(e["user"] == "Olive Hart" and e["action"] == "search" and e["detail"] == "stalking protection orders" for e in log)
-    assert any(e["user"] == "Olive Hart" and e["action"] == "ask" for e in log)
-    assert any(e["user"] == "Ed Jones" and e["action"] == "register change" and "DCI Evans" in e["detail"] for e in log)
-    assert all(e["at"] for e in log)
+    assert any(e.user == "Olive Hart" and e.action == "search" and e.detail == "stalking protection orders" for e in log)
+    assert any(e.user == "Olive Hart" and e.action == "ask" for e in log)
+    assert any(e.user == "Ed Jones" and e.action == "register change" and "DCI Evans" in e.detail for e in log)
+    assert all(e.at for e in log)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         kb.store.db.execute("DELETE FROM audit")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -207,10 +207,10 @@ def test_every_changing_action_is_checked_against_the_role_and_audited(kb: KB, t
     with pytest.raises(PermissionDeniedError, match="may not restore a backup"):
         ed.restore(tmp_path / "missing.zip")
     log = ada.audit_log()
-    assert any(e["user"] == "Ada Khan" and e["action"] == "add user" and e["detail"] == "Tim Cole: viewer, cleared to OFFICIAL" for e in log)
-    assert not any("password-tim" in e["detail"] for e in log)
-    assert any(e["user"] == "Olive Hart" and e["action"] == "export register" for e in log)
-    assert not any(e["action"] == "add user" and e["user"] == "Ed Jones" for e in log)  # a refusal is not a change
+    assert any(e.user == "Ada Khan" and e.action == "add user" and e.detail == "Tim Cole: viewer, cleared to OFFICIAL" for e in log)
+    assert not any("password-tim" in e.detail for e in log)
+    assert any(e.user == "Olive Hart" and e.action == "export register" for e in log)
+    assert not any(e.action == "add user" and e.user == "Ed Jones" for e in log)  # a refusal is not a change
 
 
 def test_pruning_a_deleted_file_is_audited(tmp_path: Path, embedder: Embedder) -> None:
@@ -221,4 +221,4 @@ def test_pruning_a_deleted_file_is_audited(tmp_path: Path, embedder: Embedder) -
     kb.ingest([folder])
     (folder / "note.txt").unlink()
     assert kb.prune([folder]) == [str(folder / "note.txt")]
-    assert any(e["action"] == "prune" and "note.txt" in e["detail"] for e in kb.audit_log())
+    assert any(e.action == "prune" and "note.txt" in e.detail for e in kb.audit_log())

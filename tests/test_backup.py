@@ -68,7 +68,7 @@ def test_round_trip_answers_the_same_queries_identically(original: KB, embedder:
     assert restored.users.check("Jane Davies", "password-jane") and not restored.users.check("Jane Davies", "wrong")
     assert "kestrel-protocol.txt" not in after["olive"]  # type: ignore[operator]  # markings survive: Olive still cannot see it
     # the history is still append-only after a restore, and the restore itself is audited
-    assert any(e["action"] == "restore" for e in restored.audit_log())
+    assert any(e.action == "restore" for e in restored.audit_log())
     with pytest.raises(Exception, match="append-only"):
         restored.store.db.execute("DELETE FROM rec_history")
 

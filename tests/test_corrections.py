@@ -72,4 +72,4 @@ def test_roles_audit_and_the_app(tmp_path: Path, embedder: Embedder) -> None:
         app._state.clear()
         app._state.update(saved)
     assert knowledge.documents()[0].kind == "guidance"
-    assert any(e["action"] == "correct document" and e["user"] == "Ed Jones" for e in knowledge.audit_log())
+    assert any(e.action == "correct document" and e.user == "Ed Jones" for e in knowledge.audit_log())

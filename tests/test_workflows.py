@@ -156,7 +156,7 @@ def test_roles_a_verifier_verifies_an_editor_does_not_and_a_stale_verify_is_refu
         admin.workflow.verify("1", "custody.txt", "someone typed", as_user="Ada Admin")  # the login, not the typed name, is who verifies
     row = verifier.workflow.verify("2", "custody.txt", "typed name", as_user="Val Verifier")
     assert row.verified_by == "Val Verifier" and row.closed
-    audit = [(e["user"], e["action"]) for e in work_kb.audit_log(50)]
+    audit = [(e.user, e.action) for e in work_kb.audit_log(50)]
     assert ("Val Verifier", "verify") in audit
 
 
@@ -166,7 +166,7 @@ def test_the_clock_stops_for_a_clarification_and_restarts_and_a_response_becomes
     assert r.due == "2026-11-30" and r.status == "open" and r.working_days_left == -1 and r.overdue
     assert "Jane" not in r.request and "example.org" not in r.request and "07700" not in r.request
     assert "strip searched" in r.request and "the sign-off and name" in r.removed
-    assert not [e for e in work_kb.audit_log(50) if "Jane" in e["detail"] or "example.org" in e["detail"]]  # nor in the audit log
+    assert not [e for e in work_kb.audit_log(50) if "Jane" in e.detail or "example.org" in e.detail]  # nor in the audit log
     with pytest.raises(FOILogError, match="already in the log"):
         log.log_request("foi-2026-0101", "2026-11-02", "another", None, "Sam Hughes", today=TODAY)
     with pytest.raises(FOILogError, match="no clarification was asked"):
@@ -395,6 +395,6 @@ def test_every_change_is_refused_for_a_viewer_and_each_refusal_is_audited(work_k
             with pytest.raises(PermissionDeniedError):
                 change(who)
             last = work_kb.audit_log(1)[0]
-            assert (last["user"], last["action"]) == (who, "refused") and "may not" in last["detail"], what
+            assert (last.user, last.action) == (who, "refused") and "may not" in last.detail, what
     after = json.dumps([[r.to_json() for r in work_kb.recommendations()], [d.name for d in work_kb.documents()], work_kb.workflow.request("A1").to_json()], default=str)
     assert after == before  # nothing changed

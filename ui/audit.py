@@ -16,7 +16,7 @@ def audit_table(who: str = "", action: str = "", request: gr.Request | None = No
     import pandas as pd
 
     rows = kb_for(request).audit_log(500, (who or "").strip() or None, (action or "").strip() or None)
-    return pd.DataFrame([[e["at"], e["user"], e["action"], short(e["detail"], 160)] for e in rows], columns=["When (UTC)", "Who", "Action", "What"])
+    return pd.DataFrame([[e.at, e.user, e.action, short(e.detail, 160)] for e in rows], columns=["When (UTC)", "Who", "Action", "What"])
 
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import json
 import shutil
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,20 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry of the append-only audit log: when, who (a login, or the console's OS user), what and its detail."""
+
+    at: str
+    user: str
+    action: str  # one of AUDIT_ACTIONS
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kb audit --json`` object."""
+        return asdict(self)
 
 
 class AccessMixin:
@@ -58,10 +73,10 @@ class AccessMixin:
             raise ValueError(f"not an audit action: {action}")  # a programming error: the app's filter would never show it
         self.store.audit(self.user or f"console ({_os_user()})", action, detail)
 
-    def audit_log(self, limit: int = 500, user: str | None = None, action: str | None = None, as_user: str | None = None) -> list[dict[str, Any]]:
-        """The newest audit entries (admins only in the app)."""
+    def audit_log(self, limit: int = 500, user: str | None = None, action: str | None = None, as_user: str | None = None) -> list[AuditEntry]:
+        """The newest audit entries, optionally one user's or one action's (admins only in the app)."""
         self._require(as_user, "admin", "read the audit log")
-        return self.store.audit_rows(limit, user, action)
+        return [AuditEntry(**r) for r in self.store.audit_rows(limit, user, action)]
 
     def add_user(self, name: str, role: str, password: str, clearance: str = MARKINGS[0], as_user: str | None = None) -> None:
         """Add a user, or change one's role, password and clearance: an admin's job, audited (never the password)."""

@@ -40,7 +40,7 @@ def mark(kb: Any, args: argparse.Namespace) -> int:
 
 def audit(kb: Any, args: argparse.Namespace) -> int:
     """kb audit: the newest entries of the audit log."""
-    emit(kb.audit_log(args.limit, args.user, args.action), args.json,
+    emit([e.to_json() for e in kb.audit_log(args.limit, args.user, args.action)], args.json,
          lambda e: f"{e['at']}  {e['user']:<24} {e['action']:<16} {e['detail'][:100]}", "the audit log is empty")
     return 0
 
