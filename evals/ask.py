@@ -85,7 +85,7 @@ def answers(kb: KB, gold: list[dict[str, Any]]) -> dict[str, Any]:
         "abstained_when_unanswerable": round(abstained_ok / n_un, 3) if n_un else None,
         "citations": cited, "citation_check_rate": round(verified / cited, 3) if cited else None,
         "ask_ms_p50": round(statistics.median(times), 1), "ask_ms_p95": round(sorted(times)[int(0.95 * (len(times) - 1))], 1),
-        "abstain_rule": (f"best sentence < {ABSTAIN_BELOW}; or < {DOUBTFUL_BELOW} with {UNKNOWN_WORDS}+ words the corpus never uses; "
+        "abstain_rule": (f"best sentence < {ABSTAIN_BELOW}; or < {DOUBTFUL_BELOW} with {UNKNOWN_WORDS}+ words the quoted document never uses; "
                          f"or < {SURE_ABOVE} naming a year no document mentions; or a quantity asked and none quoted"),
     }
 

@@ -180,3 +180,28 @@ def test_a_question_about_one_force_is_not_answered_from_another(tmp_path: Path,
     assert cumbria.abstained and not cumbria.citations
     year = kb.ask("How many officers did Kent Police dismiss for misconduct in 2019?")
     assert year.abstained
+
+
+def test_a_middling_answer_needs_the_words_of_the_question_in_its_own_document() -> None:
+    text = "The force has trained forty stalking champions across its three policing divisions."
+    ranked = [Scored("c1", 1.0, {}, [(0, len(text), 0.55)])]
+    assert choose(ranked, {"c1": text}, unknown={"c1": 2}) == []  # two of the question's words are nowhere in its document
+    assert choose(ranked, {"c1": text}, unknown={"c1": 1})  # one may be a paraphrase
+    assert choose(ranked, {"c1": text}, unknown={"c2": 2})  # another passage's document does not count
+    strong = [Scored("c1", 1.0, {}, [(0, len(text), 0.70)])]
+    assert choose(strong, {"c1": text}, unknown={"c1": 3})  # a close sentence stands
+
+
+def test_words_a_document_never_uses_are_its_own_not_the_corpus(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """As an archive grows almost every word is used somewhere: what counts is the document quoted."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "champions.txt").write_text("Stalking champions\n\nThe force has trained forty stalking champions across its divisions.\n")
+    (docs / "drones.txt").write_text("Air support\n\nThe drone unit budget was set at 40,000 pounds for the year.\n")
+    kb = KB(home=str(tmp_path / "home"), embedder=embedder)
+    kb.ingest([docs])
+    (champions,) = kb.store.documents_named("champions.txt")
+    assert kb.store.missing_from(champions["id"], ["drones", "budget", "champions", "stalking"]) == ["drones", "budget"]
+    assert kb.store.term_count("drones") == 1  # the corpus uses it: a corpus-wide rule would not have noticed
+    answer = kb.ask("What is the drones budget for stalking champions?")
+    assert answer.abstained or {c.doc for c in answer.citations} == {"drones.txt"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kb.store.filters import Filters, Passing
@@ -78,3 +79,14 @@ class LexicalSearch:
         return int(self.db.execute(f"""SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
                                        JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND {where}""", [match, *params]).fetchone()[0])
 
+
+    def missing_from(self, doc_id: int, words: Iterable[str]) -> list[str]:
+        """The words (stemmed as the index stems them) that no passage of one document uses."""
+        out = []
+        for word in dict.fromkeys(words):
+            parts = re.findall(r"\w+", word.lower())
+            if parts and self.db.execute("""SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
+                                            WHERE chunks_fts MATCH ? AND c.doc_id = ? LIMIT 1""",
+                                         ('"' + " ".join(parts) + '"', doc_id)).fetchone() is None:
+                out.append(word)
+        return out
