@@ -92,7 +92,7 @@ def test_quantity_and_year_questions_need_matching_evidence(corpus_kb: KB) -> No
     assert corpus_kb.ask("What is the force's total budget for 2026/27?").abstained  # no sum of money anywhere
     assert corpus_kb.ask("What PEEL grade did the force get in 2019?").abstained  # no document mentions 2019
     text = "There are nine recommendations for Chief Constables. The force welcomes the report."
-    scored = [Scored("c", 1.0, {}, [(0, 51, 0.8), (52, 82, 0.75)])]
+    scored = [Scored("c", 1.0, {}, [(0, 52, 0.8), (53, 83, 0.75)])]
     assert choose(scored, {"c": text}, needs_number="number")  # a number written as a word counts
     assert choose(scored, {"c": text}, needs_number="money") == []  # but it is not a sum of money
     assert not corpus_kb.ask("How many recommendations did the OPCC's stalking review make?").abstained
@@ -205,3 +205,19 @@ def test_words_a_document_never_uses_are_its_own_not_the_corpus(tmp_path: Path, 
     assert kb.store.term_count("drones") == 1  # the corpus uses it: a corpus-wide rule would not have noticed
     answer = kb.ask("What is the drones budget for stalking champions?")
     assert answer.abstained or {c.doc for c in answer.citations} == {"drones.txt"}
+
+
+def test_headings_and_page_furniture_are_never_quoted() -> None:
+    from kb.answers.answer import furniture
+
+    assert furniture("Durham Constabulary - Information Rights and Disclosure - DC/FOI 931/24 - Internal Review Decision Page 2 of 4")
+    assert furniture("Police and Crime Commissioner for Norfolk\nOPCCN - Response to HMICFRS PEEL 2023-2025 - Norfolk Constabulary 2")
+    assert furniture("The Policing Protocol and panel responsibilities ..................................... 6")
+    assert not furniture("Five have been referred to the Independent Office for Police Conduct.")
+    assert not furniture("Your complaint is partially upheld.")
+    heading = "Cambridgeshire and Peterborough Police and Crime Commissioner"
+    answer = "The Commissioner will support the change through the Association of Police and Crime Commissioners."
+    text = f"{heading}\n{answer}"
+    ranked = [Scored("c1", 1.0, {}, [(0, len(heading), 0.80), (len(heading) + 1, len(text), 0.60)])]
+    picks = choose(ranked, {"c1": text})
+    assert picks and all(text[p.start:p.end].startswith("The Commissioner") for p in picks)

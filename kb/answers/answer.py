@@ -32,6 +32,25 @@ MAX_PER_PASSAGE = 2
 ASKING_PENALTY = 0.1
 
 
+# page furniture and headings: a running header, "Page 2 of 4", a contents line's dot leaders, a title
+_FURNITURE = re.compile(r"\bpage \d+ of \d+\b|\.{4,}", re.I)
+_SENTENCE_END = re.compile(r"[.!:;?]")
+_LONG_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
+
+
+def furniture(sentence: str) -> bool:
+    """A heading or page furniture, not a sentence to quote: a page number ("Page 2 of 4") or a contents
+    line's dot leaders, or a title (no sentence punctuation, and most of its longer words capitalised;
+    a list item without a full stop is kept). Pure."""
+    one = " ".join(sentence.split())
+    if len(one.split()) >= 25:
+        return False
+    if _FURNITURE.search(one):
+        return True
+    words = _LONG_WORD.findall(one)
+    return not _SENTENCE_END.search(one) and bool(words) and sum(w[0].isupper() for w in words) >= 0.5 * len(words)
+
+
 @dataclass
 class Citation(Location):
     """One quoted sentence and where it is (``start``/``end``: the quote's offsets in the document's extracted text)."""
@@ -129,12 +148,12 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, a
 
     A question ("...?") never answers one, and a passage that asks (an FOI request, in
     ``asking``) is quoted only when nothing else comes close. ``unknown``: per passage, how many
-    of the question's words its document never uses."""
+    of the question's words its document never uses. Headings and page furniture are never quoted."""
     picks = []
     for r in ranked[:top_passages]:
         for s, e, sim in r.sentences:
             sentence = texts[r.chunk_id][s:e].rstrip()
-            if sentence.endswith("?") or len(sentence) < 20:
+            if sentence.endswith("?") or len(sentence) < 20 or furniture(sentence):
                 continue
             picks.append(Pick(r.chunk_id, s, e, sim - (ASKING_PENALTY if r.chunk_id in (asking or set()) else 0.0)))
     picks.sort(key=lambda p: -p.score)
