@@ -228,7 +228,7 @@ def test_search_results_show_markup_as_text(in_app: KB) -> None:
 
 
 def test_answer_and_document_viewer_show_markup_as_text(in_app: KB) -> None:
-    out, picker, sources = app.do_ask("How many Xylophant checks were made?")
+    out, picker, sources = app.do_ask("How many Xylophant checks were made in 2025?")
     assert sources and picker.choices
     shows_markup_as_text(inert_html(out))
     for source in sources:
@@ -624,7 +624,7 @@ def test_no_script_runs_in_the_browser(served_hostile: str, browser_kit: Any, ho
             assert "<script>window." in page.locator("#results").inner_text()
 
             page.get_by_role("tab", name="Ask").click()
-            box("question").fill("How many Xylophant checks were made?")
+            box("question").fill("How many Xylophant checks were made in 2025?")
             page.click("#ask-button")
             page.locator("#answer blockquote").first.wait_for(timeout=60000)
             assert "<script>window." in page.locator("#answer").inner_text()
