@@ -29,6 +29,7 @@ SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best 
 KEEP_WITHIN = 0.12  # further sentences must be this close to the best one
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 2
+TOP_PASSAGES = 4  # the passages whose sentences may be quoted
 ASKING_PENALTY = 0.1
 
 
@@ -142,7 +143,7 @@ def wants_number(question: str) -> str:
     return "number" if _QUANTITY.search(question) else ""
 
 
-def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = 4, asking: set[str] | None = None,
+def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_PASSAGES, asking: set[str] | None = None,
            unknown: dict[str, int] | None = None, unknown_year: bool = False, needs_number: str = "") -> list[Pick]:
     """The sentences to quote: the best, then others close to it, a few per passage. Pure.
 
@@ -304,11 +305,11 @@ class Answerer:
             ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
                                                           f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
         missing: dict[int, int] = {}  # per document: the question's words it never uses
-        for r in ranked[:4]:
+        for r in ranked[:TOP_PASSAGES]:
             doc_id = rows[r.chunk_id]["doc_id"]
             if doc_id not in missing:
                 missing[doc_id] = len(self.store.missing_from(doc_id, words))
-        unknown = {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked[:4]}
+        unknown = {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked[:TOP_PASSAGES]}
         picks = choose(ranked, texts, asking=asking, unknown=unknown, unknown_year=unknown_year, needs_number=wants_number(question))
         return retrieved, rows, picks
 

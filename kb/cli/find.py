@@ -85,8 +85,8 @@ def recs(kb: Any, args: argparse.Namespace) -> int:
         print(f"wrote {n} recommendations to {args.file}")
         return 0
     if args.recs_command == "related":
-        related = [{k: r.to_json()[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
-                   for r in kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent)]
+        related = [{k: j[k] for k in ("doc", "ref", "ordinal", "report", "text", "status", "similarity")}
+                   for j in (r.to_json() for r in kb.related_recommendations(args.ref, args.doc, args.ordinal, args.parent))]
         emit(related, args.json, lambda r: f"{r['similarity']:.2f}  {r['doc']} {r['ref']} [{r['status']}]  {r['text'][:90]}",
              "no similar recommendation in other reports")
         return 0

@@ -141,8 +141,8 @@ def build(kb: Any, doc: str, published: str | None = None, lead_days: int = 14, 
     for rec in [r for r in kb.recommendations(doc=row["name"]) if not r.parent]:
         ok, reason = applies(rec.addressee)
         item = DraftItem(ref=rec.ref, label=rec_label(rec.type, rec.ref, rec.parent, rec.ordinal), text=rec.text, addressee=rec.addressee, deadline=rec.deadline, applies_to_force=ok, reason=reason)
-        item.related = [{k: r.to_json()[k] for k in ("doc", "ref", "report", "status", "similarity")}
-                        for r in kb.related_recommendations(rec.ref, row["name"], rec.ordinal, rec.parent, k=3)]
+        item.related = [{k: j[k] for k in ("doc", "ref", "report", "status", "similarity")}
+                        for j in (r.to_json() for r in kb.related_recommendations(rec.ref, row["name"], rec.ordinal, rec.parent, k=3))]
         statements = kb.tracker.statements(rec.key)
         item.other_responses = [asdict(s) for s in statements if s.doc != row["name"]]
         if others:
