@@ -19,11 +19,36 @@ FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36,
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
 _RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on)\b[^\n]{0,30}", re.I)
 _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
-                        r"date (?:published|added)|published on|publication date|version date|date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
-                        r"date of disclosure|disclosure date|response issued|sent on)\b[^\n]{0,30}", re.I)
+                        r"date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
+                        r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date)(?!\w)[^\n]{0,30}", re.I)
+# a page's own dates: when the response was put on the log, a weaker sign of when it was sent than the response's own date
+_PUBLISHED = re.compile(r"\b(?:date (?:published|added)|published on|publication date|version date|published\s*[:|])[^\n]{0,30}", re.I)
+# an internal review's outcome is dated by the review's decision, not the original response
+_REVIEW_DECIDED = re.compile(r"\binternal review\b[^\n.]{0,30}?\b(?:decision|outcome|response)\b\s*(?:date\s*)?(?:[=:|]|was issued on|issued on|dated)[^\n]{0,10}", re.I)
 # a letter's date on a line of its own, or labelled ("Date: 02/10/2024", "Dyddiad / Date | 12 November 2024", "Date: 18/02/25")
-_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
 _SHORT_YEAR = re.compile(r"^\W*(?:[A-Za-z]+\s*/\s*)?date\s*[:|]\s*(\d{1,2})/(\d{1,2})/(\d{2})\W*$", re.I | re.M)
+
+
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_ANSWERING = re.compile(r"\b(?:section \d{1,2}|exempt|please find|attached|holds? (?:the |some )?information|does not hold|not held|neither confirm nor deny|"
+                        r"our response|response)\b", re.I)
+_DATED_LINE = re.compile(rf"^[^\S\n]*{_WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*\n\s*(?=dear\b)", re.I | re.M)
+
+
+def _thread_reply_date(text: str) -> str | None:
+    """In a correspondence thread (a WhatDoTheyKnow page: each message opens with its sender, its date on a
+    line of its own, then "Dear ..."), the date of the first message after the request that answers it
+    (an automatic acknowledgement or a chaser does not)."""
+    marks = list(_DATED_LINE.finditer(text))
+    if len(marks) < 2:
+        return None
+    for k, m in enumerate(marks[1:], start=1):
+        body = text[m.end():marks[k + 1].start() if k + 1 < len(marks) else len(text)]
+        found = find_dates(m.group(1))
+        if found and not re.search(r"acknowledg", body, re.I) and _ANSWERING.search(body):
+            return found[0][1]
+    return None
 
 
 def _letter_date(text: str) -> str | None:
@@ -126,7 +151,8 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
         q.exemptions = exemptions_in(q.answer)
     return FoiRecord(
         reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text),
-        disclosed=_date_after(_DISCLOSED, text) or _letter_date(text),
+        disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _thread_reply_date(text)
+        or _date_after(_PUBLISHED, text) or _letter_date(text),
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Meta, Recommendation
-from ingest.status import Proposal, propose, word_status
+from ingest.status import Proposal, labelled, propose, word_status
 
 
 @dataclass
@@ -34,7 +34,7 @@ _FINDING_COL = re.compile(r"findings?$", re.I)  # a findings column holds items 
 _ROLES = [
     ("ref", re.compile(r"^(?:no\.?|#|rec\.?(?: no\.?)?|ref(?:erence)?\.?|number|id|item|afi|coc)$", re.I)),
     ("status", re.compile(r"^(?:status|rag|rag status|rating|current status|progress status|overall status)$", re.I)),
-    ("response", re.compile(r"\b(?:response|update|position|progress|comments?|commentary|evidence|action(?:s)? taken|force action)\b", re.I)),
+    ("response", re.compile(r"\b(?:response|update|position|progress|comments?|commentary|evidence|action(?:s)? taken|force action|work (?:being |to be )?(?:done|undertaken))\b", re.I)),
     ("type", re.compile(r"^(?:type|category)$", re.I)),
     ("deadline", re.compile(r"\b(?:target date|deadline|due(?: date)?|timescales?|completion date|by when)\b", re.I)),
     ("addressee", re.compile(r"^(?:directed at|addressee|addressed to)$", re.I)),
@@ -65,7 +65,7 @@ def _cells(text: str, start: int, end: int) -> list[_Cell] | None:
 def _header_roles(cells: list[_Cell]) -> dict[str, int] | None:
     """Column index of each role, when this row is a recommendation table's header."""
     names = [" ".join(c.text.strip(" *:").split()) for c in cells]
-    if any(len(n) > 45 for n in names):
+    if any(len(n) > 60 for n in names):
         return None
     text_cols = [i for i, n in enumerate(names) if _TEXT_COL.match(n)]
     if not text_cols:
@@ -113,7 +113,8 @@ def _row_status(status_cell: _Cell | None, response_cell: _Cell | None, key: dic
     printed = word_status(status_cell.text, key) if status_cell else None
     if printed and status_cell:
         return Proposal(printed, status_cell.text, status_cell.start - (response_cell.start if response_cell else 0), 0), status_cell.start, status_cell.end
-    proposal, _ = propose(response_cell.text if response_cell else "")
+    response = response_cell.text if response_cell else ""
+    proposal = labelled(response, key) or propose(response)[0]
     base = response_cell.start if response_cell else 0
     return proposal, base + proposal.start, base + proposal.end
 

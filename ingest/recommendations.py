@@ -18,6 +18,7 @@ from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.rec_language import find_language_recommendations
+from ingest.rec_mentions import apply_mentions
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, DIRECTIVE, STATUS_LINE
@@ -146,7 +147,9 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
             continue
         recs += _read(text, block, item, meta, key, rdate, title, group_addressee or default, seen)
     recs = _merge(recs, find_table_recommendations(text, meta, key))
-    return _merge(recs, find_language_recommendations(text, blocks, meta, key))
+    recs = _merge(recs, find_language_recommendations(text, blocks, meta, key))
+    apply_mentions(text, recs)
+    return recs
 
 
 def _line(text: str, lines: list[tuple[int, int]], n: int) -> str:

@@ -30,20 +30,25 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("superseded", _P(r"\bsuperseded\b", r"\breplaced by (a |the )?(later|new|subsequent) recommendation")),
     ("not_started", _P(r"\bhas been documented and will inform\b", r"\b(are|is) being considered in (the )?future\b", r"\bwill inform future\b",
                        r"\bnot (yet )?(been )?(started|begun|progressed)\b", r"\bhas not been implemented\b", r"\bno (work|action) has (yet )?been\b",
-                       r"\bawaiting allocation\b")),
+                       r"\bawaiting allocation\b", r"\bno work has (yet )?(started|begun)\b")),
     ("in_progress", _P(r"\bremains? ongoing\b", r"\b(work|activity|benchmarking|a review) (is|are) (already |currently |now )?(underway|ongoing|in progress)\b",
                        r"\bis currently underway\b", r"\bcurrently (reviewing|working|developing|underway)\b", r"\b(we are|are) working on\b",
                        r"\bwill continue to (ensure|develop|work|improve|review|monitor)\b", r"\bin the work queue\b", r"\bis being (progressed|prioritised|developed|reviewed|rolled out)\b",
                        r"\bhave been tasked\b", r"\bhas been tasked\b", r"\bpartially (implemented|complete)", r"\bthere is an action plan\b", r"\bin progress\b",
                        r"\bbeing rolled out\b", r"^\W*under ?way\b", r"\b(is|are) (now |currently )?under ?way\b",
                        r"\bha(s|ve) (fallen|risen|dropped|reduced|improved|increased) from\b", r"\bnot yet (consistent|complete|fully|embedded|achieved)\b",
-                       r"\bremains? open\b", r"\b(is|are) (now )?being (tested|trialled|piloted|added|revised|extended|recruited|analysed|reviewed)\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b")),
+                       r"\bremains? open\b", r"\b(is|are) (now )?being (tested|trialled|piloted|added|revised|extended|recruited|analysed|reviewed)\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b",
+                       # something put in place, begun or improved, without a claim that the recommendation is met: under way
+                       r"\b(?:was|were) (?:introduced|created|launched|set up|established|reissued|rolled out|piloted|trialled)\b",
+                       r"\b(?:began|started|commenced) (?:in|on|from)\b", r"\b(?:is|are) being (?:drafted|implemented|embedded|procured)\b",
+                       r"\bstill not\b", r"\bnot (?:yet )?(?:always|routinely)\b", r"\bremains? below\b", r"\bha(?:s|ve) (?:fallen|risen|dropped|improved|increased) to\b")),
     ("planned", _P(r"\bwill\b", r"\bhas been sanctioned\b", r"\bhas been agreed\b", r"\bplans? to\b", r"\bplanned\b", r"\baiming to\b", r"\bintends? to\b",
-                   r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b")),
+                   r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b",
+                   r"\b(?:is|are) considering (?:whether|how|options)\b", r"\bunder consideration\b")),
     ("complete", _P(r"\bembedded practice\b", r"\bha(s|ve) (been )?(fully )?implemented\b", r"\bha(s|ve) embedded\b", r"\bwell embedded\b", r"\bis embedded\b",
                     r"\bare embedded\b", r"\b(are|is) now routinely\b", r"\bha(s|ve) been built into\b", r"\bha(s|ve) been (completed|achieved|delivered)\b",
                     r"\bis (now )?complete\b", r"\bha(s|ve) ensured that\b", r"\bha(s|ve) been developed\b", r"\bis now in place\b", r"\bhas been introduced\b",
-                    r"\bwe are satisfied that\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
+                    r"\b(?:we are|i am) satisfied that\b", r"\bha(?:s|ve) been met\b", r"\bdischarged by\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
                     r"\bauthori[sz]ed (for )?closure\b", r"\bcompleted in all\b", r"\b(is|are) now (a )?(mandatory|routine|standard)\b",
                     r"\b(is|are) now (appointed|recorded|required|reviewed|published)\b", r"\balready (records|publishes|has|have|does|do)\b")),
 ]
@@ -138,7 +143,7 @@ TRACKER_WORDS: list[tuple[str, str]] = [
     ("partially met", "in_progress"), ("substantially complete", "in_progress"), ("being-progressed", "in_progress"), ("being progressed", "in_progress"),
     ("awaiting-review", "in_progress"), ("awaiting review", "in_progress"), ("in progress", "in_progress"), ("ongoing", "in_progress"),
     ("on track", "in_progress"), ("open", "in_progress"), ("amber", "in_progress"), ("red", "in_progress"), ("green", "in_progress"),
-    ("superseded", "superseded"), ("planned", "planned"), ("completed", "complete"), ("complete", "complete"), ("achieved", "complete"),
+    ("superseded", "superseded"), ("under consideration", "planned"), ("planned", "planned"), ("completed", "complete"), ("complete", "complete"), ("achieved", "complete"),
     ("closed", "complete"), ("discharged", "complete"), ("implemented", "complete"), ("blue", "complete"), ("met", "complete"),
 ]
 _LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
@@ -200,6 +205,12 @@ def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | Non
         status = word_status(m.group("label"), key)
         if status:
             return Proposal(status, response[m.start():m.end()].strip(), m.start(), m.end())
+    # a response that opens with a tracker's word ("Completed. The backlog was cleared ...", "Under consideration. ...")
+    lead = re.match(r"\s*(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*[.;:]\s", response)
+    if lead and len(lead.group("word").split()) <= 3:
+        status = word_status(lead.group("word"), key)
+        if status:
+            return Proposal(status, lead.group("word"), lead.start("word"), lead.end("word"))
     # a table flattened into lines (a PDF): the status column's word ends the response ("... in December 2024. On track")
     tail = re.search(r"(?:[.!?]\s+|\n)(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*$", response)
     if tail:

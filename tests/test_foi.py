@@ -177,3 +177,39 @@ The force holds this information. The table below sets it out.
         "The number of police officers whose vetting clearance was reviewed in each year from 2021 to 2024.",
         "The number of people whose vetting clearance was suspended or withdrawn.", "Details of the databases searched."]
     assert parse_foi("Response\nThe force holds it.\n1. One line only\n").questions == []
+
+
+def test_a_correspondence_thread_is_dated_by_the_reply_that_answers() -> None:
+    text = """Use of cloud extraction
+
+A Requester made this Freedom of Information request to Merseyside Police
+
+A Requester
+14 April 2020
+
+Dear Merseyside Police,
+1. Do you use cloud extraction tools?
+Yours faithfully,
+A Requester
+
+Freedom Of Information, Merseyside Police
+14 April 2020
+
+This is an automatic acknowledgement that your email has reached us. You should receive a response within 20 working days.
+
+Freedom Of Information, Merseyside Police
+Tuesday 12 May 2020
+
+Dear A Requester
+Response
+Merseyside Police can neither confirm nor deny that it holds the information, by virtue of section 23(5).
+"""
+    record = parse_foi(text)
+    assert record.disclosed == "2020-05-12"
+
+
+def test_an_internal_review_is_dated_by_its_decision_and_a_log_by_its_response_not_its_publication() -> None:
+    review = parse_foi("Received on 29/04/2024 Our Ref: DC/FOI 931/24\nOriginal decision = 24th May 2024 and the Internal Review (IR) Decision = 5th July 2024.\n")
+    assert review.disclosed == "2024-07-05"
+    log = parse_foi("Request 123/24\nPublished: 20 June 2024\nDate of request: 2 May 2024\nResponse date: 30 May 2024\nThe information is held.\n")
+    assert (log.received, log.disclosed) == ("2024-05-02", "2024-05-30")

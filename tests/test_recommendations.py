@@ -334,3 +334,46 @@ On 6 July 2022, the force entered the engage phase of our monitoring process.
 """, "letter.html")
     assert [(r.type, r.text[:40]) for r in recs] == [("cause_of_concern", "was not identifying and assessing vulnera"[:40]),
                                                      ("cause_of_concern", "was not carrying out effective investigat"[:40])]
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("A revised crime allocation policy was introduced in February 2025.", "in_progress"),
+    ("Dip sampling of ten incidents per suite each month began in October 2018.", "in_progress"),
+    ("A data-sharing agreement with the county council is being drafted.", "in_progress"),
+    ("A structured risk assessment is still not always used, though use has improved.", "in_progress"),
+    ("The force is considering whether to create a single safeguarding team.", "planned"),
+    ("No work has yet started on this AFI.", "not_started"),
+    ("I am satisfied that this recommendation has been met.", "complete"),
+    ("Training completed by 1,140 officers; discharged by HMICFRS in September 2023.", "complete"),
+])
+def test_wordings_of_work_begun_considered_or_met(sentence: str, status: str | None) -> None:
+    assert classify(sentence) == status
+
+
+def test_a_status_stated_elsewhere_by_number_or_for_all_of_a_type() -> None:
+    recs = recs_of("""Report to the Police and Crime Panel
+
+The causes of concern
+Cause of concern 1: The force is not answering emergency and non-emergency calls quickly enough.
+
+Cause of concern 2: The force is not recording crime accurately, particularly domestic abuse crimes.
+
+Cause of concern 3: The force is not investigating crime effectively or supervising investigations.
+
+Exit from engage
+HMICFRS returned to the force in the summer. HMICFRS has discharged causes of concern 2 and 3. Cause of concern 1 remains open.
+""", "paper.md")
+    by = {r.ref: r for r in recs if r.type == "cause_of_concern"}
+    assert {ref: r.status for ref, r in by.items()} == {"1": "in_progress", "2": "complete", "3": "complete"}
+    assert by["2"].status_quote == "HMICFRS has discharged causes of concern 2 and 3."
+
+
+def test_a_tracker_whose_response_column_has_a_long_name_and_opens_with_its_status() -> None:
+    recs = recs_of("""Areas for improvement
+
+| Pillar | HMICFRS finding | Summary of work being done or being considered |
+| Effectiveness | AFI: The force should improve how it manages the risk posed by registered sex offenders. | Completed. The backlog of overdue assessments was cleared in September. |
+| Efficiency | AFI: The force should improve its capability to monitor its ICT systems. | Under consideration. Software options are being evaluated. |
+""", "panel.md")
+    assert [(r.type, r.status) for r in recs] == [("area_for_improvement", "complete"), ("area_for_improvement", "planned")]
+    assert recs[0].status_quote == "Completed"
