@@ -73,6 +73,8 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
     return out
 
 
+# "... recommended that chief constables should make sure that ..." inside a sentence, up to the sentence's end
+_RECOMMENDED_THAT = re.compile(r"\brecommend(?:ed|s)?\s+that\s+(?P<text>(?:the |all )?[A-Za-z][\w'’ -]{1,60}?\s+(?:should|must)\s+[^.]{20,}?\.)(?=\s|$)", re.I)
 _THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+that\s+", re.I)
 
 
@@ -189,6 +191,9 @@ class _Scan:
             self.context, self.lead = ctx, None
             if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
                 self.lead, self.lead_at = (self.default_who, ctx), i  # "... two causes of concern. We found that the force:" above the list
+            elif _LEAD_IN.search(t) and not label:
+                # "The report also identifies the following areas for improvement. HMICFRS says the force should:" above the list
+                self.lead, self.lead_at = (_who(_strip_lead(t.rsplit(". ", 1)[-1]), self.default_who), ctx), i
             if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
                 return i
         bullet = _BULLET.match(t)
@@ -264,6 +269,12 @@ class _Scan:
             if colon:
                 s += colon.start("rest")
             self.found.append(_Found(i, self.context or "recommendation", ref, s, line.end))
+            return
+        inside = [m for m in _RECOMMENDED_THAT.finditer(body) if m.start() > 0]
+        if inside and not bullet:
+            # running text that reports what was recommended: "Among them, the inspectorate recommended that chief constables should ..."
+            for m in inside:
+                self.found.append(_Found(i, "recommendation", ref, body_start + m.start("text"), body_start + m.end("text")))
             return
         context = self.context
         if context in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(body) and not bullet:

@@ -377,3 +377,21 @@ def test_a_tracker_whose_response_column_has_a_long_name_and_opens_with_its_stat
 """, "panel.md")
     assert [(r.type, r.status) for r in recs] == [("area_for_improvement", "complete"), ("area_for_improvement", "planned")]
     assert recs[0].status_quote == "Completed"
+
+
+def test_a_list_under_a_heading_line_that_says_who_should_act_and_a_recommendation_reported_in_running_text() -> None:
+    recs = recs_of("""Surrey Police responds to its PEEL report
+
+Areas for improvement
+
+The report also identifies the following areas for improvement. HMICFRS says the force should:
+
+- improve the time it takes to answer non-emergency 101 calls and reduce the number abandoned;
+- make sure that call handlers identify repeat and vulnerable victims when they first call.
+
+The report makes 43 recommendations. Among them, the inspectorate recommended that chief constables should make sure that the receiving force checks the professional standards records of every transferee. The Commissioner welcomed it.
+""", "news.md")
+    assert [(r.type, r.text[:30]) for r in recs] == [
+        ("area_for_improvement", "improve the time it takes to a"), ("area_for_improvement", "make sure that call handlers i"),
+        ("recommendation", "chief constables should make s")]
+    assert recs[2].text.endswith("records of every transferee") and "welcomed" not in recs[2].text
