@@ -17,6 +17,7 @@ from typing import Any
 from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
+from ingest.sentences import wrapped
 from ingest.rec_language import find_language_recommendations
 from ingest.rec_mentions import apply_mentions
 from ingest.rec_tables import find_table_recommendations
@@ -193,6 +194,14 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     rest = m.group("rest").strip().strip("*").strip()
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest else None)
     j = i + 1
+    while item.body is not None and j < len(lines) and lines[j][0] >= 0 and text[lines[j][0]:lines[j][0] + 1].islower() and wrapped(text, item.body, lines[j]):
+        # the item's text runs on, in lower case, to a line a PDF wrapped it onto; in a flattened table its
+        # response may follow on that line ("... injuries to people. Body-worn video review ..."): the text ends there
+        stop = re.search(r"[.!?](?=\s+[A-Z])", text[lines[j][0]:lines[j][1]])
+        item.body = (item.body[0], lines[j][0] + stop.end() if stop else lines[j][1])
+        j += 1
+        if stop:
+            break
     while j < len(lines):
         s, e = lines[j]
         if s < 0:

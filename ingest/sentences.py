@@ -13,7 +13,7 @@ _ITEM = re.compile(r"[-•*▪●]|\(?[a-z0-9]{1,3}[.)]\s|[A-Z][A-Za-z ]{0,40}:"
 WRAPPED = 50  # a line at least this long that ends mid-sentence was wrapped (a heading or list item is shorter)
 
 
-def _wrapped(text: str, prev: tuple[int, int], nxt: tuple[int, int]) -> bool:
+def wrapped(text: str, prev: tuple[int, int], nxt: tuple[int, int]) -> bool:
     """The line break between two spans only wraps one sentence (a PDF's or e-mail's line width): the
     first stops without a sentence's end and the next goes on in lower case, or the first is a long
     line broken mid-sentence; never a blank line, nor a next line that starts a list item."""
@@ -38,7 +38,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e - s <= 3:
             continue
-        if out and _wrapped(text, out[-1], (s, e)):
+        if out and wrapped(text, out[-1], (s, e)):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
