@@ -45,10 +45,10 @@ def batch_of(name: str) -> int:
     return 0
 
 
-def load_gold(batch: int | None = None) -> list[dict[str, Any]]:
-    """Every gold reading (or one batch's), sorted by file name."""
+def load_gold(batch: int | None = None, upto: int | None = None) -> list[dict[str, Any]]:
+    """Every gold reading (or one batch's, or those of batches 1 to ``upto``), sorted by file name."""
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DEV / "gold").glob("*.json"))]
-    return [g for g in golds if batch is None or batch_of(g["file"]) == batch]
+    return [g for g in golds if (batch is None or batch_of(g["file"]) == batch) and (upto is None or 1 <= batch_of(g["file"]) <= upto)]
 
 
 def _words(text: str | None) -> list[str]:
@@ -284,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--failures", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
     p.add_argument("--batch", type=int, help="only the documents of one batch (those listed in evals/dev/batchN-*.txt; 1 is the first 87)")
+    p.add_argument("--upto", type=int, help="only the documents of batches 1 to N (the corpus as it stood before a later batch)")
     args = p.parse_args(argv)
-    tallies = evaluate(load_gold(args.batch))
+    tallies = evaluate(load_gold(args.batch, args.upto))
     figures = {name: t.figures() for name, t in tallies.items()}
     if args.json:
         print(json.dumps(figures))

@@ -31,7 +31,7 @@ _RECOMMENDS = re.compile(r"^(?:HMIC(?:FRS)?|HMI\w*|we|the inspectorate|the inspe
 _AFTER_COLON = re.compile(r"^.{0,80}?\b(?:should|must)\b(?:\s+\w+){0,2}\s*:\s*(?P<rest>\S.+)$", re.I)
 # who must act: a few words naming someone, none of them a verb or pronoun ("Dyfed-Powys Police has advised that ..." is not an actor)
 _NOT_ACTOR = r"(?!(?:has|have|had|is|are|was|were|will|would|can|could|may|that|which|who|this|these|those|it|its|there|we|i|our|my|you|they|their|also|not)\b)"
-_ACTS = re.compile(rf"^(?:(?:by|before) [^,]{{3,40}},\s*|within [\w ]{{3,25}},\s*|if [^,]{{3,80}},\s*)?(?P<who>(?:the |all |every |each )?{_NOT_ACTOR}[A-Za-z][\w'’&-]*"
+ACTS = re.compile(rf"^(?:(?:by|before) [^,]{{3,40}},\s*|within [\w ]{{3,25}},\s*|if [^,]{{3,80}},\s*)?(?P<who>(?:the |all |every |each )?{_NOT_ACTOR}[A-Za-z][\w'’&-]*"
                    rf"(?: {_NOT_ACTOR}[\w'’&-]+){{0,7}}?)\s+(?:should|must|needs? to|is to|are to|ought to)\b", re.I)
 _LEAD_IN = re.compile(r"\b(?:should|must|needs? to)\b[^.]{0,80}:\s*$", re.I)
 _FINDING_LEAD = re.compile(r"\b(?:found|concluded|were concerned|was concerned) that (?:the force|the constabulary|[A-Z][\w-]+ (?:police|constabulary)|it)\s*:\s*$", re.I)
@@ -79,7 +79,7 @@ _THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+tha
 
 
 # what a recommendation asks for: "should make sure", "must review", "should, by March, introduce" (not "should be proud")
-_ACTION = re.compile(r"\b(?:should|must|needs? to)\s+(?:\w+ly\s+|also\s+|now\s+|,[^,]{0,40},\s*)?(?:make sure|ensure|review|improve|develop|introduce|publish|"
+ACTION = re.compile(r"\b(?:should|must|needs? to)\s+(?:\w+ly\s+|also\s+|now\s+|,[^,]{0,40},\s*)?(?:make sure|ensure|review|improve|develop|introduce|publish|"
                      r"establish|put|set|consider|work|provide|stop|record|give|carry out|train|reduce|increase|agree|adopt|use|monitor|produce|take|"
                      r"assess|evaluate|check|create|update|strengthen|clarify|share|engage|collect|analyse|identify|implement|include|seek|appoint|"
                      r"do|have|be (?:able|clear|confident|satisfied))\b", re.I)
@@ -89,7 +89,7 @@ def _known_actor(text: str) -> bool:
     """The paragraph opens by asking an addressee recommendations are made to ("Chief constables should ...")."""
     from ingest.recommendations import addressee_of
 
-    return addressee_of(_strip_lead(text), None) is not None and bool(_ACTS.match(text)) and bool(_ACTION.search(text[:200]))
+    return addressee_of(_strip_lead(text), None) is not None and bool(ACTS.match(text)) and bool(ACTION.search(text[:200]))
 
 
 def _answers(line: str) -> bool:
@@ -117,7 +117,7 @@ def _who(text: str, default: str) -> str:
     known = addressee_of(text, None)
     if known:
         return known
-    m = _ACTS.match(_strip_lead(text))
+    m = ACTS.match(_strip_lead(text))
     return " ".join(m.group("who").lower().split()) if m else default
 
 
@@ -241,7 +241,7 @@ class _Scan:
                 printed = Proposal(word, nxt, self.lines[j].start, self.lines[j].end) if word else \
                     Proposal(line_label.status, line_label.quote, self.lines[j].start + line_label.start, self.lines[j].start + line_label.end)  # type: ignore[union-attr]
                 continue
-            asks = bool(_ACTS.match(nxt.lstrip("-\u2022* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
+            asks = bool(ACTS.match(nxt.lstrip("-\u2022* ")) or _RECOMMENDS.match(nxt) or DIRECTIVE.search(nxt))
             if len(nxt) >= 30 and not self.lines[j].heading and not nxt.startswith("|") and (first or asks):
                 s, e = self.lines[j].start, self.lines[j].end
                 rec = _RECOMMENDS.match(nxt)
@@ -288,7 +288,7 @@ class _Scan:
         if bullet and self.lead and self.lead_at == i - 1:
             self.found.append(_Found(i, self.lead[1], ref, body_start, line.end, self.lead[0]))
             self.lead_at = i  # the list runs on while its items follow one another
-        elif context and _ACTS.match(body) and len(body) >= 30:
+        elif context and ACTS.match(body) and len(body) >= 30:
             self.found.append(_Found(i, context, ref, body_start, line.end))
         elif self.answers and not self.other and len(body) >= 60 and _known_actor(body):
             # a response quotes what it answers: a paragraph asking chief constables, forces or a named body to act

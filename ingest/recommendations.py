@@ -18,7 +18,7 @@ from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.sentences import wrapped
-from ingest.rec_language import find_language_recommendations
+from ingest.rec_language import ACTION, ACTS, find_language_recommendations
 from ingest.rec_mentions import apply_mentions
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
@@ -34,6 +34,10 @@ _ACTOR = re.compile(
     r"the probation service|pccs|police and crime commissioners|the national crime agency|the cps)\s+(?:should|must|need to|are to)\b",
     re.I,
 )
+# what stands before the one asked to act: a deadline ("By 31 July 2023,", "Within six months,", "Immediately,") or who said so ("HMICFRS says")
+_LEADS = re.compile(r"^(?:(?:by|before) \d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4},?\s*|(?:within|in the next) (?:\w+ )?(?:days?|weeks?|months?|years?),?\s+|immediately,?\s+|"
+                    r"(?:HMIC(?:FRS)?|HMI\w*|the inspectorate|the report|it) (?:says|said|recommends|recommended|found)(?: that)?,?\s+)+", re.I)
+_NOT_SOMEONE = re.compile(r"(?:any|each|every|this|these|those|some|such|a|an|all|future|further|more|work|action)\b", re.I)  # "Any future engagement should ..."
 _PASSIVE_BY = re.compile(r"\bshould be \w+ by (?P<who>the force|forces|[A-Z][\w-]+ police|hmcts)\b", re.I)
 _BY_DATE = re.compile(r"\bby (\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", re.I)
 _RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen) (?P<unit>weeks?|months?|years?))\b(?!\s+of\b)|\b(?P<now>immediately)\b", re.I)
@@ -60,13 +64,17 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def addressee_of(text: str, default: str | None) -> str | None:
     """Who must act, lower-case, from "X should ..." (or "... should be done by X"); else the default."""
-    first = text.strip(" -•").split(". ")[0]
+    first = _LEADS.sub("", text.strip(" -•").split(". ")[0])
     m = _ACTOR.match(first)
     if m:
         return " ".join(m.group("who").lower().split())
     m = _PASSIVE_BY.search(first)
     if m:
         return m.group("who").lower()
+    # anyone else named as the one to act: "Police Scotland should ensure", "The constabulary needs to make sure"
+    m = ACTS.match(first)
+    if m and ACTION.search(first[:m.end() + 40]) and len(m.group("who").split()) <= 6 and not _NOT_SOMEONE.match(m.group("who")):
+        return " ".join(m.group("who").lower().split())
     return default
 
 

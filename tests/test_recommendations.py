@@ -395,3 +395,15 @@ The report makes 43 recommendations. Among them, the inspectorate recommended th
         ("area_for_improvement", "improve the time it takes to a"), ("area_for_improvement", "make sure that call handlers i"),
         ("recommendation", "chief constables should make s")]
     assert recs[2].text.endswith("records of every transferee") and "welcomed" not in recs[2].text
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Within six months the force should produce a plan for each service.", "the force"),
+    ("By 31 July 2023, chief constables should make sure that their vetting units have enough staff.", "chief constables"),
+    ("HMICFRS says the force should improve the time it takes to answer calls.", "the force"),
+    ("Police Scotland should ensure that the risk assessment of every detained person is reviewed.", "police scotland"),
+    ("The constabulary needs to make sure that use of force is recorded accurately.", "the constabulary"),
+    ("Any future engagement with victims should consider whether they were kept informed.", None),
+])
+def test_who_is_asked_to_act_after_a_deadline_or_a_reporting_clause(text: str, who: str | None) -> None:
+    assert addressee_of(text, None) == who
