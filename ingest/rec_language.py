@@ -282,7 +282,9 @@ class _Scan:
             self.lead, self.lead_at = (self.default_who, context), i
             return
         if _LEAD_IN.search(body) and (context or re.search(r"\brecommend", body, re.I)):
-            self.lead, self.lead_at = (_who(_strip_lead(body), self.default_who), context or "recommendation"), i
+            # what a cause of concern's lead-in asks for ("Within three months, the force should make sure that:") is a recommendation
+            asked = "recommendation" if context in (None, "cause_of_concern") else context
+            self.lead, self.lead_at = (_who(_strip_lead(body), self.default_who), asked), i
             return
         lines = self.lines
         if bullet and self.lead and self.lead_at == i - 1:

@@ -22,7 +22,9 @@ _TYPE_WORDS = {
 }
 _REF = r"(?:[A-Z]{0,4}\s?)?\d{1,2}(?:\.\d{1,2})?"
 _LIST = rf"{_REF}(?:\s*(?:,|and|&|to)\s*{_REF})*"
-_ALL = r"\b(?:both|all(?: (?:the|of the))?(?: (?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}))?|the (?:two|three|four|five|six|\d{1,2}))\s+"
+_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+# "both causes of concern", "all five recommendations", "the three areas for improvement": a group named with its size
+_ALL = r"\b(?:(?P<both>both)|(?:all|the|all the|all of the) (?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2}))\s+"
 
 
 def _numbers(listed: str) -> set[str]:
@@ -50,7 +52,10 @@ def apply_mentions(text: str, recs: list[Recommendation]) -> None:
         for kind, words in _TYPE_WORDS.items():
             named = {ref for m in re.finditer(rf"\b{words}\s+(?P<list>{_LIST})\b", sentence, re.I) for ref in _numbers(m.group("list"))}
             # "all recommendations will be tracked" is no one's status: a group statement counts only when it reports progress
-            every = status in ("complete", "in_progress", "superseded") and re.search(rf"{_ALL}{words}\b", sentence, re.I) is not None
+            group = re.search(rf"{_ALL}{words}\b", sentence, re.I) if status in ("complete", "in_progress", "superseded") else None
+            size = (_COUNTS.get((group.group("both") or group.group("n")).lower()) or int(group.group("n"))) if group else 0
+            # a group counts only when it is every item of that type the document holds (not "these three" of nine)
+            every = bool(group) and size == sum(1 for r in recs if r.type == kind and not r.parent)
             if not named and not every:
                 continue
             for r in recs:

@@ -30,6 +30,7 @@ class _Cell:
 
 _TEXT_COL = re.compile(r"^(?:recommendations?|recommendation\s*(?:/|or|and)\s*(?:afi|area for improvement)s?|areas? for improvement|afis?|"
                        r"causes? of concern|recommendation text|hmicfrs recommendation|(?:hmicfrs |hmic |inspection )?findings?)$", re.I)
+_TEXT_COL_GENERIC = re.compile(r"^recommendations?\s*(?:/|or|and)", re.I)  # "Recommendation / AFI": either, row by row
 _FINDING_COL = re.compile(r"findings?$", re.I)  # a findings column holds items only where a cell is labelled or asks for something
 _ROLES = [
     ("ref", re.compile(r"^(?:no\.?|#|rec\.?(?: no\.?)?|ref(?:erence)?\.?|number|id|item|afi|coc)$", re.I)),
@@ -129,6 +130,7 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
     default_who = "forces" if meta.kind == "inspection_report" else "the force"
     roles: dict[str, int] | None = None
     width = 0
+    table_type = default_type
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
@@ -141,6 +143,9 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         header = _header_roles(cells)
         if header is not None:
             roles, width = header, len(cells)
+            # the text column's name says what its rows are ("Area for improvement", "Causes of concern"); a ref column named "AFI" too
+            named = [cells[roles[r]].text.strip(" *:") for r in ("text", "ref") if r in roles]
+            table_type = next((t for n in named if (t := _type_of(n, "", "")) and not _TEXT_COL_GENERIC.match(n)), default_type)
             continue
         if roles is None or _SEPARATOR_ROW.match(line) or len(cells) != width:
             continue
@@ -150,7 +155,7 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (
             cells[roles[r]] if r in roles else None for r in ("ref", "type", "status", "response", "deadline", "addressee"))
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
-        pieces = _pieces(body, type_cell, default_type, finding="finding" in roles)
+        pieces = _pieces(body, type_cell, table_type, finding="finding" in roles)
         if not pieces:
             continue  # a finding that is neither labelled nor asks anything is narrative
         response = response_cell.text if response_cell else ""

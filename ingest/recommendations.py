@@ -290,7 +290,8 @@ def _read(text: str, block: Block, item: _Item, meta: Meta, key: Any, rdate: str
     if _CONTENTS_LINE.search(own[:200]):  # a contents list's numbered line ("Scope .......... 4"), not a recommendation
         return []
     overall, part_props = _statuses(text, item, response, response_start, key)
-    kind = _TYPES.get((item.match.groupdict().get("type") or "recommendation").lower(), "recommendation")
+    printed_type = item.match.groupdict().get("type")
+    kind = _TYPES.get(printed_type.lower(), "recommendation") if printed_type else _section_type(block.section)
     ref = item.match.group("ref")
     seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
     parent = Recommendation(
@@ -301,13 +302,14 @@ def _read(text: str, block: Block, item: _Item, meta: Meta, key: Any, rdate: str
         status_end=response_start + overall.end if overall.quote or not item.own_answers else 0,
     )
     out = [parent]
+    part_kind = "recommendation" if kind == "cause_of_concern" else kind  # what is asked under a cause of concern is a recommendation
     for (letter, ps, pe), prop in zip(parts, part_props):
         part_text = " ".join(text[ps:pe].strip(" *").split())
         # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
         own_deadline = deadline_of(part_text, rdate) if _BY_DATE.search(part_text) else (None, None)
         seen[(kind, letter)] = seen.get((kind, letter), 0) + 1
         out.append(Recommendation(
-            ref=letter, ordinal=seen[(kind, letter)], type=kind, text=part_text, start=ps, end=pe, parent=ref,
+            ref=letter, ordinal=seen[(kind, letter)], type=part_kind, text=part_text, start=ps, end=pe, parent=ref,
             addressee=addressee_of(_strip_date_clause(part_text), addressee) if not intro else addressee,
             deadline=own_deadline[0] or deadline, deadline_text=own_deadline[1] or deadline_text, theme=theme,
             report=parent.report, response=response, response_start=parent.response_start, response_end=parent.response_end,
@@ -386,6 +388,19 @@ def _answered_parts(text: str, lines: list[tuple[int, int]], j: int) -> list[tup
         else:
             break
     return found
+
+
+def _section_type(section: str | None) -> str:
+    """The type a section's heading gives the unlabelled items under it: "Areas for improvement" (and no
+    "recommendations") makes areas for improvement; "Causes of concern" alone, causes of concern."""
+    words = (section or "").lower()
+    if re.search(r"\brecommend", words):
+        return "recommendation"
+    if re.search(r"\bareas? for improvement\b|\bafis?\b", words):
+        return "area_for_improvement"
+    if re.search(r"\bcauses? of concern\b", words) and not re.search(r"\bareas? for improvement\b", words):
+        return "cause_of_concern"
+    return "recommendation"
 
 
 def _strip_date_clause(text: str) -> str:

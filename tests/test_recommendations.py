@@ -407,3 +407,38 @@ The report makes 43 recommendations. Among them, the inspectorate recommended th
 ])
 def test_who_is_asked_to_act_after_a_deadline_or_a_reporting_clause(text: str, who: str | None) -> None:
     assert addressee_of(text, None) == who
+
+
+def test_a_tables_text_column_names_its_rows_type_and_what_a_cause_of_concern_asks_is_a_recommendation() -> None:
+    recs = recs_of("""Areas for improvement
+
+| AFI | Area for improvement | Surrey Police position |
+| 1 | Forces should make sure that they understand the scale of predatory behaviour in their workforce. | A workforce survey was completed. |
+""", "t.md")
+    assert [(r.type, r.ref) for r in recs] == [("area_for_improvement", "1")]
+    recs = recs_of("""Causes of concern
+
+Cause of concern 1: The force needs to improve how it identifies and assesses vulnerability at first contact.
+
+Within three months, Staffordshire Police should make sure that:
+(a) call handlers carry out and correctly record a structured initial triage and risk assessment;
+(b) vulnerable and repeat callers are identified at the first point of contact.
+""", "p.md")
+    assert [r.type for r in recs] == ["cause_of_concern", "recommendation", "recommendation"]
+
+
+def test_a_group_statement_gives_its_status_only_when_it_names_every_item_of_that_type() -> None:
+    text = """Causes of concern
+
+Cause of concern 1: The force is not answering emergency calls quickly enough and callers give up.
+
+Cause of concern 2: The force is not recording crime accurately, particularly domestic abuse crimes.
+
+Cause of concern 3: The force is not investigating crime effectively or supervising investigations.
+
+Revisit
+We have closed the two causes of concern about calls and recording.
+"""
+    assert {r.status for r in recs_of(text, "l.md")} == {"unknown"}  # two of three: which two is not said
+    both = recs_of(text.replace("Cause of concern 3: The force is not investigating crime effectively or supervising investigations.\n", ""), "l.md")
+    assert [r.status for r in both] == ["complete", "complete"]
