@@ -91,7 +91,8 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
     lines = [ln.strip() for ln in text.split("\n")]
     masthead: list[str] = []
     for i, line in enumerate(lines):
-        if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or _MARKING_LINE.match(line):
+        if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or _MARKING_LINE.match(line) or _DATED.match(line) \
+                or re.fullmatch(r"\[[^\]]{1,40}\]", line):  # a letter's "Date ..." / "Our ref ..." line, a redaction placeholder
             continue
         if _letterhead(line) or _MEETING.match(line) and _next_is_date_then_heading(lines, i):
             # a masthead line, or a committee paper's header ("POLICE AND CRIME PANEL" / "8 NOVEMBER 2019") above the paper's own title
@@ -102,13 +103,14 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
         j = i + 1
         if j + 1 < len(lines) and not lines[j] and line.endswith((":", " to")):
             j += 1  # "... response to:" then a blank line, then the report's name
-        while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and not _letterhead(lines[j]) and (
+        while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and not _letterhead(lines[j]) and not _PAPER_FURNITURE.match(lines[j]) \
+                and not _DATED.match(lines[j]) and (
             parts[-1].endswith((":", "to", "of", "and", "&", "on", "-", "–")) or (lines[j][:1].islower())
             or (j == i + 1 and len(parts[-1]) < 120 and not parts[-1].endswith((".", "?", "!")) and len(lines[j]) < 160 and not lines[j].endswith("."))
         ):
             parts.append(lines[j])
             j += 1
-        title = re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip(".")
+        title = re.sub(r"^(?:re|subject)\s*:\s*", "", re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip("."), flags=re.I)  # a letter's subject line
         if _letterhead(title) or len(parts) == 1 and len(title.split()) == 1 and _letterhead(f"{title} {lines[i + 1] if i + 1 < len(lines) else ''}"):
             masthead.append(title)  # "Exeter" above "EX2 7RP": the pieces of an address
             continue
@@ -121,17 +123,23 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
 # a committee paper's furniture above its title: "AGENDA ITEM 19", "Agenda No: 7", "Report to the Independent Audit Committee",
 # "Freedom of Information Classification: Open"
 _PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s+\d+\w?|report to (?:the )?[\w ,&'-]{0,80}(?:committee|panel|board)|"
-                              r"(?:freedom of information|foi)\s+classification\s*:.*)\W*$", re.I)
+                              r"(?:freedom of information|foi)\s+classification\s*:.*|"
+                              # a paper's or a letter's labelled details: "Date: Friday 24 November 2023, 10.00 am", "Venue: ...", "Direct dial: ..."
+                              r"(?:date|time|venue|location|agenda item|meeting date|tel(?:ephone)?(?:\. no| no)?|direct dial|e-?mail|fax|web ?site|mobile)\s*[.:].*)\W*$", re.I)
+_DATED = re.compile(r"^(?:our ref|your ref|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d))|"
+                    r"^date (?:of )?[a-z ]{2,25}\s*[:|]", re.I)  # "Date of request: ...", "Date responded | ...": a labelled field  # "Date 2 October 2024", "Our ref ...": a letter's details
+# a line of a Welsh-language banner or bilingual masthead ("Swyddfa Comisiynydd Heddlu a Throseddu Gwent")
+_WELSH = re.compile(r"\b(?:swyddfa|comisiynydd|heddlu|throseddu|croeso|gwasanaeth|llywodraeth|cymraeg|hafan|cysylltu)\b", re.I)
 _MEETING = re.compile(r"^[\w ,&'-]{0,80}\b(?:police and crime panel|police, fire and crime panel|committee|board)\W*$", re.I)
 
 
 # a letterhead or masthead above the title: an organisation's name alone, a unit's, an address line, a person and their post
 _ORG_LINE = re.compile(
-    r"^[!#*\s]*(?:the )?(?:office of the )?(?:[\w&',.-]+ ){0,8}?(?:police(?: service)?|constabulary|police (?:and|&) crime commissioner(?: for [\w ,&-]+)?|"
+    r"^[!#*\s]*(?:the )?(?:office of the )?(?:[\w&',.-]+ ){0,8}?(?:police(?: service)?(?: hq| headquarters)?|constabulary|information rights(?: and disclosure)?|police (?:and|&) crime commissioner(?: for [\w ,&-]+)?|"
     r"(?:police,? )?fire (?:and|&) (?:rescue and )?crime commissioner(?: for [\w ,&-]+)?|commissioner(?: for [\w ,&-]+)?|"
     r"inspectorate of [\w&,' -]+|unit|department|directorate|services|headquarters|local government association|office of the chief constable|"
     r"legal services|disclosure unit)[\s*]*$", re.I)
-_PERSON_LINE = re.compile(r"^(?:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
+_PERSON_LINE = re.compile(r"^(?i:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |mx\.? |miss |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 _NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"
                        r"^(?:committee\(s\)|dated|our ref|your ref|author|copy to|cc)\s*:|^dear\b|^search\b.{0,20}$", re.I)
 
@@ -151,7 +159,11 @@ def _nav_words(line: str) -> bool:
 
 def _letterhead(line: str) -> bool:
     """A masthead line that is never a document's title (see the patterns above)."""
+    if re.match(r"^[*\u2022-]\s+\S", line.strip()) and len(line.split()) <= 6:
+        return True  # a menu's item ("* Home"), never a title
     bare = line.strip(" #*!")
+    if _WELSH.search(bare) and not re.search(r"\b(?:response|report|inspection|request|statement)\b", bare, re.I):
+        return True
     org = _ORG_LINE.match(bare) and not re.search(r"\b(?:response|report|inspection|review|update|statement)\b|\b(?:to|of|and|on):?$", bare, re.I)
     return bool(org or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
                 or (_ADDRESS_LINE.search(bare) and len(bare.split()) <= 10) or _nav_words(bare))
@@ -159,8 +171,16 @@ def _letterhead(line: str) -> bool:
 
 def _next_is_date_then_heading(lines: list[str], i: int) -> bool:
     """The line after line i (skipping blanks) is a date, and a title-like line follows it."""
-    rest = [ln for ln in lines[i + 1:i + 8] if ln]
-    return len(rest) >= 2 and _is_date_line(rest[0]) and len(rest[1]) >= 8 and not rest[1].endswith(".") and len(rest[1]) < 300
+    rest = [ln for ln in lines[i + 1:i + 10] if ln]
+    k = 0
+    while k < len(rest) and not _is_date_line(rest[k]) and _PAPER_FURNITURE.match(rest[k]):
+        k += 1  # "Date: Friday 24 November 2023, 10.00 am", "Venue: ...": the meeting's details
+    if k == 0 and not (rest and _is_date_line(rest[0])):
+        return False
+    while k < len(rest) and (_is_date_line(rest[k]) or _PAPER_FURNITURE.match(rest[k])):
+        k += 1
+    title = rest[k] if k < len(rest) else ""
+    return len(title) >= 8 and not title.endswith(".") and len(title) < 300
 
 
 def _sentence_like(title: str) -> bool:

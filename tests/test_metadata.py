@@ -82,7 +82,7 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
 
 @pytest.mark.parametrize(("text", "title"), [
     ("DEVON & CORNWALL POLICE\nOffice of the Chief Constable\nMiddlemoor\nExeter\nEX2 7RP\n\nRe: Community Speed Watch Scrutiny Review\n\nDear Alison,\n",
-     "Re: Community Speed Watch Scrutiny Review"),
+     "Community Speed Watch Scrutiny Review"),
     ("Information Rights Unit\nPO Box 313\nSidcup DA15 0HH\n\nFreedom of Information Request Reference No: 01/FOI/24/041193\n\nI write in connection.\n",
      "Freedom of Information Request Reference No: 01/FOI/24/041193"),
     ("Home Report it Contact us News Advice Your area About us Jobs\n\nOur response to the HMIC and HMIP custody inspection report\n\nText.\n",
@@ -93,6 +93,13 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
      "Response to the HMICFRS inspection of vetting"),
     ("Police and Crime Commissioner for Dyfed-Powys response to\nA Joint Thematic Inspection of MAPPA\n\nText.\n",
      "Police and Crime Commissioner for Dyfed-Powys response to A Joint Thematic Inspection of MAPPA"),
+    ("Swyddfa Comisiynydd Heddlu a Throseddu Gwent\nOffice of the Police and Crime Commissioner for Gwent\n\nFreedom of Information request 24047\n\nText.\n",
+     "Freedom of Information request 24047"),
+    ("* Home\n* About\n* Police and Crime Plan\n\nCommissioner's response to the HMICFRS report\n\nText.\n", "Commissioner's response to the HMICFRS report"),
+    ("GLOUCESTERSHIRE POLICE AND CRIME PANEL\n\nDate: Friday 24 November 2023, 10.00 am\nVenue: Council Chamber, Shire Hall\n\nHMICFRS Improvement Plan Update\n\n"
+     "1.1 To update the Panel.\n", "HMICFRS Improvement Plan Update"),
+    ("Ms R Madeup\nTelephone: 101\nDirect dial: 01865 542051\n[email-removed]\nDate of request: 2 May 2024\nYour ref\n\nHQ/PA/004127/24 DASH risk assessments\n\nText.\n",
+     "HQ/PA/004127/24 DASH risk assessments"),
 ])
 def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
     from ingest.metadata import find_title
