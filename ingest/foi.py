@@ -17,7 +17,8 @@ from ingest.metadata import find_dates, find_foi_reference
 
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
-_RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on)\b[^\n]{0,30}", re.I)
+_RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on|"
+                       r"(?:request|email|letter|application)(?: for information)?,? dated|(?:you )?submitted(?: it)? on)\b[^\n]{0,30}", re.I)
 _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
                         r"date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
                         r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date)(?!\w)[^\n]{0,30}", re.I)
@@ -126,9 +127,11 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
     return "unknown"
 
 
-def _date_after(pattern: re.Pattern[str], text: str) -> str | None:
+def _date_after(pattern: re.Pattern[str], text: str, day: bool = False) -> str | None:
+    """The first date within a match of ``pattern`` (or just after it); with ``day``, only a date that names
+    its day ("received since ... March 2014" is no request's date)."""
     for m in pattern.finditer(text):
-        found = find_dates(text[m.start():m.end() + 25])
+        found = [f for f in find_dates(text[m.start():m.end() + 25]) if not day or re.search(r"\d{1,2}\D+\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]|[A-Za-z]\s+\d{1,2}(?:st|nd|rd|th)?,", f[2])]
         if found:
             return found[0][1]
     return None
@@ -150,7 +153,7 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
     return FoiRecord(
-        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text),
+        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text, day=True),
         disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _thread_reply_date(text)
         or _date_after(_PUBLISHED, text) or _letter_date(text),
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),

@@ -213,3 +213,13 @@ def test_an_internal_review_is_dated_by_its_decision_and_a_log_by_its_response_n
     assert review.disclosed == "2024-07-05"
     log = parse_foi("Request 123/24\nPublished: 20 June 2024\nDate of request: 2 May 2024\nResponse date: 30 May 2024\nThe information is held.\n")
     assert (log.received, log.disclosed) == ("2024-05-02", "2024-05-30")
+
+
+@pytest.mark.parametrize(("text", "received"), [
+    ("I write in connection with your request for information, dated 4th September 2024, about vetting.", "2024-09-04"),
+    ("Thank you for the request referenced above, which you submitted on the 17th May 2022.", "2022-05-17"),
+    ("You asked how many Claire's Law applications you have received since the law came into force in March 2014.", None),
+    ("We received your request on March 3, 2024.", "2024-03-03"),
+])
+def test_when_a_request_was_received(text: str, received: str | None) -> None:
+    assert parse_foi(text).received == received
