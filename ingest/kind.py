@@ -75,6 +75,10 @@ _ANSWERS_A_REQUEST = re.compile(r"\A(?:.*\n){0,12}?.*\b(?:request for informatio
 _ANSWERS_SOMETHING = re.compile(r"\bHMIC|\binspect|\brecommendation|\bareas? for improvement\b|\bcauses? of concern\b|\breview\b|\breport\b", re.I)
 
 
+# a site's menu or footer line ("[Accessibility](/a) | [Freedom of Information](/foi) | [Contact us](/c)"): links, not what the page says
+_MENU_LINE = re.compile(r"^[^\n]*(?:\[[^\]\n]{1,60}\]\([^)\n]*\)[^\n]*){2,}$|^(?:[^|\n]{1,30}\|){3,}[^|\n]{0,30}$", re.M)
+
+
 @dataclass
 class KindVerdict:
     """The kind chosen, its confidence (the winner's share of all the weight), and the cues found."""
@@ -87,7 +91,7 @@ class KindVerdict:
 
 def classify(text: str, title: str) -> KindVerdict:
     """Score every kind's cues in the title, the opening and the whole text; the best wins."""
-    places = {"title": title, "head": title + "\n" + text[:4000], "body": text, "body+": text}
+    places = {"title": title, "head": title + "\n" + _MENU_LINE.sub("", text[:4000]), "body": text, "body+": text}
     scores: dict[str, float] = {}
     reasons: list[str] = []
     for kind, weight, pattern, where in CUES:

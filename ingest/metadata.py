@@ -140,7 +140,8 @@ _ORG_LINE = re.compile(
     r"inspectorate of [\w&,' -]+|unit|department|directorate|services|headquarters|local government association|office of the chief constable|"
     r"legal services|disclosure unit)[\s*]*$", re.I)
 _PERSON_LINE = re.compile(r"^(?i:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |mx\.? |miss |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
-_NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"
+_NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|\bskip to (?:the )?(?:main )?content\b|\btext size\b|\bleave this site\b|\bquick(?:ly)? exit\b|"
+                       r"\b(?:accept|reject) (?:all )?cookies\b|\bcookie (?:settings|preferences)\b|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"
                        r"^(?:committee\(s\)|dated|our ref|your ref|author|copy to|cc)\s*:|^dear\b|^search\b.{0,20}$", re.I)
 
 

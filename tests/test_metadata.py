@@ -100,6 +100,8 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
      "1.1 To update the Panel.\n", "HMICFRS Improvement Plan Update"),
     ("Ms R Madeup\nTelephone: 101\nDirect dial: 01865 542051\n[email-removed]\nDate of request: 2 May 2024\nYour ref\n\nHQ/PA/004127/24 DASH risk assessments\n\nText.\n",
      "HQ/PA/004127/24 DASH risk assessments"),
+    ("[Skip to main content](#content) | Visit Victim Care Merseyside | Text size: A A A\n\nPCC's sixth Annual Report published\n\nText.\n",
+     "PCC's sixth Annual Report published"),
 ])
 def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
     from ingest.metadata import find_title

@@ -442,3 +442,15 @@ We have closed the two causes of concern about calls and recording.
     assert {r.status for r in recs_of(text, "l.md")} == {"unknown"}  # two of three: which two is not said
     both = recs_of(text.replace("Cause of concern 3: The force is not investigating crime effectively or supervising investigations.\n", ""), "l.md")
     assert [r.status for r in both] == ["complete", "complete"]
+
+
+def test_a_label_naming_a_topic_takes_the_text_below_it() -> None:
+    recs = recs_of("""Causes of concern
+
+We published the following causes of concern on 6 December 2024.
+Cause of concern: responding to the public
+The force isn't attending incidents within its published attendance times, and it doesn't always tell callers.
+Cause of concern: investigating crime
+The force doesn't allocate, supervise and carry out investigations well enough.
+""", "page.html")
+    assert [(r.type, r.text[:24]) for r in recs] == [("cause_of_concern", "The force isn't attendin"), ("cause_of_concern", "The force doesn't alloca")]
