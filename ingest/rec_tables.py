@@ -73,6 +73,10 @@ def _header_roles(cells: list[_Cell]) -> dict[str, int] | None:
         return None
     # "AFI | Area for improvement | Position": the longer name holds the text, the short one is its number
     roles = {"text": max(text_cols, key=lambda i: (len(names[i]), -i))}
+    concern = [i for i in text_cols if re.match(r"causes? of concern$", names[i], re.I)]
+    asks = [i for i in text_cols if re.match(r"recommendations?$", names[i], re.I)]
+    if concern and asks:  # "Cause of concern | Recommendation | Response | Status": a concern and what it asks for, row by row
+        roles = {"text": asks[0], "concern": concern[0]}
     if _FINDING_COL.search(names[roles["text"]]):
         roles["finding"] = roles["text"]
     for role, pattern in _ROLES:
@@ -156,13 +160,21 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
             cells[roles[r]] if r in roles else None for r in ("ref", "type", "status", "response", "deadline", "addressee"))
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
         pieces = _pieces(body, type_cell, table_type, finding="finding" in roles)
+        concern_ref = ref
+        if "concern" in roles and len(cells[roles["concern"]].text) >= 20:
+            concern = cells[roles["concern"]]
+            numbered = re.match(r"(\d{1,2})[.)]\s+", concern.text)  # "1. Governance and oversight ...": the concern's number
+            concern_ref = numbered.group(1) if numbered and not ref else ref
+            pieces = [("cause_of_concern", concern.start + (numbered.end() if numbered else 0), concern.end), *pieces]
         if not pieces:
             continue  # a finding that is neither labelled nor asks anything is narrative
         response = response_cell.text if response_cell else ""
         row_status = _row_status(status_cell, response_cell, key)
         for kind, s, e in pieces:
             # the row's status is the recommendation's, made under the concern: the concern itself has none of its own
-            proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 else row_status
+            # (a concern with its own column shares the row's status: the row reports on both)
+            shares = "concern" in roles
+            proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 and not shares else row_status
             while e > s and text[e - 1] in " .;":
                 e -= 1
             own = " ".join(text[s:e].split())
@@ -172,9 +184,10 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
             if deadline_cell and find_dates(deadline_cell.text):
                 deadline, deadline_text = find_dates(deadline_cell.text)[0][1], deadline_cell.text
             who = addressee_of(own, None) or (" ".join(to_cell.text.lower().split()) if to_cell and to_cell.text else None) or default_who
-            seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
+            own_ref = concern_ref if kind == "cause_of_concern" else ref
+            seen[(kind, own_ref)] = seen.get((kind, own_ref), 0) + 1
             out.append(Recommendation(
-                ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=s, end=e, addressee=who, deadline=deadline,
+                ref=own_ref, ordinal=seen[(kind, own_ref)], type=kind, text=own, start=s, end=e, addressee=who, deadline=deadline,
                 deadline_text=deadline_text, report=meta.report or meta.title, response=response,
                 response_start=response_cell.start if response_cell else 0, response_end=response_cell.end if response_cell else 0,
                 status=proposal.status, status_quote=text[quote_start:quote_end] if quote_end > quote_start else "",

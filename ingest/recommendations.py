@@ -197,8 +197,8 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     s0, e0 = lines[i]
     head = text[s0:e0]
     m = _REC_LINE.match(head) or _NUMBERED_ITEM.match(head)
-    if not m:
-        return None
+    if not m or head.count(" | ") >= 2:
+        return None  # (a table's row is read by its columns: ingest/rec_tables.py)
     rest = m.group("rest").strip().strip("*").strip()
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest else None)
     j = i + 1

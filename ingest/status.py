@@ -48,7 +48,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("complete", _P(r"\bembedded practice\b", r"\bha(s|ve) (been )?(fully )?implemented\b", r"\bha(s|ve) embedded\b", r"\bwell embedded\b", r"\bis embedded\b",
                     r"\bare embedded\b", r"\b(are|is) now routinely\b", r"\bha(s|ve) been built into\b", r"\bha(s|ve) been (completed|achieved|delivered)\b",
                     r"\bis (now )?complete\b", r"\bha(s|ve) ensured that\b", r"\bha(s|ve) been developed\b", r"\bis now in place\b", r"\bhas been introduced\b",
-                    r"\b(?:we are|i am) satisfied that\b", r"\bha(?:s|ve) been met\b", r"\bdischarged by\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
+                    r"\b(?:we are|i am) satisfied that\b", r"\bconsiders? (?:this|the|that) recommendation (?:to be |as )?(?:complete|met|closed|discharged)\b",
+                    r"\bclosure (?:was |has been )?agreed\b", r"\balready (?:standard|routine|established|common) practice\b", r"\bha(?:s|ve) been met\b", r"\bdischarged by\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
                     r"\bauthori[sz]ed (for )?closure\b", r"\bcompleted in all\b", r"\b(is|are) now (a )?(mandatory|routine|standard)\b",
                     r"\b(is|are) now (appointed|recorded|required|reviewed|published)\b", r"\balready (records|publishes|has|have|does|do)\b")),
 ]

@@ -454,3 +454,25 @@ Cause of concern: investigating crime
 The force doesn't allocate, supervise and carry out investigations well enough.
 """, "page.html")
     assert [(r.type, r.text[:24]) for r in recs] == [("cause_of_concern", "The force isn't attendin"), ("cause_of_concern", "The force doesn't alloca")]
+
+
+def test_a_tracker_with_a_concern_column_and_a_recommendation_column() -> None:
+    recs = recs_of("""Causes of concern and recommendations
+
+Cause of concern | Recommendation | Response | Status
+1. Governance and oversight of the use of force in custody were not adequate. | The forces should make sure that every use of force in custody is recorded. | Dip sampling against CCTV began in October 2018. | In progress
+2. The forces did not comply with PACE Code C on reviews of detention. | The forces should take immediate action to make sure that reviews are carried out. | An audit found 98% compliance. | Complete
+""", "s55.md")
+    assert [(r.type, r.ref, r.status) for r in recs] == [
+        ("cause_of_concern", "1", "in_progress"), ("recommendation", "", "in_progress"),
+        ("cause_of_concern", "2", "complete"), ("recommendation", "", "complete")]
+    assert recs[0].text.startswith("Governance and oversight") and recs[1].text.startswith("The forces should make sure")
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("The Constabulary considers this recommendation to be complete.", "complete"),
+    ("Workforce plan approved in September 2019; closure agreed by the Strategic Development Board.", "complete"),
+    ("The Commissioner said the first of these is already standard practice in Cambridgeshire.", "complete"),
+])
+def test_wordings_of_a_recommendation_closed(sentence: str, status: str) -> None:
+    assert classify(sentence) == status
