@@ -177,6 +177,8 @@ def _table(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
         if not m or m.group(2).strip().lower() in ("question", "request", "questions"):
             continue
         q = m.group(2).strip()
+        if len(re.findall(r"[A-Za-z]{2,}", q)) < 5 and "?" not in q:
+            continue  # a field ("Our Ref", "Date") or a column of figures, not a question
         out.append(FoiQuestion(n=int(m.group(1)) if m.group(1) else len(out) + 1, question=q, answer=m.group(3).strip(),
                                start=pos + line.find(q), answer_start=pos + line.rfind(m.group(3).strip())))
     return out if len(out) >= 1 and all(q.answer for q in out) else []
@@ -213,22 +215,27 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
     """The request's first numbered (or lettered) list, when no answer is matched to each question: its items are the
     questions ("1. The number of ...", "a) How many ..."), a wrapped item's lines joined; the list ends where the answer begins."""
     out: list[FoiQuestion] = []
+    subs: dict[int, list[FoiQuestion]] = {}  # "1. Please provide annual totals of:" and the bullets under it, each a question
     for pos, line in lines:
         if out and (_ANSWER_STARTS.match(line) or _A.match(line)):
             break
         m = _ITEM.match(line)
         expected = str(len(out) + 1) if not out or out[0].n < 100 else chr(ord("a") + len(out))
+        bullet = re.match(r"^[-\u2022*]\s+(\S.{9,})$", line)
         if m and (m.group("n").lower() == expected or (not out and m.group("n").lower() in ("1", "a"))):
             label = m.group("n").lower()
             out.append(FoiQuestion(n=int(label) if label.isdigit() else 100 + ord(label) - ord("a"), question=m.group("q").strip(), start=pos))
+        elif out and bullet and out[-1].question.endswith(":"):
+            subs.setdefault(len(out) - 1, []).append(FoiQuestion(n=0, question=bullet.group(1).strip(), start=pos + line.find(bullet.group(1))))
         elif out and line and not _ITEM.match(line) and len(out[-1].question) < 400 and line[:1].islower():
             out[-1].question = f"{out[-1].question} {line}"
         elif out and line and len(out) >= 2:
             break  # the list is over
     if len(out) < 2:
         return []
-    for q in out:  # lettered items are numbered in order
-        q.n = out.index(q) + 1
+    out = [q for k, item in enumerate(out) for q in subs.get(k, [item])]
+    for n, q in enumerate(out, start=1):  # lettered items (and the bullets under an item) are numbered in order
+        q.n = n
     return out
 
 

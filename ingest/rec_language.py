@@ -88,7 +88,7 @@ ACTION = re.compile(r"\b(?:should|must|needs? to)\s+(?:\w+ly\s+|also\s+|now\s+|,
 
 def _known_actor(text: str) -> bool:
     """The paragraph opens by asking an addressee recommendations are made to ("Chief constables should ...")."""
-    from ingest.recommendations import addressee_of
+    from ingest.rec_fields import addressee_of
 
     return addressee_of(_strip_lead(text), None) is not None and bool(ACTS.match(text)) and bool(ACTION.search(text[:200]))
 
@@ -113,7 +113,7 @@ def _row_status(row: str, key: dict[str, str], offset: int) -> tuple[str, str, i
 
 def _who(text: str, default: str) -> str:
     """Who is asked to act: a known addressee, else the words before "should" ("HM Prison and Probation Service")."""
-    from ingest.recommendations import addressee_of
+    from ingest.rec_fields import addressee_of
 
     known = addressee_of(text, None)
     if known:
@@ -316,7 +316,8 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
                      default_who: str) -> list[Recommendation]:
     """The items found, each with its own text (up to an inline response), the response below it
     (to the next item or heading) and its status; too short ones, lead-ins and contents lines dropped."""
-    from ingest.recommendations import _CONTENTS_LINE, deadline_of, report_date
+    from ingest.rec_fields import deadline_of
+    from ingest.recommendations import _CONTENTS_LINE, report_date
 
     rdate = report_date(meta)
     out: list[Recommendation] = []

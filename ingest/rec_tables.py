@@ -124,9 +124,26 @@ def _row_status(status_cell: _Cell | None, response_cell: _Cell | None, key: dic
     return proposal, base + proposal.start, base + proposal.end
 
 
+def _table_type(cells: list[_Cell], roles: dict[str, int], default: str) -> str:
+    """The type a table's header gives its rows: the text column's name ("Area for improvement", "Causes of
+    concern"), or a ref column named "AFI"; "Recommendation / AFI" says nothing (row by row)."""
+    named = [cells[roles[r]].text.strip(" *:") for r in ("text", "ref") if r in roles]
+    return next((t for n in named if (t := _type_of(n, "", "")) and not _TEXT_COL_GENERIC.match(n)), default)
+
+
+def _concern(cell: _Cell | None, ref: str) -> tuple[str, tuple[str, int, int] | None]:
+    """A row's cause of concern in its own column: its ref ("1. Governance and oversight ...": 1, unless the
+    row has a ref column) and its span; none for an empty or tiny cell."""
+    if cell is None or len(cell.text) < 20:
+        return ref, None
+    numbered = re.match(r"(\d{1,2})[.)]\s+", cell.text)
+    return (numbered.group(1) if numbered and not ref else ref), ("cause_of_concern", cell.start + (numbered.end() if numbered else 0), cell.end)
+
+
 def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], default_type: str = "recommendation") -> list[Recommendation]:
     """Every row of every recommendation table in the clean text, in order."""
-    from ingest.recommendations import addressee_of, deadline_of, report_date
+    from ingest.rec_fields import addressee_of, deadline_of
+    from ingest.recommendations import report_date
 
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
@@ -146,10 +163,7 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
             continue
         header = _header_roles(cells)
         if header is not None:
-            roles, width = header, len(cells)
-            # the text column's name says what its rows are ("Area for improvement", "Causes of concern"); a ref column named "AFI" too
-            named = [cells[roles[r]].text.strip(" *:") for r in ("text", "ref") if r in roles]
-            table_type = next((t for n in named if (t := _type_of(n, "", "")) and not _TEXT_COL_GENERIC.match(n)), default_type)
+            roles, width, table_type = header, len(cells), _table_type(cells, header, default_type)
             continue
         if roles is None or _SEPARATOR_ROW.match(line) or len(cells) != width:
             continue
@@ -159,30 +173,22 @@ def find_table_recommendations(text: str, meta: Meta, key: dict[str, str], defau
         ref_cell, type_cell, status_cell, response_cell, deadline_cell, to_cell = (
             cells[roles[r]] if r in roles else None for r in ("ref", "type", "status", "response", "deadline", "addressee"))
         ref = ref_cell.text.strip(" .*") if ref_cell else ""
-        pieces = _pieces(body, type_cell, table_type, finding="finding" in roles)
-        concern_ref = ref
-        if "concern" in roles and len(cells[roles["concern"]].text) >= 20:
-            concern = cells[roles["concern"]]
-            numbered = re.match(r"(\d{1,2})[.)]\s+", concern.text)  # "1. Governance and oversight ...": the concern's number
-            concern_ref = numbered.group(1) if numbered and not ref else ref
-            pieces = [("cause_of_concern", concern.start + (numbered.end() if numbered else 0), concern.end), *pieces]
+        concern_ref, concern_piece = _concern(cells[roles["concern"]] if "concern" in roles else None, ref)
+        pieces = ([concern_piece] if concern_piece else []) + _pieces(body, type_cell, table_type, finding="finding" in roles)
         if not pieces:
             continue  # a finding that is neither labelled nor asks anything is narrative
         response = response_cell.text if response_cell else ""
         row_status = _row_status(status_cell, response_cell, key)
         for kind, s, e in pieces:
-            # the row's status is the recommendation's, made under the concern: the concern itself has none of its own
-            # (a concern with its own column shares the row's status: the row reports on both)
-            shares = "concern" in roles
-            proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 and not shares else row_status
+            # the row's status is that of the recommendation made under the concern (a concern in its own column shares it)
+            proposal, quote_start, quote_end = (Proposal("unknown"), 0, 0) if kind == "cause_of_concern" and len(pieces) > 1 and "concern" not in roles else row_status
             while e > s and text[e - 1] in " .;":
                 e -= 1
             own = " ".join(text[s:e].split())
             if len(own) < 20:
                 continue
-            deadline, deadline_text = deadline_of(own, rdate)
-            if deadline_cell and find_dates(deadline_cell.text):
-                deadline, deadline_text = find_dates(deadline_cell.text)[0][1], deadline_cell.text
+            dated = find_dates(deadline_cell.text) if deadline_cell else []
+            deadline, deadline_text = (dated[0][1], deadline_cell.text) if dated and deadline_cell else deadline_of(own, rdate)
             who = addressee_of(own, None) or (" ".join(to_cell.text.lower().split()) if to_cell and to_cell.text else None) or default_who
             own_ref = concern_ref if kind == "cause_of_concern" else ref
             seen[(kind, own_ref)] = seen.get((kind, own_ref), 0) + 1

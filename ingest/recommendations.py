@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 from ingest.chunk import trim
 from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.sentences import wrapped
-from ingest.rec_language import ACTION, ACTS, find_language_recommendations
+from ingest.rec_fields import BY_DATE, addressee_of, deadline_of, strip_date_clause
+from ingest.rec_language import find_language_recommendations
 from ingest.rec_mentions import apply_mentions
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
@@ -26,27 +26,11 @@ from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEAD
 from ingest.structure import CONTENTS_LINE as _CONTENTS_LINE
 
 _PART = re.compile(r"^(?:[-•]\s*)?(?:(?P<letter>[A-Z])[.)]|\((?P<small>[a-z])\))\s+(?P<text>\S.*)$")
-# a named force ("Dyfed-Powys Police"): words joined by spaces only, since a hyphen is already part of a
-# word; letting a hyphen also join words made the match take exponential time on "a-b-c-d-..."
-_ACTOR = re.compile(
-    r"^(?:if [^,]{3,80},\s*)?(?P<who>the probation service, police forces and prisons|police forces|forces|chief constables|chief officers|"
-    r"the force|[A-Z][\w'-]+(?: [A-Z][\w'-]+)* police|hmcts|officers|the npcc(?: lead)?|the home office|the college of policing|"
-    r"the probation service|pccs|police and crime commissioners|the national crime agency|the cps)\s+(?:should|must|need to|are to)\b",
-    re.I,
-)
-# what stands before the one asked to act: a deadline ("By 31 July 2023,", "Within six months,", "Immediately,") or who said so ("HMICFRS says")
-_LEADS = re.compile(r"^(?:(?:by|before) \d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4},?\s*|(?:within|in the next) (?:\w+ )?(?:days?|weeks?|months?|years?),?\s+|immediately,?\s+|"
-                    r"(?:HMIC(?:FRS)?|HMI\w*|the inspectorate|the report|it) (?:says|said|recommends|recommended|found)(?: that)?,?\s+)+", re.I)
-_NOT_SOMEONE = re.compile(r"(?:any|each|every|this|these|those|some|such|a|an|all|future|further|more|work|action)\b", re.I)  # "Any future engagement should ..."
-_PASSIVE_BY = re.compile(r"\bshould be \w+ by (?P<who>the force|forces|[A-Z][\w-]+ police|hmcts)\b", re.I)
-_BY_DATE = re.compile(r"\bby (\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", re.I)
-_RELATIVE = re.compile(r"\b(within (?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen) (?P<unit>weeks?|months?|years?))\b(?!\s+of\b)|\b(?P<now>immediately)\b", re.I)
 # a line that starts the answer to a recommendation: "Response:", "Force response:", "OPCC comment:", "Status:"
 RESPONSE_LABEL = re.compile(r"^[\s*_-]*(?:(?:force|pcc|opcc|opfcc|commissioner'?s?|chief constable'?s?|our|the force'?s?|gmp|[A-Z]{2,6})\s+)?"
                             r"(?:response|comments?|update|progress(?: update)?|position|status|rating|actions? taken|evidence)\s*[:\-\u2013]", re.I)
 _INLINE_ANSWER = re.compile(r"\s(?:(?:force |pcc |opcc |our )?(?:response|update|progress|status))\s*:\s*", re.I)
 _FIELD = re.compile(r"^(?:[A-Z][\w ]{0,20}:\s*(?:\S.{0,60})?|[A-Z]\w{1,15}:)$")  # "Text:", "Theme: Investigating crime"
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
           "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}
 
@@ -60,52 +44,6 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # a line of nothing but markup ("*" left of a bold marker) is as good as blank
         out.append((s, e) if text[s:e].strip(" *-•") else (-1, -1))
     return out
-
-
-def addressee_of(text: str, default: str | None) -> str | None:
-    """Who must act, lower-case, from "X should ..." (or "... should be done by X"); else the default."""
-    first = _LEADS.sub("", text.strip(" -•").split(". ")[0])
-    m = _ACTOR.match(first)
-    if m:
-        return " ".join(m.group("who").lower().split())
-    m = _PASSIVE_BY.search(first)
-    if m:
-        return m.group("who").lower()
-    # anyone else named as the one to act: "Police Scotland should ensure", "The constabulary needs to make sure"
-    m = ACTS.match(first)
-    if m and ACTION.search(first[:m.end() + 40]) and len(m.group("who").split()) <= 6 and not _NOT_SOMEONE.match(m.group("who")):
-        return " ".join(m.group("who").lower().split())
-    return default
-
-
-def deadline_of(text: str, report_date: str | None) -> tuple[str | None, str | None]:
-    """(ISO deadline, as printed) from "By 31 October 2026", or a relative one resolved against the report's date."""
-    m = _BY_DATE.search(text)
-    if m:
-        found = find_dates(m.group(1))
-        if found:
-            return found[0][1], m.group(0)
-    m = _RELATIVE.search(text)
-    if m:
-        printed = m.group(0)
-        if not report_date:
-            return None, printed
-        base = date.fromisoformat(report_date)
-        if m.group("now"):
-            return base.isoformat(), printed
-        # casefold: under re.I "ſix" matches "six" but does not lower-case to it
-        n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n").casefold()]
-        unit = m.group("unit").casefold()
-        try:
-            if unit.startswith("week"):
-                return (base + timedelta(weeks=n)).isoformat(), printed
-            months = n * (12 if unit.startswith("year") else 1)
-            y, mo = divmod(base.month - 1 + months, 12)
-            day = min(base.day, 28)
-            return date(base.year + y, mo + 1, day).isoformat(), printed
-        except (OverflowError, ValueError):  # "within 99999 weeks", or past the year 9999: no real date
-            return None, printed
-    return None, None
 
 
 def report_date(meta: Meta) -> str | None:
@@ -201,15 +139,7 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
         return None  # (a table's row is read by its columns: ingest/rec_tables.py)
     rest = m.group("rest").strip().strip("*").strip()
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest else None)
-    j = i + 1
-    while item.body is not None and j < len(lines) and lines[j][0] >= 0 and text[lines[j][0]:lines[j][0] + 1].islower() and wrapped(text, item.body, lines[j]):
-        # the item's text runs on, in lower case, to a line a PDF wrapped it onto; in a flattened table its
-        # response may follow on that line ("... injuries to people. Body-worn video review ..."): the text ends there
-        stop = re.search(r"[.!?](?=\s+[A-Z])", text[lines[j][0]:lines[j][1]])
-        item.body = (item.body[0], lines[j][0] + stop.end() if stop else lines[j][1])
-        j += 1
-        if stop:
-            break
+    j = _run_on(text, lines, i + 1, item)
     while j < len(lines):
         s, e = lines[j]
         if s < 0:
@@ -254,6 +184,19 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     return item
 
 
+def _run_on(text: str, lines: list[tuple[int, int]], j: int, item: _Item) -> int:
+    """Extend the item's text to the lower-case lines a PDF wrapped it onto; returns the next line to read.
+    In a flattened table the response may follow on such a line ("... injuries to people. Body-worn video
+    review ..."): the text ends at that sentence's end."""
+    while item.body is not None and j < len(lines) and lines[j][0] >= 0 and text[lines[j][0]:lines[j][0] + 1].islower() and wrapped(text, item.body, lines[j]):
+        stop = re.search(r"[.!?](?=\s+[A-Z])", text[lines[j][0]:lines[j][1]])
+        item.body = (item.body[0], lines[j][0] + stop.end() if stop else lines[j][1])
+        j += 1
+        if stop:
+            break
+    return j
+
+
 def _paragraph_end(text: str, lines: list[tuple[int, int]], j: int) -> int:
     """The last line of the paragraph starting at line ``j``: it runs to a blank line, a lettered
     part, a bullet, or a response label or heading."""
@@ -282,7 +225,7 @@ def _read(text: str, block: Block, item: _Item, meta: Meta, key: Any, rdate: str
         response_start += 1
     response = text[response_start:block.end].rstrip()
     lead = text[intro[0]:intro[1]] if intro else own
-    addressee = addressee_of(_strip_date_clause(lead), group_addressee)
+    addressee = addressee_of(strip_date_clause(lead), group_addressee)
     deadline, deadline_text = deadline_of(lead, rdate)
     theme = "" if block.section and (block.section.lower() in title or title.startswith(block.section.lower())) else block.section
     if not _REC_LINE.match(item.head) and not DIRECTIVE.search(own):
@@ -306,11 +249,11 @@ def _read(text: str, block: Block, item: _Item, meta: Meta, key: Any, rdate: str
     for (letter, ps, pe), prop in zip(parts, part_props):
         part_text = " ".join(text[ps:pe].strip(" *").split())
         # a part's own deadline is an absolute date; "within one month" inside a part is a standard, not a deadline
-        own_deadline = deadline_of(part_text, rdate) if _BY_DATE.search(part_text) else (None, None)
+        own_deadline = deadline_of(part_text, rdate) if BY_DATE.search(part_text) else (None, None)
         seen[(kind, letter)] = seen.get((kind, letter), 0) + 1
         out.append(Recommendation(
             ref=letter, ordinal=seen[(kind, letter)], type=part_kind, text=part_text, start=ps, end=pe, parent=ref,
-            addressee=addressee_of(_strip_date_clause(part_text), addressee) if not intro else addressee,
+            addressee=addressee_of(strip_date_clause(part_text), addressee) if not intro else addressee,
             deadline=own_deadline[0] or deadline, deadline_text=own_deadline[1] or deadline_text, theme=theme,
             report=parent.report, response=response, response_start=parent.response_start, response_end=parent.response_end,
             status=prop.status, status_quote=prop.quote, status_start=response_start + prop.start, status_end=response_start + prop.end,
@@ -401,8 +344,3 @@ def _section_type(section: str | None) -> str:
     if re.search(r"\bcauses? of concern\b", words) and not re.search(r"\bareas? for improvement\b", words):
         return "cause_of_concern"
     return "recommendation"
-
-
-def _strip_date_clause(text: str) -> str:
-    """ "By 31 October 2026, forces should" -> "forces should" (so the actor leads the sentence)."""
-    return re.sub(r"^\s*by \d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4},?\s*", "", text.strip(" -•*"), flags=re.I)

@@ -223,3 +223,19 @@ def test_an_internal_review_is_dated_by_its_decision_and_a_log_by_its_response_n
 ])
 def test_when_a_request_was_received(text: str, received: str | None) -> None:
     assert parse_foi(text).received == received
+
+
+def test_a_numbered_request_whose_items_list_bullets_and_a_details_table_that_is_no_question_table() -> None:
+    text = """| Ein Cyf / Our Ref | 24047 |
+| Dyddiad / Date | 12 November 2024 |
+
+Thank you for your request for information, which read as follows:
+1. Please provide annual totals of:
+- The number of 'right to know' applications
+- The number of 'right to ask' applications
+2. The longest time it took for a disclosure to be provided in each year.
+Response: The figures are below.
+"""
+    record = parse_foi(text)
+    assert [q.question for q in record.questions] == ["The number of 'right to know' applications", "The number of 'right to ask' applications",
+                                                       "The longest time it took for a disclosure to be provided in each year."]

@@ -8,7 +8,8 @@ from conftest import CORPUS, CSA, FOI, IOM, MAPPA, STALKING
 from ingest import understand
 from ingest.clean import clean
 from ingest.metadata import extract_meta
-from ingest.recommendations import addressee_of, deadline_of, find_recommendations
+from ingest.rec_fields import addressee_of, deadline_of
+from ingest.recommendations import find_recommendations
 from ingest.records import Recommendation, Source
 from ingest.status import classify, propose
 from ingest.structure import find_blocks
