@@ -208,8 +208,8 @@ def find_report(title: str) -> str | None:
 _SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"
 _REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
 _REF_LABEL = re.compile(
-    r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
-    r"|\b(?:ref(?:erence)?|reference number|reference no\.?)\s*[:|#]\s*(?:\|\s*)?", re.I)
+    r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?(?:\s*(?:no|number)\b)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
+    r"|\b(?:ref(?:erence)?(?: no\.?| number)?)\s*[:|#]\s*(?:\|\s*)?", re.I)
 _TITLE_REF = re.compile(rf"(?<![\w/])(?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{1,5}}(?![\w/])")  # with a separator: not a bare year
 
 

@@ -51,6 +51,8 @@ def test_date_forms() -> None:
     ("FOI Reference: 392/2026\nRequest:", "392/2026"),
     ("REFERENCE NO: 889-2024\n", "889-2024"),
     ("Our ref: FOI-2025-117\n", "FOI-2025-117"),
+    ("Freedom of information request reference no: 01.FOI.22.023166\n", "01.FOI.22.023166"),
+    ("Request under the freedom of information act 2000 ref no: FOI2025/01135\n", "FOI2025/01135"),
 ])
 def test_foi_reference_forms(text: str, ref: str) -> None:
     assert find_foi_reference(text, "") == ref
