@@ -116,10 +116,13 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
     t = text.lower()
     if "neither confirm nor deny" in t and "information requested, as outlined" not in t and not re.search(r"\bthere (are|is|were|was) \d", t):
         return "neither_confirm_nor_deny"
+    # some information given: a part refused or not held makes it a partial disclosure, not a refusal
+    gives = re.search(r"\b(?:does hold|holds (?:the |some )?(?:information|data)|(?:is|are) (?:provided|set out|shown|given) (?:below|overleaf)|please find|"
+                      r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached))\b", t)
     if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
-        return "refused"
+        return "disclosed_in_part" if gives else "refused"
     if re.search(r"\b(does not|do not) hold\b|\bnot held\b|\bno information (is )?held\b", t) and not re.search(r"\bdoes hold\b", t):
-        return "not_held"
+        return "disclosed_in_part" if gives else "not_held"
     if exemptions or "neither confirm nor deny" in t or "in part" in t:
         return "disclosed_in_part"
     if re.search(r"\b(does hold|disclosed|please find|as follows|as outlined)\b", t) or re.search(r"\b\d+\b", t):

@@ -239,3 +239,13 @@ Response: The figures are below.
     record = parse_foi(text)
     assert [q.question for q in record.questions] == ["The number of 'right to know' applications", "The number of 'right to ask' applications",
                                                        "The longest time it took for a disclosure to be provided in each year."]
+
+
+@pytest.mark.parametrize(("text", "outcome"), [
+    ("Some of the information is provided below. Part 3 would exceed the appropriate limit under section 12.", "disclosed_in_part"),
+    ("To answer would exceed the appropriate limit under section 12, so this is a refusal notice.", "refused"),
+    ("Durham Constabulary holds the information you asked for, apart from the supplier details, which are not held.", "disclosed_in_part"),
+    ("The force does not hold the information you asked for.", "not_held"),
+])
+def test_an_outcome_with_part_refused_or_not_held_and_the_rest_given(text: str, outcome: str) -> None:
+    assert outcome_of(text, exemptions_in(text)) == outcome
