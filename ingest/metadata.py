@@ -104,7 +104,7 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
         if j + 1 < len(lines) and not lines[j] and line.endswith((":", " to")):
             j += 1  # "... response to:" then a blank line, then the report's name
         while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and not _letterhead(lines[j]) and not _PAPER_FURNITURE.match(lines[j]) \
-                and not _DATED.match(lines[j]) and (
+                and not _DATED.match(lines[j]) and not _SECTION_NAME.fullmatch(lines[j]) and (
             parts[-1].endswith((":", "to", "of", "and", "&", "on", "-", "–")) or (lines[j][:1].islower())
             or (j == i + 1 and len(parts[-1]) < 120 and not parts[-1].endswith((".", "?", "!")) and len(lines[j]) < 160 and not lines[j].endswith("."))
         ):
@@ -125,9 +125,12 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
 _PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s+\d+\w?|report to (?:the )?[\w ,&'-]{0,80}(?:committee|panel|board)|"
                               r"(?:freedom of information|foi)\s+classification\s*:.*|"
                               # a paper's or a letter's labelled details: "Date: Friday 24 November 2023, 10.00 am", "Venue: ...", "Direct dial: ..."
-                              r"(?:date|time|venue|location|agenda item|meeting date|tel(?:ephone)?(?:\. no| no)?|direct dial|e-?mail|fax|web ?site|mobile)\s*[.:].*)\W*$", re.I)
-_DATED = re.compile(r"^(?:our ref|your ref|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d))|"
+                              r"(?:date|time|venue|location|agenda item|meeting date|tel(?:ephone)?(?:\. no| no)?|direct dial|e-?mail|fax|web ?site|mobile|enquiries to|"
+                              r"please ask for|contact|to|from|letter information|cc|sent(?: on)?|date sent|published)\s*[.:].*|letter information)\W*$", re.I)
+_DATED = re.compile(r"^(?:our ref(?:erence)?|your ref(?:erence)?|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d))|"
                     r"^date (?:of )?[a-z ]{2,25}\s*[:|]", re.I)  # "Date of request: ...", "Date responded | ...": a labelled field  # "Date 2 October 2024", "Our ref ...": a letter's details
+# the first section's heading below a title, never part of it
+_SECTION_NAME = re.compile(r"(?:\d+\.?\s*)?(?:introduction|background|summary|executive summary|purpose(?: of (?:the |this )?(?:report|paper))?|contents|foreword)\W*", re.I)
 # a line of a Welsh-language banner or bilingual masthead ("Swyddfa Comisiynydd Heddlu a Throseddu Gwent")
 _WELSH = re.compile(r"\b(?:swyddfa|comisiynydd|heddlu|throseddu|croeso|gwasanaeth|llywodraeth|cymraeg|hafan|cysylltu)\b", re.I)
 _MEETING = re.compile(r"^[\w ,&'-]{0,80}\b(?:police and crime panel|police, fire and crime panel|committee|board)\W*$", re.I)
@@ -138,7 +141,7 @@ _ORG_LINE = re.compile(
     r"^[!#*\s]*(?:the )?(?:office of the )?(?:[\w&',.-]+ ){0,8}?(?:police(?: service)?(?: hq| headquarters)?|constabulary|information rights(?: and disclosure)?|police (?:and|&) crime commissioner(?: for [\w ,&-]+)?|"
     r"(?:police,? )?fire (?:and|&) (?:rescue and )?crime commissioner(?: for [\w ,&-]+)?|commissioner(?: for [\w ,&-]+)?|"
     r"inspectorate of [\w&,' -]+|unit|department|directorate|services|headquarters|local government association|office of the chief constable|"
-    r"legal services|disclosure unit)[\s*]*$", re.I)
+    r"legal services|disclosure unit|(?:metropolitan |borough |county |city |district )*council(?:\s*[-\u2013]\s*host authority)?)[\s*]*$", re.I)
 _PERSON_LINE = re.compile(r"^(?i:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |mx\.? |miss |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 _NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|\bskip to (?:the )?(?:main )?content\b|\btext size\b|\bleave this site\b|\bquick(?:ly)? exit\b|"
                        r"\b(?:accept|reject) (?:all )?cookies\b|\bcookie (?:settings|preferences)\b|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"

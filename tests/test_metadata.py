@@ -104,6 +104,8 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
      "HQ/PA/004127/24 DASH risk assessments"),
     ("[Skip to main content](#content) | Visit Victim Care Merseyside | Text size: A A A\n\nPCC's sixth Annual Report published\n\nText.\n",
      "PCC's sixth Annual Report published"),
+    ("Barnsley Metropolitan Borough Council - Host Authority\nOur reference: DA/HMICFRS/24/06\nEnquiries to: Governance Manager\nSent on: 9 December 2025\n\n"
+     "Lincolnshire Police: revisit of causes of concern\nIntroduction\nOn 6 December 2024 we wrote to the force.\n", "Lincolnshire Police: revisit of causes of concern"),
 ])
 def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
     from ingest.metadata import find_title
