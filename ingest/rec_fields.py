@@ -74,5 +74,6 @@ def deadline_of(text: str, report_date: str | None) -> tuple[str | None, str | N
 
 
 def strip_date_clause(text: str) -> str:
-    """ "By 31 October 2026, forces should" -> "forces should" (so the actor leads the sentence)."""
-    return re.sub(r"^\s*by \d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4},?\s*", "", text.strip(" -•*"), flags=re.I)
+    """ "By 31 October 2026, forces should" -> "forces should" (so the actor leads the sentence): the leads
+    ``addressee_of`` passes over (a deadline, "HMICFRS says")."""
+    return _LEADS.sub("", text.strip(" -•*"))
