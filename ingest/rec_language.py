@@ -76,6 +76,9 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
 
 # "... recommended that chief constables should make sure that ..." inside a sentence, up to the sentence's end
 _RECOMMENDED_THAT = re.compile(r"\brecommend(?:ed|s)?\s+that\s+(?P<text>(?:the |all )?[A-Za-z][\w'’ -]{1,60}?\s+(?:should|must)\s+[^.]{20,}?\.)(?=\s|$)", re.I)
+# the inspectorate's formula met mid-line: "Within six months, chief constables should ...", "By 30 April 2023, forces must ..."
+_DEADLINE_ASK = re.compile(r"(?P<text>\b(?:Within (?:\w+ )?(?:days?|weeks?|months?|years?)|By \d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+ \d{4}),\s+(?:the |all )?"
+                           r"[A-Za-z][\w'’ -]{1,60}?\s+(?:should|must)\s+[^.]{20,}?\.)(?=\s|$)")
 _THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+that\s+", re.I)
 
 
@@ -277,6 +280,15 @@ class _Scan:
             # running text that reports what was recommended: "Among them, the inspectorate recommended that chief constables should ..."
             for m in inside:
                 self.found.append(_Found(i, "recommendation", ref, body_start + m.start("text"), body_start + m.end("text")))
+            return
+        asks = [m for m in _DEADLINE_ASK.finditer(body) if m.start() > 0]
+        if asks:
+            # a card flattened into a line: "- Living in fear (report) Within six months, chief constables should ... Status: Superseded ..."
+            for m in asks:
+                after = body[m.end():m.end() + 200]
+                said = labelled(after.split(" HMICFRS comment")[0], self.key)
+                printed = Proposal(said.status, said.quote, body_start + m.end() + said.start, body_start + m.end() + said.end) if said else None
+                self.found.append(_Found(i, "recommendation", ref, body_start + m.start("text"), body_start + m.end("text"), None, printed))  # a deadline marks a recommendation
             return
         context = self.context
         if context in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(body) and not bullet:

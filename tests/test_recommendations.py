@@ -477,3 +477,14 @@ Cause of concern | Recommendation | Response | Status
 ])
 def test_wordings_of_a_recommendation_closed(sentence: str, status: str) -> None:
     assert classify(sentence) == status
+
+
+def test_a_monitoring_card_flattened_into_a_line_gives_its_recommendation_and_status() -> None:
+    recs = recs_of("""Recommendations from national thematic reports
+
+- Living in fear - the police and CPS response to harassment and stalking Within six months, chief constables should ensure that their forces have an up-to-date stalking policy. Status: Superseded HMICFRS comment: Replaced by a later recommendation.
+- Shining a light on betrayal By 30 April 2023, chief constables should make sure that their counter-corruption units are properly resourced. Status: In progress
+""", "portal.html")
+    assert [(r.type, r.text[:35], r.status) for r in recs] == [
+        ("recommendation", "Within six months, chief constables", "superseded"), ("recommendation", "By 30 April 2023, chief constables ", "in_progress")]
+    assert recs[0].addressee == "chief constables"
