@@ -35,6 +35,9 @@ _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation
           "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}
 
 
+_ASKS_OR_STATES = re.compile(r"\b(?:should|must|is|isn[’']t|are|aren[’']t|was|were|has|have|does|doesn[’']t|do|not|needs?|can|will|within|by)\b|:$", re.I)
+
+
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Non-blank (start, end) lines of text[start:end], trimmed; blank (or markup-only) lines as (-1, -1) separators."""
     out, pos = [], start
@@ -138,7 +141,9 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     if not m or head.count(" | ") >= 2:
         return None  # (a table's row is read by its columns: ingest/rec_tables.py)
     rest = m.group("rest").strip().strip("*").strip()
-    item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest else None)
+    # "Cause of concern 1: Responding to the public" names a topic; the item's text is the paragraph below
+    topic = bool(rest) and len(rest.split()) <= 8 and not rest.endswith(".") and not _ASKS_OR_STATES.search(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
+    item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest and not topic else None)
     j = _run_on(text, lines, i + 1, item)
     while j < len(lines):
         s, e = lines[j]

@@ -488,3 +488,13 @@ def test_a_monitoring_card_flattened_into_a_line_gives_its_recommendation_and_st
     assert [(r.type, r.text[:35], r.status) for r in recs] == [
         ("recommendation", "Within six months, chief constables", "superseded"), ("recommendation", "By 30 April 2023, chief constables ", "in_progress")]
     assert recs[0].addressee == "chief constables"
+
+
+def test_a_numbered_label_naming_a_topic_takes_the_paragraph_below() -> None:
+    recs = recs_of("""Causes of concern
+
+Cause of concern 1: Responding to the public
+The force isn't attending incidents within its published attendance times, and it doesn't always
+tell callers when attendance will be delayed.
+""", "letter.md")
+    assert [(r.type, r.ref, r.text[:30]) for r in recs] == [("cause_of_concern", "1", "The force isn't attending inci")]
