@@ -24,6 +24,8 @@ _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of respons
                         r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date)(?!\w)[^\n]{0,30}", re.I)
 # a page's own dates: when the response was put on the log, a weaker sign of when it was sent than the response's own date
 _PUBLISHED = re.compile(r"\b(?:date (?:published|added)|published on|publication date|version date|published\s*[:|])[^\n]{0,30}", re.I)
+# the date a saved page carries for itself, as its reader found it (ingest/web.py): the last resort
+_PAGE_DATE = re.compile(r"^page date:[^\n]{0,20}", re.I | re.M)
 # an internal review's outcome is dated by the review's decision, not the original response
 _REVIEW_DECIDED = re.compile(r"\binternal review\b[^\n.]{0,30}?\b(?:decision|outcome|response)\b\s*(?:date\s*)?(?:[=:|]|was issued on|issued on|dated)[^\n]{0,10}", re.I)
 # a letter's date on a line of its own, or labelled ("Date: 02/10/2024", "Dyddiad / Date | 12 November 2024", "Date: 18/02/25")
@@ -117,7 +119,7 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
     if "neither confirm nor deny" in t and "information requested, as outlined" not in t and not re.search(r"\bthere (are|is|were|was) \d", t):
         return "neither_confirm_nor_deny"
     # some information given: a part refused or not held makes it a partial disclosure, not a refusal
-    gives = re.search(r"\b(?:does hold|holds (?:the |some )?(?:information|data)|(?:is|are) (?:provided|set out|shown|given) (?:below|overleaf)|please find|"
+    gives = re.search(r"\b(?:holds? (?:the |some of the )?information [^.]{0,40}\b(?:apart from|except|other than)|(?:is|are) (?:provided|set out|shown|given) (?:below|overleaf)|please find|"
                       r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached))\b", t)
     if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
         return "disclosed_in_part" if gives else "refused"
@@ -158,7 +160,7 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     return FoiRecord(
         reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text, day=True),
         disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _thread_reply_date(text)
-        or _date_after(_PUBLISHED, text) or _letter_date(text),
+        or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text),
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )
 

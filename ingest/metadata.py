@@ -209,7 +209,7 @@ def find_report(title: str) -> str | None:
 # A reference as forces print them: "392/2026", "1068-2023", "197 - 25", "HQ/PA/002118/22",
 # "DC/FOI 931/24", "01.FOI.22.023166", "2024 – 311 / WE8846", "RFI 2024-1183", "24047"
 _SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"
-_REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
+_REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. -]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
 _REF_LABEL = re.compile(
     r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?(?:\s*(?:no|number)\b)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
     r"|\b(?:ref(?:erence)?(?: no\.?| number)?)\s*[:|#]\s*(?:\|\s*)?", re.I)
@@ -285,6 +285,9 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
     in_title = find_dates(title)
     if in_title:
         return in_title[-1][1], in_title[-1][2]
+    page = re.search(r"^Page date: (\d{4}-\d{2}-\d{2})$", text, re.M)  # a saved page's own date, as its reader found it (ingest/web.py)
+    if page:
+        return page.group(1), page.group(1)
     return None, None
 
 

@@ -132,6 +132,15 @@ def _metadata_lines(page_text: str, main: str) -> list[str]:
 KEEP_AT_LEAST = 0.4
 
 
+PAGE_DATE_LABEL = "Page date:"
+
+
+def _has_date(lines: list[str]) -> bool:
+    from ingest.metadata import find_dates
+
+    return any(find_dates(m) for m in lines)
+
+
 def main_content(html: str, whole: str | None = None) -> str | None:
     """A saved web page's main content (its title first), by trafilatura, a maintained extractor:
     menus, cookie banners, "leave this site" buttons, breadcrumbs and footers are left out. None
@@ -154,6 +163,11 @@ def main_content(html: str, whole: str | None = None) -> str | None:
         return None  # it kept too little (a page of repeated cards, each taken for furniture): read the whole page rather than lose text
     title = " ".join((getattr(doc, "title", None) or "").split())
     meta = _correspondence_dates(html) + _metadata_lines(whole, text)
+    # the page's own date as the extractor reads it (a "date" element, the page's metadata), when no labelled date
+    # was kept: at the end, where it joins the last passage rather than standing alone (ingest.metadata reads it)
+    found = getattr(doc, "date", None)
+    if found and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(found)) and not _has_date(meta):
+        text = f"{text.rstrip()}\n{PAGE_DATE_LABEL} {found}"
     if meta:
         text = "\n".join(meta) + "\n\n" + text
     if title and not text.lstrip("# ").startswith(title[:40]):

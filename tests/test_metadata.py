@@ -127,3 +127,17 @@ def test_a_paper_to_a_panel_about_an_inspection_is_not_the_inspectorates() -> No
             "Recommendation\n1. Members of the Panel are invited to consider the report.\nBackground\n2. HMICFRS inspected the force.\n")
     verdict = classify(text, "HER MAJESTY'S INSPECTORATE OF CONSTABULARY (HMICFRS) INSPECTION REPORT")
     assert verdict.kind == "pcc_response" and any("panel or committee" in r for r in verdict.reasons)
+
+
+def test_a_saved_page_is_dated_by_its_own_date_when_no_labelled_date_is_printed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ingest import understand
+
+    body = " ".join(["The force answered the request about stalking offences and the relationship of each victim to the suspect."] * 8)
+    page = (f'<html><head><title>Stalking offences</title></head><body><header><nav><a href="/">Home</a></nav></header>'
+            f'<main><article><h1>Stalking offences</h1><span class="date">March 12, 2024</span><p>{body}</p><p>{body}</p></article></main>'
+            f'<footer>Police Service of Northern Ireland</footer></body></html>')
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    u = understand(path)
+    assert u.meta.date == "2024-03-12"
+    assert all(len(c.text) >= 150 for c in u.chunks)  # the date joins a passage rather than standing alone
