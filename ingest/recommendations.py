@@ -144,6 +144,8 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     # "Cause of concern 1: Responding to the public" names a topic; the item's text is the paragraph below
     topic = bool(rest) and len(rest.split()) <= 8 and not rest.endswith(".") and not _ASKS_OR_STATES.search(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest and not topic else None)
+    if rest.endswith(":") and i + 1 < len(lines) and lines[i + 1][0] >= 0 and _PART.match(_line(text, lines, i + 1)):
+        item.body, item.intro = None, (s0 + m.start("rest"), e0)  # "Recommendation 1: Within six months, the force should:" above its parts
     j = _run_on(text, lines, i + 1, item)
     while j < len(lines):
         s, e = lines[j]

@@ -498,3 +498,17 @@ The force isn't attending incidents within its published attendance times, and i
 tell callers when attendance will be delayed.
 """, "letter.md")
     assert [(r.type, r.ref, r.text[:30]) for r in recs] == [("cause_of_concern", "1", "The force isn't attending inci")]
+
+
+def test_a_numbered_recommendation_whose_line_ends_in_a_colon_above_its_lettered_parts() -> None:
+    recs = recs_of("""Causes of concern
+
+Cause of concern 1: Responding to the public
+The force isn't attending incidents within its published attendance times.
+Recommendation 1: Within six months, the force should:
+(a) make sure it has enough suitably trained staff available to attend emergency incidents; and
+(b) review how it prioritises and manages incidents awaiting deployment.
+""", "letter.md")
+    parts = [r for r in recs if r.parent == "1" and r.type == "recommendation"]
+    assert [p.text[:20] for p in parts] == ["make sure it has eno", "review how it priori"]
+    assert all(p.addressee == "the force" for p in parts)
