@@ -37,7 +37,14 @@ _LEAD_IN = re.compile(r"\b(?:should|must|needs? to)\b[^.]{0,80}:\s*$", re.I)
 _FINDING_LEAD = re.compile(r"\b(?:found|concluded|were concerned|was concerned) that (?:the force|the constabulary|[A-Z][\w-]+ (?:police|constabulary)|it)\s*:\s*$", re.I)
 _INLINE_RESPONSE = re.compile(r"\s(?P<label>(?:(?:OPCC|OPFCC|PCC|force|commissioner'?s?|our|[A-Z]{2,6})\s+)?(?:response|comments?|update)\s*:)\s", re.I)
 _SENTENCE_END = (".", "?", "!", ":", ";")
-_VERB = re.compile(r"\b(?:should|must|is|isn[’']t|are|aren[’']t|was|were|has|hasn[’']t|have|haven[’']t|does|doesn[’']t|do|don[’']t|not|needs?|can|cannot|will)\b", re.I)
+_VERB = re.compile(r"\b(?:should|must|is|isn[’']t|are|aren[’']t|was|were|has|hasn[’']t|have|haven[’']t|does|doesn[’']t|do|don[’']t|not|needs?|can|cannot|will|"
+                   r"within|by)\b|:$", re.I)
+
+
+def names_topic(rest: str) -> bool:
+    """A label's words that only name a topic ("Cause of concern 1: Responding to the public"): short, no
+    sentence's end, nothing asked or stated; the item's text is then the line below."""
+    return bool(rest) and len(rest) < 60 and not rest.endswith(".") and not _VERB.search(rest)
 
 
 @dataclass
@@ -218,8 +225,7 @@ class _Scan:
                 if row.status != "unknown" and self.found[earlier].printed is None:
                     self.found[earlier] = self.found[earlier]._replace(printed=row)
                 return i
-            topic = len(rest) < 60 and not rest.endswith(".") and not _VERB.search(rest)  # "Cause of concern: responding to the public"
-            if len(rest) >= 20 and not re.match(r"^[A-Z][\w ,'-]{0,60}$", rest) and not topic:
+            if len(rest) >= 20 and not re.match(r"^[A-Z][\w ,'-]{0,60}$", rest) and not names_topic(rest):
                 self.found.append(_Found(i, kind, ref, body_start + label.start("text"), line.end))
                 return i
             i = self.text_below(i, kind, ref)

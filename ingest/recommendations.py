@@ -18,7 +18,7 @@ from ingest.metadata import find_dates
 from ingest.records import Block, Meta, Recommendation
 from ingest.sentences import wrapped
 from ingest.rec_fields import BY_DATE, addressee_of, deadline_of, strip_date_clause
-from ingest.rec_language import find_language_recommendations
+from ingest.rec_language import find_language_recommendations, names_topic
 from ingest.rec_mentions import apply_mentions
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
@@ -33,9 +33,6 @@ _INLINE_ANSWER = re.compile(r"\s(?:(?:force |pcc |opcc |our )?(?:response|update
 _FIELD = re.compile(r"^(?:[A-Z][\w ]{0,20}:\s*(?:\S.{0,60})?|[A-Z]\w{1,15}:)$")  # "Text:", "Theme: Investigating crime"
 _TYPES = {"recommendation": "recommendation", "recommendations": "recommendation", "area for improvement": "area_for_improvement",
           "afi": "area_for_improvement", "cause of concern": "cause_of_concern"}
-
-
-_ASKS_OR_STATES = re.compile(r"\b(?:should|must|is|isn[’']t|are|aren[’']t|was|were|has|have|does|doesn[’']t|do|not|needs?|can|will|within|by)\b|:$", re.I)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -142,7 +139,7 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
         return None  # (a table's row is read by its columns: ingest/rec_tables.py)
     rest = m.group("rest").strip().strip("*").strip()
     # "Cause of concern 1: Responding to the public" names a topic; the item's text is the paragraph below
-    topic = bool(rest) and len(rest.split()) <= 8 and not rest.endswith(".") and not _ASKS_OR_STATES.search(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
+    topic = names_topic(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest and not topic else None)
     if rest.endswith(":") and i + 1 < len(lines) and lines[i + 1][0] >= 0 and _PART.match(_line(text, lines, i + 1)):
         item.body, item.intro = None, (s0 + m.start("rest"), e0)  # "Recommendation 1: Within six months, the force should:" above its parts
