@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.metadata import find_dates, find_foi_reference
+from ingest.metadata import WEEKDAY, find_dates, find_foi_reference
 
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
@@ -29,14 +29,13 @@ _PAGE_DATE = re.compile(r"^page date:[^\n]{0,20}", re.I | re.M)
 # an internal review's outcome is dated by the review's decision, not the original response
 _REVIEW_DECIDED = re.compile(r"\binternal review\b[^\n.]{0,30}?\b(?:decision|outcome|response)\b\s*(?:date\s*)?(?:[=:|]|was issued on|issued on|dated)[^\n]{0,10}", re.I)
 # a letter's date on a line of its own, or labelled ("Date: 02/10/2024", "Dyddiad / Date | 12 November 2024", "Date: 18/02/25")
-_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?" + WEEKDAY + r"(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
 _SHORT_YEAR = re.compile(r"^\W*(?:[A-Za-z]+\s*/\s*)?date\s*[:|]\s*(\d{1,2})/(\d{1,2})/(\d{2})\W*$", re.I | re.M)
 
 
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _ANSWERING = re.compile(r"\b(?:section \d{1,2}|exempt|please find|attached|holds? (?:the |some )?information|does not hold|not held|neither confirm nor deny|"
                         r"our response|response)\b", re.I)
-_DATED_LINE = re.compile(rf"^[^\S\n]*{_WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*\n\s*(?=dear\b)", re.I | re.M)
+_DATED_LINE = re.compile(rf"^[^\S\n]*{WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*\n\s*(?=dear\b)", re.I | re.M)
 
 
 def _thread_reply_date(text: str) -> str | None:

@@ -127,7 +127,8 @@ _PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s
                               # a paper's or a letter's labelled details: "Date: Friday 24 November 2023, 10.00 am", "Venue: ...", "Direct dial: ..."
                               r"(?:date|time|venue|location|agenda item|meeting date|tel(?:ephone)?(?:\. no| no)?|direct dial|e-?mail|fax|web ?site|mobile|enquiries to|"
                               r"please ask for|contact|to|from|letter information|cc|sent(?: on)?|date sent|published)\s*[.:].*|letter information)\W*$", re.I)
-_DATED = re.compile(r"^(?:our ref(?:erence)?|your ref(?:erence)?|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d))|"
+WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"  # an optional day name before a date ("Tuesday 12 March 2024")
+_DATED = re.compile(r"^(?:our ref(?:erence)?|your ref(?:erence)?|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=" + WEEKDAY + r"\d))|"
                     r"^date (?:of )?[a-z ]{2,25}\s*[:|]", re.I)  # "Date of request: ...", "Date responded | ...": a labelled field  # "Date 2 October 2024", "Our ref ...": a letter's details
 # the first section's heading below a title, never part of it
 _SECTION_NAME = re.compile(r"(?:\d+\.?\s*)?(?:introduction|background|summary|executive summary|purpose(?: of (?:the |this )?(?:report|paper))?|contents|foreword)\W*", re.I)
