@@ -72,10 +72,13 @@ def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:
         held: dict[str, list[bool]] = {f: [] for f in FOLDS}
         answered: dict[str, list[bool]] = {f: [] for f in FOLDS}
         unverified = 0
+        chars: list[int] = []  # quoted characters per answer given
         misses: list[str] = []
         for q in qs:
             a = kb.ask(q.question, written=False)
             unverified += sum(not c.verified for c in a.citations)
+            if not a.abstained:
+                chars.append(sum(len(c.quote) for c in a.citations))
             ok = quotes_hold(a, q)
             held[q.fold].append(ok)
             answered[q.fold].append(not a.abstained)
@@ -96,7 +99,7 @@ def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:
     return {
         "folds": {f: {"answerable": len(held[f]), "quotes_hold_evidence": share(held[f]), "answered": share(answered[f]),
                       "unanswerable": len(abstained[f]), "abstained": share(abstained[f])} for f in FOLDS},
-        "unverified_quotes": unverified, "seconds_per_question": round(seconds, 2),
+        "unverified_quotes": unverified, "seconds_per_question": round(seconds, 2), "mean_quoted_chars": round(sum(chars) / max(1, len(chars))),
         "tuning_misses": misses, "tuning_let_through": let_through,
     }
 
@@ -116,7 +119,8 @@ def _report(out: dict[str, Any], misses: bool) -> None:
                        ("abstained", "unanswerable questions abstained")):
         print(f"{label:<34}{h[key]:>10.3f}{t[key]:>10.3f}")
     print(f"{'questions (answerable/unanswerable)':<34}{h['answerable']:>6}/{h['unanswerable']:<3}{t['answerable']:>6}/{t['unanswerable']:<3}")
-    print(f"unverified quotes: {out['unverified_quotes']}; {out['seconds_per_question']} s a question")
+    print(f"unverified quotes: {out['unverified_quotes']}; {out['seconds_per_question']} s a question; "
+          f"{out['mean_quoted_chars']} characters quoted per answer")
     if misses:
         print_items("tuning questions whose quotes miss the evidence", out["tuning_misses"])
         print_items("tuning unanswerable questions answered", out["tuning_let_through"])

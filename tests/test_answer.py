@@ -149,7 +149,7 @@ def test_a_quote_runs_on_to_the_next_sentence_of_its_paragraph() -> None:
     ranked = [Scored("c1", 1.0, {}, [(0, 30, 0.8), (31, 73, 0.3), (75, len(text), 0.3)])]
     assert [text[p.start:p.end] for p in choose(ranked, {"c1": text})] == [text[:73]]
     ranked = [Scored("c1", 1.0, {}, [(31, 73, 0.8), (75, len(text), 0.3)])]  # never across a blank line
-    assert [text[p.start:p.end] for p in choose(ranked, {"c1": text})] == [text[31:73]]
+    assert [text[p.start:p.end] for p in choose(ranked, {"c1": text})][0] == text[31:73]
 
 
 def test_a_wrapped_line_is_one_sentence_but_a_list_item_is_not() -> None:
@@ -221,3 +221,52 @@ def test_headings_and_page_furniture_are_never_quoted() -> None:
     ranked = [Scored("c1", 1.0, {}, [(0, len(heading), 0.80), (len(heading) + 1, len(text), 0.60)])]
     picks = choose(ranked, {"c1": text})
     assert picks and all(text[p.start:p.end].startswith("The Commissioner") for p in picks)
+
+
+def test_sentence_features_read_a_sentences_role_and_the_questions_words() -> None:
+    from kb.answers.sentences import FEATURES, Passage, candidates, heading_like, idf, intent, overlap
+
+    assert intent("What did HMICFRS recommend about vetting?") == "recommended"
+    assert intent("What has the force done about vetting?") == "done" and intent("What progress has been made?") == "done"
+    assert intent("How many officers were vetted in 2023?") == "fact"
+    assert idf(1000, 1) > idf(1000, 500) > 0
+    weights = {"vetting": 2.0, "files": 1.0}
+    assert overlap(weights, "Inspectors examined 725 vetting files.") == 1.0
+    assert overlap(weights, "Inspectors examined 725 files.") == pytest.approx(1 / 3)
+    assert overlap({}, "anything") == 0.0
+    assert heading_like("Home > News > Vetting update", "Anything") and heading_like("Vetting update 2023", "Vetting update 2023 - Kent")
+    assert not heading_like("The force vetted 725 officers in 2023.", "Vetting update 2023")
+    text = "Please provide the number of vetting files. The force should review vetting. We examined 725 vetting files in 2023."
+    a, b = text.index("The force"), text.index("We examined")
+    spans = [(0, a - 1, 0.7), (a, b - 1, 0.6), (b, len(text), 0.5)]
+    cands = candidates([Passage("c", text, "Vetting", False, spans)], weights, "done", None, lambda s: True)
+    f = {text[c.start:c.end][:12]: dict(zip(FEATURES, c.features)) for c in cands}
+    assert f["Please provi"]["request"] == 1.0 and f["Please provi"]["first"] == 1.0 and f["Please provi"]["rel"] == 0.0
+    assert f["The force sh"]["rec_done"] == 1.0 and f["The force sh"]["rec_recommended"] == 0.0
+    assert f["We examined "]["rec_done"] == 0.0 and f["We examined "]["digits"] == 1.0 and f["We examined "]["rel"] == pytest.approx(-0.2)
+
+
+def test_the_intent_decides_between_recommendation_and_response_and_a_request_never_stands_alone() -> None:
+    from kb.answers.sentences import FEATURES, SentenceModel, shipped
+
+    model = shipped()
+    assert len(model.weights) == len(FEATURES) and model.keep_within > 0
+    with pytest.raises(ValueError, match="other features"):
+        SentenceModel.from_json({**model.to_json(), "features": ["sim"]})
+    # the question's intent decides what a recommendation's wording is worth (a model with only those weights)
+    text = "The force should train call handlers in risk assessment.\n\nCall handlers were trained in risk assessment in March."
+    b = text.index("Call handlers")
+    ranked = [Scored("c1", 1.0, {}, [(0, b - 2, 0.70), (b, len(text), 0.70)])]
+    only = SentenceModel(tuple(1.0 if n == "sim" else -1.0 if n == "rec_done" else 1.0 if n == "rec_recommended" else 0.0 for n in FEATURES),
+                         0.0, 0.1)
+    done = choose(ranked, {"c1": text}, asks="done", model=only)
+    assert [text[p.start:p.end] for p in done] == [text[b:]]  # what was done: the response, not the recommendation
+    recommended = choose(ranked, {"c1": text}, asks="recommended", model=only)
+    assert [text[p.start:p.end] for p in recommended] == [text[:b - 2]]
+    # the shipped model: a request's line that is closer to the question than its answer does not stand alone
+    weights = {"call": 1.5, "handlers": 2.0, "trained": 1.0, "risk": 1.2, "assessment": 1.2}
+    asked = "Please provide the number of call handlers trained in risk assessment. 212 call handlers were trained in risk assessment."
+    ranked = [Scored("c1", 1.0, {}, [(0, 71, 0.80), (72, len(asked), 0.72)])]
+    picks = choose(ranked, {"c1": asked}, weights=weights, asks="fact")
+    assert picks and "212 call handlers were trained" in " ".join(asked[p.start:p.end] for p in picks)  # the answer, not the request alone
+

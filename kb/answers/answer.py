@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ingest.metadata import named_forces
+from kb.answers.sentences import FEATURES, Candidate, Passage, SentenceModel, candidates, idf, intent, shipped
 from kb.search.rerank import Scored
 from kb.search.hybrid import Searcher, terms
 from kb.search.location import Location
@@ -26,10 +27,10 @@ UNKNOWN_WORDS = 2  # ... this many of them (budget, drones, a force or body it i
 # (the document's words, not the corpus's: as an archive grows almost every word is used somewhere, and a rule on
 # the corpus's words let more unanswerable questions through; chosen on the tuning fold, see python -m evals.answers)
 SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best sentence above this
-KEEP_WITHIN = 0.12  # further sentences must be this close to the best one
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3  # quoted sentences (each running on to the next of its paragraph), best first by the sentence model
 MAX_PER_PASSAGE = 2
-TOP_PASSAGES = 4  # the passages whose sentences may be quoted
+TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
+QUOTE_PASSAGES = 6  # the passages whose sentences may be quoted
 ASKING_PENALTY = 0.1
 
 
@@ -144,39 +145,65 @@ def wants_number(question: str) -> str:
 
 
 def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_PASSAGES, asking: set[str] | None = None,
-           unknown: dict[str, int] | None = None, unknown_year: bool = False, needs_number: str = "") -> list[Pick]:
-    """The sentences to quote: the best, then others close to it, a few per passage. Pure.
+           unknown: dict[str, int] | None = None, unknown_year: bool = False, needs_number: str = "", titles: dict[str, str] | None = None,
+           weights: dict[str, float] | None = None, asks: str = "fact", model: SentenceModel | None = None) -> list[Pick]:
+    """The sentences to quote: the best by the sentence model, then the next best, a few per passage. Pure.
 
-    A question ("...?") never answers one, and a passage that asks (an FOI request, in
-    ``asking``) is quoted only when nothing else comes close. ``unknown``: per passage, how many
-    of the question's words its document never uses. Headings and page furniture are never quoted."""
-    picks = []
-    for r in ranked[:top_passages]:
-        for s, e, sim in r.sentences:
-            sentence = texts[r.chunk_id][s:e].rstrip()
-            if sentence.endswith("?") or len(sentence) < 20 or furniture(sentence):
-                continue
-            picks.append(Pick(r.chunk_id, s, e, sim - (ASKING_PENALTY if r.chunk_id in (asking or set()) else 0.0)))
-    picks.sort(key=lambda p: -p.score)
-    if not picks or abstain(picks[0].score, (unknown or {}).get(picks[0].chunk_id, 0), unknown_year):
+    A question ("...?") never answers one, and a line that asks (an FOI request: in ``asking``, or
+    worded as one) counts against a sentence. ``unknown``: per passage, how many of the question's
+    words its document never uses. ``weights``: the question's words and their weights (without
+    them, the model scores on similarity, role and place alone). ``asks``: the
+    question's intent (``sentences.intent``). Headings and page furniture are never quoted."""
+    model = model or shipped()
+    number = number_pattern(needs_number)
+    cands = candidates(passages_for(ranked, texts, titles, asking), weights or {}, asks, number, quotable)
+    first = [c for c in cands if c.depth < top_passages]
+    if not first:
         return []
-    best = picks[0].score
+    closest = max(first, key=_penalised)  # the floor rules judge the closest sentence of the first passages
+    if abstain(_penalised(closest), (unknown or {}).get(closest.chunk_id, 0), unknown_year):
+        return []
+    for c in cands:
+        c.score = model.score(c)
     chosen: list[Pick] = []
     per: dict[str, int] = {}
     quoted: set[str] = set()
-    for p in picks:
-        if len(chosen) >= MAX_SENTENCES or p.score < best - KEEP_WITHIN:
+    ordered = sorted(cands, key=lambda c: -c.score)
+    for c in ordered:
+        if len(chosen) >= MAX_SENTENCES or c.score < ordered[0].score - model.keep_within:
             break
-        sentence = " ".join(texts[p.chunk_id][p.start:p.end].split())
-        if per.get(p.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted:  # passages overlap: a sentence is quoted once
+        sentence = " ".join(texts[c.chunk_id][c.start:c.end].split())
+        if per.get(c.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted:  # passages overlap: a sentence is quoted once
             continue
-        per[p.chunk_id] = per.get(p.chunk_id, 0) + 1
+        per[c.chunk_id] = per.get(c.chunk_id, 0) + 1
         quoted.add(sentence)
-        chosen.append(p)
-    chosen = _with_next_sentence(chosen, {r.chunk_id: r for r in ranked[:top_passages]}, texts)
-    if needs_number and not any((_MONEY if needs_number == "money" else _NUMBER).search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
-        return []  # asked for a quantity (or a sum of money), and nothing close enough states one
+        chosen.append(Pick(c.chunk_id, c.start, c.end, c.score))
+    chosen = _with_next_sentence(chosen, {r.chunk_id: r for r in ranked[:QUOTE_PASSAGES]}, texts)
+    if number and not any(number.search(texts[p.chunk_id][p.start:p.end]) for p in chosen):
+        return []  # asked for a quantity (or a sum of money), and nothing chosen states one
     return chosen
+
+
+def _penalised(c: Candidate) -> float:
+    """A candidate's similarity, less the penalty for a passage that asks (an FOI request)."""
+    return c.sim - (ASKING_PENALTY if c.features[FEATURES.index("asking")] else 0.0)
+
+
+def quotable(sentence: str) -> bool:
+    """A sentence that may be quoted: not a question, not a fragment, not a heading or page furniture."""
+    return not sentence.endswith("?") and len(sentence) >= 20 and not furniture(sentence)
+
+
+def number_pattern(needs_number: str) -> re.Pattern[str] | None:
+    """What a quantity the question asks for looks like ("money", "number"), or None."""
+    return (_MONEY if needs_number == "money" else _NUMBER) if needs_number else None
+
+
+def passages_for(ranked: list[Scored], texts: dict[str, str], titles: dict[str, str] | None = None,
+                 asking: set[str] | None = None) -> list[Passage]:
+    """The passages whose sentences may be quoted, best first."""
+    return [Passage(r.chunk_id, texts[r.chunk_id], (titles or {}).get(r.chunk_id, ""), r.chunk_id in (asking or set()), r.sentences)
+            for r in ranked[:QUOTE_PASSAGES]]
 
 
 def _with_next_sentence(picks: list[Pick], ranked: dict[str, Scored], texts: dict[str, str]) -> list[Pick]:
@@ -221,6 +248,34 @@ def locate(quote: str, source: str, start: int, end: int) -> tuple[int, int]:
 def verified(quote: str, passage: str) -> bool:
     """The citation check: the quote appears verbatim in the cited passage."""
     return bool(quote.strip()) and quote in passage
+
+
+@dataclass
+class Evidence:
+    """The inputs of ``choose`` for one question (``Answerer.evidence``): evals train the sentence model on them."""
+
+    retrieved: list[tuple[str, float, Scored | None]]
+    rows: dict[str, Any]
+    ranked: list[Scored]
+    texts: dict[str, str]
+    asking: set[str]
+    unknown: dict[str, int]
+    unknown_year: bool
+    needs_number: str
+    weights: dict[str, float]
+    asks: str
+
+    def titles(self) -> dict[str, str]:
+        return {cid: row["title"] or "" for cid, row in self.rows.items()}
+
+    def candidates(self) -> list[Candidate]:
+        """Every quotable sentence of the passages, with its features."""
+        return candidates(passages_for(self.ranked, self.texts, self.titles(), self.asking), self.weights, self.asks,
+                          number_pattern(self.needs_number), quotable)
+
+    def choose(self, model: SentenceModel | None = None) -> list[Pick]:
+        return choose(self.ranked, self.texts, asking=self.asking, unknown=self.unknown, unknown_year=self.unknown_year,
+                      needs_number=self.needs_number, titles=self.titles(), weights=self.weights, asks=self.asks, model=model)
 
 
 class Answerer:
@@ -291,8 +346,14 @@ class Answerer:
         return Answer(question, " ".join(parts), False, citations=citations, mode="generative", dropped=dropped)
 
     def _gather(self, question: str, filters: Filters | None) -> tuple[list[tuple[str, float, Scored | None]], dict[str, Any], list[Pick]]:
+        ev = self.evidence(question, filters)
+        return ev.retrieved, ev.rows, ev.choose()
+
+    def evidence(self, question: str, filters: Filters | None = None) -> Evidence:
+        """What an answer is chosen from: the retrieved passages (those of another force or year than the
+        question names left out) and what is known about the question's words."""
         f = filters or Filters()
-        retrieved = self.searcher.retrieve(question, 6, f)
+        retrieved = self.searcher.retrieve(question, QUOTE_PASSAGES, f)
         ranked = [r for _, _, r in retrieved if r is not None]
         rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved], f)
         texts = {cid: row["text"] for cid, row in rows.items()}
@@ -305,13 +366,14 @@ class Answerer:
             ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
                                                           f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
         missing: dict[int, int] = {}  # per document: the question's words it never uses
-        for r in ranked[:TOP_PASSAGES]:
+        for r in ranked[:QUOTE_PASSAGES]:
             doc_id = rows[r.chunk_id]["doc_id"]
             if doc_id not in missing:
                 missing[doc_id] = len(self.store.missing_from(doc_id, words))
-        unknown = {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked[:TOP_PASSAGES]}
-        picks = choose(ranked, texts, asking=asking, unknown=unknown, unknown_year=unknown_year, needs_number=wants_number(question))
-        return retrieved, rows, picks
+        passages = self.store.counts(f.markings)["chunks"]
+        weights = {t: idf(passages, self.store.term_count(t, f)) for t in dict.fromkeys(terms(question)) if len(t) >= 3}
+        return Evidence(retrieved, rows, ranked, texts, asking, {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked},
+                        unknown_year, wants_number(question), weights, intent(question))
 
     def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:
         closest: list[dict[str, Any]] = []
