@@ -228,6 +228,7 @@ def test_sentence_features_read_a_sentences_role_and_the_questions_words() -> No
 
     assert intent("What did HMICFRS recommend about vetting?") == "recommended"
     assert intent("What has the force done about vetting?") == "done" and intent("What progress has been made?") == "done"
+    assert intent("Has the recommendation on vetting been closed?") == "done"  # the noun asks what was done, the verb what was asked
     assert intent("How many officers were vetted in 2023?") == "fact"
     assert idf(1000, 1) > idf(1000, 500) > 0
     weights = {"vetting": 2.0, "files": 1.0}
@@ -244,6 +245,10 @@ def test_sentence_features_read_a_sentences_role_and_the_questions_words() -> No
     assert f["Please provi"]["request"] == 1.0 and f["Please provi"]["first"] == 1.0 and f["Please provi"]["rel"] == 0.0
     assert f["The force sh"]["rec_done"] == 1.0 and f["The force sh"]["rec_recommended"] == 0.0
     assert f["We examined "]["rec_done"] == 0.0 and f["We examined "]["digits"] == 1.0 and f["We examined "]["rel"] == pytest.approx(-0.2)
+    assert f["We examined "]["about_document"] == 0.0
+    intro = "1.1 This report updates the Panel on progress against the vetting recommendations."
+    (about,) = candidates([Passage("d", intro, "", False, [(0, len(intro), 0.6)])], weights, "fact", None, lambda s: True)
+    assert dict(zip(FEATURES, about.features))["about_document"] == 1.0  # about the document, not its subject
 
 
 def test_the_intent_decides_between_recommendation_and_response_and_a_request_never_stands_alone() -> None:

@@ -133,7 +133,10 @@ _QUANTITY = re.compile(r"\b(how many|how much|what is the (total|number|amount|c
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|dozen)\b", re.I)
 
 
-_MONEY_Q = re.compile(r"\b(budget|cost|costs|spend|spent|how much money|funding of|precept)\b", re.I)
+# a question about a sum of money: "how much ... spend / cost / save", "what do ... cost", a budget; not a
+# precept's process ("when is the panel considering the precept?") nor a cost limit's hours
+_MONEY_Q = re.compile(r"\bhow much money\b|\bhow much\b.{0,60}\b(spen[dt]|cost|save|budget|fund\w*|pa(?:y|id)|grant)\b|"
+                      r"\bwhat (?:do|does|did|is|was|are|were)\b.{0,60}\bcosts?\b|\bbudget\w*\b|\bcost (?:of|per|\d{4})\b|\bfunding of\b", re.I)
 _MONEY = re.compile(r"£|\bpounds?\b|\bmillion\b|\bbillion\b|\d+(\.\d+)?\s?[mk]\b", re.I)
 
 

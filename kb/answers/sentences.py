@@ -24,18 +24,25 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("sentence_model.json")
 
 FEATURES = ("sim", "rel", "overlap", "overlap_next", "depth", "first", "request", "rec_done", "rec_recommended", "rec_fact",
-            "heading", "number", "no_number", "length", "asking", "digits")
+            "heading", "number", "no_number", "length", "asking", "digits", "about_document")
 
 # the wording of a request's line, in a disclosure that repeats the request ("Please provide", "The number of ...")
 REQUEST = re.compile(r"^(?:\d{1,2}[.)]\s*)?(?:please\b|i (?:would like|am writing|request|wish)|could you|can you|would you|whether\b|"
                      r"the number of\b|how many\b|how much\b|details of\b|cop(?:y|ies) of\b|a copy\b|for each\b|if (?:available|so)\b|"
                      r"any (?:information|documents?|records?)\b)", re.I)
 RECOMMENDS = re.compile(r"\b(?:should|must)\b|\brecommend(?:s|ed)?\b", re.I)
+# a sentence about the document itself, not about its subject ("This report updates the Panel on ...", "To consider a report ...")
+ABOUT_DOCUMENT = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?(?:this (?:report|page|paper|letter|document|update|response|section|table|appendix)\b|"
+                            r"the purpose of this\b|to (?:consider|update|inform|note|set out|provide)\b|purpose of (?:the )?report\b)", re.I)
 BREADCRUMB = re.compile(r"^(?:you are here:?\s*)?home\s*[>›»/]|[>›»]\s*\w+\s*[>›»]", re.I)
-_ASKS_RECOMMENDED = re.compile(r"\b(?:recommend\w*|told to|asked to|what should|should .{0,40}\bdo\b|area for improvement|cause of concern)\b", re.I)
+# what was recommended: the verb ("what did HMICFRS recommend", "told to", "want ... to do"), not the noun
+# ("has the recommendation been closed?" asks what was done)
+_ASKS_RECOMMENDED = re.compile(r"\brecommend(?:s|ed)?\b|\btold to\b|\basked to\b|\bwhat should\b|\bshould .{0,40}\bdo\b|"
+                               r"\bwant\w* .{0,40}\bto (?:do|change|improve)\b|\bdeadline was .{0,40}\bgiven\b", re.I)
 _ASKS_DONE = re.compile(r"\b(?:done|doing|did .{0,40}\b(?:do|change|introduce)|changed|progress|status|implement\w*|complete[ds]?|introduc\w*|"
-                        r"action|respond\w*|response|update|sorted|achiev\w*|delivered|discharg\w*|closed|when will|"
-                        r"has .{0,40}\b(?:trained|started|begun|set up|put in place|agreed))\b", re.I)
+                        r"action|respond\w*|response|update|sorted|achiev\w*|delivered|discharg\w*|closed|superseded|delayed|replaced|"
+                        r"happened|stopped|still|now|extra|when will|will .{0,40}\b(?:get|be|have)|"
+                        r"has .{0,40}\b(?:trained|started|begun|set up|put in place|agreed|grown|recruited|referred))\b", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s")
@@ -122,7 +129,8 @@ def candidates(passages: list[Passage], weights: dict[str, float], asks: str, nu
                 sim, 0.0, overlap(weights, sentence), overlap(weights, p.text[s:after]), float(depth), float(i == 0),
                 float(bool(REQUEST.search(sentence.strip()))), float(rec and asks == "done"), float(rec and asks == "recommended"),
                 float(rec and asks == "fact"), float(heading_like(sentence, p.title)), float(has_number), float(bool(number) and not has_number),
-                math.log(len(sentence)), float(p.asking), float(bool(_DIGIT.search(sentence)))]))
+                math.log(len(sentence)), float(p.asking), float(bool(_DIGIT.search(sentence))),
+                float(bool(ABOUT_DOCUMENT.search(sentence.strip())))]))
     if out:
         best = max(c.sim for c in out)
         for c in out:
