@@ -203,6 +203,13 @@ def test_words_a_document_never_uses_are_its_own_not_the_corpus(tmp_path: Path, 
     (champions,) = kb.store.documents_named("champions.txt")
     assert kb.store.missing_from(champions["id"], ["drones", "budget", "champions", "stalking"]) == ["drones", "budget"]
     assert kb.store.term_count("drones") == 1  # the corpus uses it: a corpus-wide rule would not have noticed
+    from kb.store.filters import Filters
+
+    searcher = kb.searcher
+    assert searcher.term_count("drones", Filters()) == 1 and searcher.term_count("", Filters()) == kb.store.counts()["chunks"]
+    (docs / "more.txt").write_text("Drones\n\nA second drone was bought for the rural team in the spring.\n")
+    kb.ingest([docs])
+    assert kb.searcher is not searcher and kb.searcher.term_count("drones", Filters()) == 2  # counted again for new documents
     answer = kb.ask("What is the drones budget for stalking champions?")
     assert answer.abstained or {c.doc for c in answer.citations} == {"drones.txt"}
 

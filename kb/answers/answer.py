@@ -373,8 +373,8 @@ class Answerer:
             doc_id = rows[r.chunk_id]["doc_id"]
             if doc_id not in missing:
                 missing[doc_id] = len(self.store.missing_from(doc_id, words))
-        passages = self.store.counts(f.markings)["chunks"]
-        weights = {t: idf(passages, self.store.term_count(t, f)) for t in dict.fromkeys(terms(question)) if len(t) >= 3}
+        passages = self.searcher.term_count("", f)
+        weights = {t: idf(passages, self.searcher.term_count(t, f)) for t in dict.fromkeys(terms(question)) if len(t) >= 3}
         return Evidence(retrieved, rows, ranked, texts, asking, {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked},
                         unknown_year, wants_number(question), weights, intent(question))
 

@@ -123,6 +123,22 @@ class Searcher:
         self.rerank_depth = rerank_depth
         self.rerank_weights = dict(WEIGHTS)  # evals switch signals off one at a time
         self.named = named or ForcesNamed(store)
+        self._counts: dict[tuple[str, tuple[str, ...]], int] = {}  # (word or "", markings) -> passages using it (all: "")
+        self._counts_lock = threading.Lock()
+
+    def term_count(self, word: str, filters: Filters) -> int:
+        """How many passages a reader may see use a word ("": how many there are), counted once: a searcher
+        lives for one documents version (``KB`` builds a new one when documents change)."""
+        key = (word, filters.markings)
+        with self._counts_lock:
+            if key in self._counts:
+                return self._counts[key]
+        n = self.store.term_count(word, filters) if word else self.store.counts(filters.markings)["chunks"]
+        with self._counts_lock:
+            if len(self._counts) > 50000:
+                self._counts.clear()
+            self._counts[key] = n
+        return n
 
     def lexical(self, query: str, k: int, filters: Filters, phrases: list[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids by bm25."""
