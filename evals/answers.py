@@ -45,10 +45,15 @@ def unanswerable() -> list[tuple[str, str]]:
     return out
 
 
+def held(quotes: list[tuple[str, str]], doc: str, evidence: str) -> bool:
+    """The quotes (document, text) from the question's document, joined, hold the evidence."""
+    quoted = " ".join(text for d, text in quotes if d == doc)
+    return bool(quoted) and holds(quoted[:100000], evidence)
+
+
 def quotes_hold(answer: Any, q: Question) -> bool:
     """The answer's quotes from the question's document, joined, hold the evidence."""
-    quoted = " ".join(c.quote for c in answer.citations if c.doc == q.doc)
-    return not answer.abstained and bool(quoted) and holds(quoted[:100000], q.evidence)
+    return not answer.abstained and held([(c.doc, c.quote) for c in answer.citations], q.doc, q.evidence)
 
 
 def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def collect(kb: Any) -> list[Item]:
 
 def figures(items: list[Item], model: Any, gold: dict[str, str]) -> dict[str, dict[str, float]]:
     """Per fold: quotes holding the evidence (answerable), abstained (unanswerable), answered, mean quoted characters."""
-    from evals.retrieval import holds
+    from evals.answers import held
 
     out: dict[str, dict[str, list[float]]] = {f: {"hold": [], "abstained": [], "answered": [], "chars": []} for f in FOLDS}
     for it in items:
@@ -83,8 +83,8 @@ def figures(items: list[Item], model: Any, gold: dict[str, str]) -> dict[str, di
         if it.doc is None:
             o["abstained"].append(float(not picks))
             continue
-        quoted = " ".join(it.evidence.texts[p.chunk_id][p.start:p.end] for p in picks if it.evidence.rows[p.chunk_id]["doc"] == it.doc)
-        o["hold"].append(float(bool(picks) and bool(quoted) and holds(quoted, gold[it.question])))
+        quotes = [(it.evidence.rows[p.chunk_id]["doc"], it.evidence.texts[p.chunk_id][p.start:p.end]) for p in picks]
+        o["hold"].append(float(held(quotes, it.doc, gold[it.question])))
         o["answered"].append(float(bool(picks)))
         if picks:
             o["chars"].append(float(sum(p.end - p.start for p in picks)))

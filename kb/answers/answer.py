@@ -368,14 +368,14 @@ class Answerer:
         if anchors:  # a question about one force (or year) is not answered from another's document
             ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
                                                           f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
-        missing: dict[int, int] = {}  # per document: the question's words it never uses
-        for r in ranked[:QUOTE_PASSAGES]:
+        missing: dict[int, int] = {}  # per document: the question's words it never uses (the floor rules judge the first passages only)
+        for r in ranked[:TOP_PASSAGES]:
             doc_id = rows[r.chunk_id]["doc_id"]
             if doc_id not in missing:
                 missing[doc_id] = len(self.store.missing_from(doc_id, words))
         passages = self.searcher.term_count("", f)
         weights = {t: idf(passages, self.searcher.term_count(t, f)) for t in dict.fromkeys(terms(question)) if len(t) >= 3}
-        return Evidence(retrieved, rows, ranked, texts, asking, {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked},
+        return Evidence(retrieved, rows, ranked, texts, asking, {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked[:TOP_PASSAGES]},
                         unknown_year, wants_number(question), weights, intent(question))
 
     def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:
