@@ -278,7 +278,24 @@ def test_the_intent_decides_between_recommendation_and_response_and_a_request_ne
     # the shipped model: a request's line that is closer to the question than its answer does not stand alone
     weights = {"call": 1.5, "handlers": 2.0, "trained": 1.0, "risk": 1.2, "assessment": 1.2}
     asked = "Please provide the number of call handlers trained in risk assessment. 212 call handlers were trained in risk assessment."
-    ranked = [Scored("c1", 1.0, {}, [(0, 71, 0.80), (72, len(asked), 0.72)])]
+    b = asked.index("212")
+    ranked = [Scored("c1", 1.0, {}, [(0, b - 1, 0.80), (b, len(asked), 0.72)])]
     picks = choose(ranked, {"c1": asked}, weights=weights, asks="fact")
     assert picks and "212 call handlers were trained" in " ".join(asked[p.start:p.end] for p in picks)  # the answer, not the request alone
 
+
+
+def test_a_request_line_is_never_a_further_quote_beside_the_answer() -> None:
+    from kb.answers.sentences import FEATURES, SentenceModel
+
+    only_sim = SentenceModel(tuple(1.0 if n == "sim" else 0.0 for n in FEATURES), 0.0, 5.0)
+    answer = "212 call handlers were trained in risk assessment in 2023."
+    request = "Please provide the number of call handlers trained in risk assessment."
+    other = "Training in risk assessment is refreshed every year for call handlers."
+    texts = {"c1": answer, "c2": request, "c3": other}
+    ranked = [Scored("c1", 1.0, {}, [(0, len(answer), 0.80)]), Scored("c2", 0.9, {}, [(0, len(request), 0.78)]),
+              Scored("c3", 0.8, {}, [(0, len(other), 0.60)])]
+    quoted = [texts[p.chunk_id][p.start:p.end] for p in choose(ranked, texts, model=only_sim)]
+    assert quoted == [answer, other]  # the request's line scored second by similarity, and is passed over
+    alone = choose([Scored("c2", 1.0, {}, [(0, len(request), 0.80)])], {"c2": request}, model=only_sim)
+    assert [request[p.start:p.end] for p in alone] == [request]  # first, it may still stand (the model's score decides)

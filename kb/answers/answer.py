@@ -32,6 +32,7 @@ MAX_PER_PASSAGE = 2
 TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
 QUOTE_PASSAGES = 6  # the passages whose sentences may be quoted
 ASKING_PENALTY = 0.1
+_REQUEST = FEATURES.index("request")
 
 
 # page furniture and headings: a running header, "Page 2 of 4", a contents line's dot leaders, a title
@@ -41,9 +42,8 @@ _LONG_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
 
 
 def furniture(sentence: str) -> bool:
-    """A heading or page furniture, not a sentence to quote: a page number ("Page 2 of 4") or a contents
-    line's dot leaders, or a title (no sentence punctuation, and most of its longer words capitalised;
-    a list item without a full stop is kept). Pure."""
+    """A heading or page furniture, not a sentence to quote: a page number ("Page 2 of 4") or a contents line's dot leaders,
+    or a title (no sentence punctuation, and most of its longer words capitalised; a list item without a full stop is kept). Pure."""
     one = " ".join(sentence.split())
     if len(one.split()) >= 25:
         return False
@@ -152,11 +152,10 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_
            weights: dict[str, float] | None = None, asks: str = "fact", model: SentenceModel | None = None) -> list[Pick]:
     """The sentences to quote: the best by the sentence model, then the next best, a few per passage. Pure.
 
-    A question ("...?") never answers one, and a line that asks (an FOI request: in ``asking``, or
-    worded as one) counts against a sentence. ``unknown``: per passage, how many of the question's
-    words its document never uses. ``weights``: the question's words and their weights (without
-    them, the model scores on similarity, role and place alone). ``asks``: the
-    question's intent (``sentences.intent``). Headings and page furniture are never quoted."""
+    A question ("...?") never answers one; a line that asks (an FOI request: in ``asking``, or worded as one) counts against
+    a sentence, and a request's line is never a second or third quote. ``unknown``: per passage, how many of the question's
+    words its document never uses. ``weights``: the question's words and their weights (without them, the model scores on
+    similarity, role and place alone). ``asks``: the question's intent (``sentences.intent``). Headings and furniture are never quoted."""
     model = model or shipped()
     number = number_pattern(needs_number)
     cands = candidates(passages_for(ranked, texts, titles, asking), weights or {}, asks, number, quotable)
@@ -176,7 +175,8 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_
         if len(chosen) >= MAX_SENTENCES or c.score < ordered[0].score - model.keep_within:
             break
         sentence = " ".join(texts[c.chunk_id][c.start:c.end].split())
-        if per.get(c.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted:  # passages overlap: a sentence is quoted once
+        # passages overlap: a sentence is quoted once; a request's line beside the answer is not more of it
+        if per.get(c.chunk_id, 0) >= MAX_PER_PASSAGE or sentence in quoted or (chosen and c.features[_REQUEST]):
             continue
         per[c.chunk_id] = per.get(c.chunk_id, 0) + 1
         quoted.add(sentence)
