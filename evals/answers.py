@@ -14,7 +14,8 @@ Over an index of every development document and the five seeds (as ``evals.retri
 ``--archive N`` adds a generated archive of N pages (``evals.gencorpus``, shaped like the real
 documents) to the index first, to see whether abstention holds as the archive grows.
 
-Run: ``python -m evals.answers [--json] [--home DIR] [--archive PAGES]``.
+Run: ``python -m evals.answers [--json] [--home DIR] [--archive PAGES] [--batch N | --upto N]`` (as
+``evals.retrieval``: ``--batch N`` is a new batch's first run).
 """
 
 from __future__ import annotations
@@ -26,18 +27,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.common import finish, parser, print_items
+from evals.common import add_batches, finish, parser, print_items
 from evals.dev.folds import fold
-from evals.reading import DEV
-from evals.retrieval import CORPUS, Question, holds, questions
+from evals.reading import DEV, batch_of
+from evals.retrieval import Question, documents, holds, questions
 
 FOLDS = ("tuning", "heldout")
 
 
-def unanswerable() -> list[tuple[str, str]]:
-    """(question, fold) for every question the development corpus cannot answer."""
+def unanswerable(batch: int | None = None, upto: int | None = None) -> list[tuple[str, str]]:
+    """(question, fold) for every question the development corpus cannot answer (or those written
+    with one batch, or with batches 1 to ``upto``: a file's batch is the listing that names it, and
+    a file no listing names came with the first)."""
     out = []
     for path in sorted(DEV.glob("unanswerable-*.jsonl")):
+        b = batch_of(path.name) or 1
+        if (batch is not None and b != batch) or (upto is not None and b > upto):
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 q = json.loads(line)["question"]
@@ -56,17 +62,18 @@ def quotes_hold(answer: Any, q: Question) -> bool:
     return not answer.abstained and held([(c.doc, c.quote) for c in answer.citations], q.doc, q.evidence)
 
 
-def evaluate(home: str | None = None, archive: int = 0) -> dict[str, Any]:
+def evaluate(home: str | None = None, archive: int = 0, batch: int | None = None, upto: int | None = None) -> dict[str, Any]:
     """Per fold: the share of answerable questions whose quotes hold the evidence, answered at all,
-    abstentions on unanswerable questions; unverified quotes; seconds per question."""
+    abstentions on unanswerable questions; unverified quotes; seconds per question. ``batch`` asks
+    only that batch's questions over batches 1 to it; ``upto``, batches 1 to it."""
     from kb.service import KB
 
-    qs = questions()
-    unknown = unanswerable()
+    qs = questions(batch, upto)
+    unknown = unanswerable(batch, upto)
     with tempfile.TemporaryDirectory() as tmp:
         kb = KB(home=home or tmp)
         if not home:
-            paths = [DEV / "docs", CORPUS]
+            paths = documents(batch, upto)
             if archive:
                 from evals.gencorpus import generate
 
@@ -113,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     p = parser("python -m evals.answers", __doc__)  # --home and --json
     p.add_argument("--archive", type=int, default=0, help="pages of generated archive to index as well (without --home)")
     p.add_argument("--misses", action="store_true", help="list the tuning fold's failures (never the held-back fold's)")
+    add_batches(p)
     args = p.parse_args(argv)
-    return finish(args, evaluate(args.home, args.archive), lambda out: _report(out, args.misses))
+    return finish(args, evaluate(args.home, args.archive, args.batch, args.upto), lambda out: _report(out, args.misses))
 
 
 def _report(out: dict[str, Any], misses: bool) -> None:

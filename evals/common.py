@@ -23,6 +23,13 @@ def parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
     return p
 
 
+def add_batches(p: argparse.ArgumentParser) -> None:
+    """--batch N (a new batch's first run: its questions, over batches 1 to N) and --upto N (batches 1 to N)."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--batch", type=int, help="only the questions of batch N's documents, over the documents of batches 1 to N")
+    g.add_argument("--upto", type=int, help="only the documents and questions of batches 1 to N (the corpus as it stood then)")
+
+
 @contextmanager
 def corpus_kb(home: str | None) -> Iterator[KB]:
     """The given data home, or corpus/ freshly indexed into a temporary one."""

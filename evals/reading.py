@@ -45,10 +45,16 @@ def batch_of(name: str) -> int:
     return 0
 
 
+def in_batches(name: str, batch: int | None = None, upto: int | None = None) -> bool:
+    """Whether a development document belongs to batch ``batch`` (or to batches 1 to ``upto``); None is no limit."""
+    b = batch_of(name)
+    return (batch is None or b == batch) and (upto is None or 1 <= b <= upto)
+
+
 def load_gold(batch: int | None = None, upto: int | None = None) -> list[dict[str, Any]]:
     """Every gold reading (or one batch's, or those of batches 1 to ``upto``), sorted by file name."""
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DEV / "gold").glob("*.json"))]
-    return [g for g in golds if (batch is None or batch_of(g["file"]) == batch) and (upto is None or 1 <= batch_of(g["file"]) <= upto)]
+    return [g for g in golds if in_batches(g["file"], batch, upto)]
 
 
 def _words(text: str | None) -> list[str]:

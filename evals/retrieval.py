@@ -14,8 +14,9 @@ baseline is scored by that rule, for the tuning and the held-back fold:
 
 The baselines read the same loaded text our pipeline reads (``ingest.load``: PDF, DOCX and HTML
 need a reader either way), so the comparison is of what comes after. Run:
-``python -m evals.retrieval [--json] [--k 10] [--home DIR]`` (``--home``: an existing data home
-that already holds these documents).
+``python -m evals.retrieval [--json] [--k 10] [--home DIR] [--batch N | --upto N]`` (``--home``: an
+existing data home that already holds these documents; ``--batch N``: a new batch's first run, its
+questions only, over the documents of batches 1 to N; ``--upto N``: batches 1 to N).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.common import finish, parser, print_items
+from evals.common import add_batches, finish, parser, print_items
 from evals.dev.folds import fold
-from evals.reading import DEV, load_gold
+from evals.reading import DEV, in_batches, load_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -49,10 +50,11 @@ class Question:
     asks: str
 
 
-def questions() -> list[Question]:
-    """Every gold question of the development corpus, with its document's fold."""
+def questions(batch: int | None = None, upto: int | None = None) -> list[Question]:
+    """Every gold question of the development corpus (or of one batch's documents, or of batches 1 to
+    ``upto``), with its document's fold."""
     return [Question(g["file"], fold(g["file"]), q["question"], q["evidence"], q.get("style", ""), q.get("asks", ""))
-            for g in load_gold() for q in g.get("questions", [])]
+            for g in load_gold(batch, upto) for q in g.get("questions", [])]
 
 
 def holds(text: str, evidence: str) -> bool:
@@ -78,8 +80,12 @@ def figures(ranks: list[int | None]) -> dict[str, float]:
             "mrr": round(sum(1 / r for r in ranks if r) / n, 3), "n": len(ranks)}
 
 
-def documents() -> list[Path]:
-    return sorted((DEV / "docs").iterdir()) + sorted(p for p in CORPUS.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
+def documents(batch: int | None = None, upto: int | None = None) -> list[Path]:
+    """The development documents (those of batches 1 to ``upto``, or 1 to ``batch``: the corpus as it
+    stood when that batch came) and the seeds."""
+    limit = upto or batch
+    dev = [p for p in sorted((DEV / "docs").iterdir()) if limit is None or in_batches(p.name, upto=limit)]
+    return dev + sorted(p for p in CORPUS.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
 
 
 class Baselines:
@@ -123,18 +129,19 @@ class Baselines:
         return {name: [self.nodes[i] for i in ids[:k]] for name, ids in (("baseline bm25", lex), ("baseline dense", den), ("baseline rrf", rrf))}
 
 
-def evaluate(home: str | None = None, k: int = 10) -> dict[str, Any]:
-    """Ranks of every question under every mode of ours and every baseline; figures per fold."""
+def evaluate(home: str | None = None, k: int = 10, batch: int | None = None, upto: int | None = None) -> dict[str, Any]:
+    """Ranks of every question under every mode of ours and every baseline; figures per fold.
+    ``batch`` asks only that batch's questions over batches 1 to it; ``upto``, batches 1 to it."""
     from kb.search.hybrid import MODES
     from kb.service import KB
 
-    qs = questions()
-    paths = documents()
+    qs = questions(batch, upto)
+    paths = documents(batch, upto)
     with tempfile.TemporaryDirectory() as tmp:
         kb = KB(home=home or tmp)
         started = time.perf_counter()
         if not home:
-            kb.ingest([DEV / "docs", CORPUS])
+            kb.ingest(paths)
         indexed = time.perf_counter() - started
         base = Baselines(paths, kb.embedder)
         ranks: dict[str, list[int | None]] = {}
@@ -159,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     p = parser("python -m evals.retrieval", __doc__)  # --home and --json
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--misses", action="store_true", help="list the tuning fold's questions each mode misses at rank 1 (never the held-back fold's)")
+    add_batches(p)
     args = p.parse_args(argv)
-    return finish(args, evaluate(args.home, args.k), lambda out: _report(out, args.misses))
+    return finish(args, evaluate(args.home, args.k, args.batch, args.upto), lambda out: _report(out, args.misses))
 
 
 def _report(out: dict[str, Any], misses: bool) -> None:

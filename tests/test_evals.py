@@ -64,3 +64,18 @@ def test_retrieval_baselines_rank_the_document_that_holds_the_evidence(embedder)
     assert retrieval.holds("a passage about high harm offenders", "high harm offenders") and not retrieval.holds("unrelated text", "high harm offenders")
     assert retrieval.figures([1, 3, None, None]) == {"hit@1": 0.25, "hit@5": 0.5, "mrr": 0.333, "n": 4}
     assert len(retrieval.questions()) >= 400  # every development document has at least two
+
+
+def test_a_batch_is_asked_over_the_corpus_as_it_stood_when_it_came() -> None:
+    """--batch N: batch N's questions over the documents of batches 1 to N; --upto N: batches 1 to N."""
+    from evals import answers, reading, retrieval
+
+    first = retrieval.documents(upto=1)
+    assert first and all(reading.batch_of(p.name) == 1 for p in first if p.parent.name == "docs")
+    assert len(retrieval.documents(upto=2)) > len(first) and len(retrieval.documents(batch=2)) == len(retrieval.documents(upto=2))
+    assert any(p.parent == retrieval.CORPUS for p in first)  # the seeds are always indexed
+    second = {q.doc for q in retrieval.questions(batch=2)}
+    assert second and all(reading.batch_of(d) == 2 for d in second)
+    assert {q.doc for q in retrieval.questions(upto=2)} >= second | {q.doc for q in retrieval.questions(batch=1)}
+    assert len(answers.unanswerable(upto=1)) <= len(answers.unanswerable()) and answers.unanswerable(batch=1)
+    assert not reading.in_batches("not-in-any-batch.txt", upto=3) and reading.in_batches("not-in-any-batch.txt")
