@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ingest.records import Block, Meta, Recommendation
-from ingest.status import TRACKER_WORDS, Proposal, labelled, propose, word_status
+from ingest.status import TRACKER_WORDS, Proposal, keyed_cell, labelled, propose, word_status
 
 _KIND_WORDS = [(re.compile(r"\bareas? for improvement\b|\bAFIs?\b", re.I), "area_for_improvement"),
                (re.compile(r"\bcauses? of concern\b|\bconcerns?\b", re.I), "cause_of_concern"),
@@ -330,6 +330,12 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
     return _recommendations(text, lines, found, meta, key, answers, default_who)
 
 
+def _sentence_before(text: str, start: int, end: int) -> int:
+    """Where the last sentence that ends before ``end`` (and after ``start``) ends; ``end`` when none does."""
+    stop = max(text.rfind(". ", start, end), text.rfind(".\n", start, end))
+    return stop + 1 if stop > start else end
+
+
 def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: Meta, key: dict[str, str], answers: bool,
                      default_who: str) -> list[Recommendation]:
     """The items found, each with its own text (up to an inline response), the response below it
@@ -342,7 +348,9 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
     seen: dict[tuple[str, str], int] = {}
     for n, (idx, kind, ref, s, e, lead_who, printed) in enumerate(found):
         inline = _INLINE_RESPONSE.search(text, s, e)
-        own_end = inline.start() if inline else e
+        # a tracker row flattened into one paragraph: its text, owner, target date, then the key's status cell and the update
+        cell = None if inline or printed else keyed_cell(text, s, e, key)
+        own_end = inline.start() if inline else (_sentence_before(text, s, cell.start) if cell else e)
         while own_end > s and text[own_end - 1] in " .;":
             own_end -= 1
         own = " ".join(text[s:own_end].split())
@@ -350,11 +358,11 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
             continue  # too short to be one, a lead-in, or a contents line ("Police powers 10")
         stop = lines[found[n + 1].line].start if n + 1 < len(found) else min(len(text), e + 1500)
         nxt_head = next((ln.start for ln in lines[idx + 1:] if ln.heading and ln.start < stop), stop)
-        r_start = inline.end() if inline else e
+        r_start = inline.end() if inline else (cell.start if cell else e)
         response = text[r_start:nxt_head].strip() if r_start < nxt_head else ""
         r_start = text.find(response, r_start) if response else r_start
-        proposal = printed or labelled(response, key) or (propose(response)[0] if answers and response else Proposal("unknown"))
-        if proposal is not printed and proposal.status != "unknown":
+        proposal = printed or cell or labelled(response, key) or (propose(response)[0] if answers and response else Proposal("unknown"))
+        if proposal is not printed and proposal is not cell and proposal.status != "unknown":
             proposal = Proposal(proposal.status, proposal.quote, r_start + proposal.start, r_start + proposal.end)
         deadline, deadline_text = deadline_of(own, rdate)
         seen[(kind, ref)] = seen.get((kind, ref), 0) + 1

@@ -219,3 +219,20 @@ def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | Non
         if status and len(tail.group("word").split()) <= 3:
             return Proposal(status, tail.group("word"), tail.start("word"), tail.end("word"))
     return None
+
+
+def keyed_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
+    """A status cell of a table flattened into running text (a PDF), in ``text[start:end]``: a word of the
+    document's own key, capitalised as a cell is, after a date (the target-date column: "31/03/2022 Amber -
+    Delayed ...") or with its key's label ("Blue - Complete"). Only a document with a key has such cells."""
+    words = [w for w in key if re.fullmatch(r"[a-z]+", w)]
+    if not words:
+        return None
+    alt = "|".join(re.escape(v) for w in sorted(words, key=len, reverse=True) for v in (w.capitalize(), w.upper()))
+    label = r"\s+[-\u2013]\s+[A-Z][\w-]*(?:\s[a-z][\w-]*)?"
+    cell = re.compile(rf"\d\s+(?P<a>{alt})\b(?:{label})?|\b(?P<b>{alt}){label}")
+    m = cell.search(text, start, end)
+    if m is None:
+        return None
+    group = "a" if m.group("a") else "b"
+    return Proposal(key[m.group(group).lower()], text[m.start(group):m.end()].strip(), m.start(group), m.end())

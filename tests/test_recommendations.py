@@ -189,6 +189,39 @@ def test_a_status_key_is_read_and_outranks_the_usual_meaning() -> None:
     assert labelled("The work is complete.", key) is None
 
 
+FLAT_TRACKER = """Improvement plan tracker
+
+Status key (RAG)
+- Blue - Complete: the action has been delivered and the inspectorate has discharged it.
+- Green - On track: work is under way and is expected to be delivered by the target date.
+- Red - Not started: work has not yet begun.
+
+Recommendations
+Ref Recommendation Lead Target date RAG/Status Update
+1.1 Within three months the force should answer 999 calls within the national standard. Head of Contact
+31/03/2022 Green - On track Answering within 10 seconds has risen to 87% but remains below the standard.
+2.1 Within six months the force should train every officer who makes crime recording decisions. Force Crime
+Registrar 30/06/2022 Blue - Complete Discharged by the inspectorate in September 2023.
+3.1 Within six months the force should replace its end-of-life incident system. Head of IT 30/06/2022 Red -
+Not started The business case goes to the Commissioner in January.
+"""
+
+
+def test_a_tracker_row_flattened_into_a_paragraph_takes_its_status_from_the_keys_cell() -> None:
+    """A PDF table read as running text: the row's text ends at its sentence; the key's word after the target date is its status."""
+    from ingest.status import keyed_cell
+
+    recs = recs_of(FLAT_TRACKER, "tracker.pdf")
+    assert [(r.ref, r.status, r.status_quote) for r in recs] == [
+        ("1.1", "in_progress", "Green - On track"), ("2.1", "complete", "Blue - Complete"), ("3.1", "not_started", "Red -\nNot started")]
+    assert recs[0].text == "Within three months the force should answer 999 calls within the national standard"
+    text = clean(Source(path="tracker.pdf", name="tracker.pdf", format="md", text=FLAT_TRACKER)).text
+    assert all(text[r.status_start:r.status_end] == r.status_quote for r in recs)
+    # no key, or a key word in prose without a date before it or its label after it: no cell
+    assert keyed_cell("Due 31/03/2022 Green - On track", 0, 31, {}) is None
+    assert keyed_cell("The Green Paper was read in 2022.", 0, 33, {"green": "in_progress"}) is None
+
+
 def test_recommendations_found_by_their_language_without_numbers() -> None:
     recs = recs_of("""PEEL: An inspection of Cleveland Police
 
