@@ -56,10 +56,41 @@ def apply_mentions(text: str, recs: list[Recommendation]) -> None:
             size = (_COUNTS.get((group.group("both") or group.group("n")).lower()) or int(group.group("n"))) if group else 0
             # a group counts only when it is every item of that type the document holds (not "these three" of nine)
             every = bool(group) and size == sum(1 for r in recs if r.type == kind and not r.parent)
-            if not named and not every:
-                continue
-            for r in recs:
-                if r.status != "unknown" or r.type != kind or r.parent:
-                    continue
-                if every or (r.ref or "").replace(" ", "").lower() in named:
-                    r.status, r.status_quote, r.status_start, r.status_end = status, sentence, s, e
+            chosen = [r for r in recs if r.status == "unknown" and r.type == kind and not r.parent
+                      and (every or (r.ref or "").replace(" ", "").lower() in named)] if named or every else []
+            if not chosen and status in ("complete", "in_progress", "superseded"):
+                chosen = _just_listed(sentence, s, words, kind, recs) or _about(sentence, kind, recs)
+            for r in chosen:
+                r.status, r.status_quote, r.status_start, r.status_end = status, sentence, s, e
+
+
+# "we are satisfied that the force has met these three recommendations": the items of that type listed just before
+_THESE = r"\b(?:these|those|the other|the remaining)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+# "we have closed the cause of concern about investigating crime": the one item of that type whose text holds the topic
+_ABOUT = {"cause_of_concern": r"cause of concern", "recommendation": r"recommendation", "area_for_improvement": r"area for improvement"}
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _just_listed(sentence: str, at: int, words: str, kind: str, recs: list[Recommendation]) -> list[Recommendation]:
+    """The n items of a type, still without a status, that end nearest before the sentence naming "these n"."""
+    m = re.search(rf"{_THESE}{words}\b", sentence, re.I)
+    if not m:
+        return []
+    n = _COUNTS.get(m.group("n").lower()) or int(m.group("n"))
+    before = [r for r in recs if r.type == kind and not r.parent and r.end <= at and r.status == "unknown"]
+    return before[-n:] if len(before) >= n else []
+
+
+def _stems(text: str) -> set[str]:
+    """Words of four letters or more, cut to their first six ("investigating", "investigations": "invest")."""
+    return {w[:6] for w in _WORD.findall(text.lower())}
+
+
+def _about(sentence: str, kind: str, recs: list[Recommendation]) -> list[Recommendation]:
+    """The single item of a type, still without a status, whose text holds most of the words of "the <type> about <topic>"."""
+    m = re.search(rf"\b(?:the|this) {_ABOUT[kind]} (?:about|on|relating to|concerning|into) (?P<topic>[^,.;]+)", sentence, re.I)
+    topic = _stems(m.group("topic")) if m else set()
+    if len(topic) < 2:
+        return []
+    fits = [r for r in recs if r.type == kind and r.status == "unknown" and len(topic & _stems(r.text)) >= 0.5 * len(topic)]
+    return fits if len(fits) == 1 else []

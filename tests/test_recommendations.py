@@ -402,6 +402,41 @@ HMICFRS returned to the force in the summer. HMICFRS has discharged causes of co
     assert by["2"].status_quote == "HMICFRS has discharged causes of concern 2 and 3."
 
 
+def test_a_status_stated_for_the_items_just_listed_or_for_the_one_about_a_topic() -> None:
+    """An inspectorate's letter: "these three recommendations" are the three listed just before; "the cause of
+    concern about investigating crime" is the one whose text is about investigations. A sentence that closes
+    nothing by name leaves the items unknown."""
+    from ingest.rec_mentions import apply_mentions
+
+    text = ("The force was not carrying out effective investigations.\n"
+            "The force was not answering calls quickly enough.\n"
+            "Call handlers should record a structured risk assessment.\n"
+            "Vulnerable callers should be routinely identified.\n"
+            "Callers should be given advice on preserving evidence.\n"
+            "We are satisfied that the force has met these three recommendations.\n"
+            "We have closed the cause of concern about investigating crime.\n"
+            "We are satisfied that the force has improved its call handling.\n")
+
+    def rec(kind: str, line: str) -> Recommendation:
+        at = text.index(line)
+        return Recommendation(ref="", ordinal=1, type=kind, text=line, start=at, end=at + len(line))
+
+    recs = [rec("cause_of_concern", "The force was not carrying out effective investigations."),
+            rec("cause_of_concern", "The force was not answering calls quickly enough."),
+            rec("recommendation", "Call handlers should record a structured risk assessment."),
+            rec("recommendation", "Vulnerable callers should be routinely identified."),
+            rec("recommendation", "Callers should be given advice on preserving evidence.")]
+    apply_mentions(text, recs)
+    assert [r.status for r in recs] == ["complete", "unknown", "complete", "complete", "complete"]
+    assert recs[0].status_quote == "We have closed the cause of concern about investigating crime."
+    assert recs[2].status_quote == "We are satisfied that the force has met these three recommendations."
+    fewer = recs[3:]
+    for r in fewer:
+        r.status = "unknown"
+    apply_mentions(text, fewer)  # "these three" with only two listed before it: no one's status
+    assert [r.status for r in fewer] == ["unknown", "unknown"]
+
+
 def test_a_tracker_whose_response_column_has_a_long_name_and_opens_with_its_status() -> None:
     recs = recs_of("""Areas for improvement
 
