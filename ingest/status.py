@@ -161,7 +161,7 @@ def meaning_status(meaning: str) -> str | None:
     if re.search(r"\bsuperseded\b|\breplaced\b", m):
         return "superseded"
     if re.search(r"\bnot (?:yet )?(?:finished|complete|completed|fully|in place)\b|\bin progress\b|\bon track\b|\bunder ?way\b|\bpartial|\bstarted\b|"
-                 r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b", m):
+                 r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b|\bslippage\b|\bat risk\b|\bdelayed\b|\bbehind\b", m):
         return "in_progress"
     if re.search(r"\bclosed\b|\bcomplete\b|\bcompleted\b|\bfinished\b|\bfully implemented\b|\bachieved\b|\bimplemented\b", m):
         return "complete"
@@ -218,16 +218,20 @@ def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | Non
         status = word_status(tail.group("word"), key)
         if status and len(tail.group("word").split()) <= 3:
             return Proposal(status, tail.group("word"), tail.start("word"), tail.end("word"))
-    return None
+    # a flattened row's cells: owner, due date, the key's word, the update ("Head of Crime 31/03/2023 Blue Rationale ...")
+    return keyed_cell(response, 0, len(response), key or {})
+
+
+_RAG = ("red", "amber", "green", "blue")
 
 
 def keyed_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
     """A status cell of a table flattened into running text (a PDF), in ``text[start:end]``: a word of the
     document's own key, capitalised as a cell is, after a date (the target-date column: "31/03/2022 Amber -
     Delayed ...") or with its key's label ("Blue - Complete"). Only a document with a key has such cells."""
-    words = [w for w in key if re.fullmatch(r"[a-z]+", w)]
-    if not words:
+    if not key:
         return None
+    words = [w for w in key if re.fullmatch(r"[a-z]+", w)] + [w for w in _RAG if w not in key]  # a colour the key leaves unexplained
     alt = "|".join(re.escape(v) for w in sorted(words, key=len, reverse=True) for v in (w.capitalize(), w.upper()))
     label = r"\s+[-\u2013]\s+[A-Z][\w-]*(?:\s[a-z][\w-]*)?"
     cell = re.compile(rf"\d\s+(?P<a>{alt})\b(?:{label})?|\b(?P<b>{alt}){label}")
@@ -235,4 +239,6 @@ def keyed_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal
     if m is None:
         return None
     group = "a" if m.group("a") else "b"
-    return Proposal(key[m.group(group).lower()], text[m.start(group):m.end()].strip(), m.start(group), m.end())
+    word = m.group(group).lower()
+    status = key.get(word) or word_status(word) or "unknown"
+    return Proposal(status, text[m.start(group):m.end()].strip(), m.start(group), m.end())

@@ -220,6 +220,13 @@ def test_a_tracker_row_flattened_into_a_paragraph_takes_its_status_from_the_keys
     # no key, or a key word in prose without a date before it or its label after it: no cell
     assert keyed_cell("Due 31/03/2022 Green - On track", 0, 31, {}) is None
     assert keyed_cell("The Green Paper was read in 2022.", 0, 33, {"green": "in_progress"}) is None
+    # a colour the key does not explain takes the usual, less advanced reading; a cell inside a response is read too
+    amber = keyed_cell("Head of Crime 30/04/2023 Amber Software procured.", 0, 49, {"blue": "complete"})
+    assert amber is not None and (amber.status, amber.quote) == ("in_progress", "Amber")
+    from ingest.status import labelled
+
+    blue = labelled("Head of Professional Standards 31/03/2023 Blue Template in use since February.", {"blue": "complete"})
+    assert blue is not None and blue.status == "complete" and blue.quote == "Blue"
 
 
 def test_recommendations_found_by_their_language_without_numbers() -> None:
