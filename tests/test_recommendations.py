@@ -229,6 +229,34 @@ def test_a_tracker_row_flattened_into_a_paragraph_takes_its_status_from_the_keys
     assert blue is not None and blue.status == "complete" and blue.quote == "Blue"
 
 
+def test_a_status_under_a_labelled_action_and_a_status_cell_of_a_row_read_as_one_line() -> None:
+    """"DFRS action: ... Action: Completed" below a recommendation is its answer and status, not two headings; a
+    row "Recommendation 1 - text | 3 | 01 Oct 2023 | Closed - Complete | 100" is the text, and its status cell."""
+    recs = recs_of("""Progress report
+
+Recommendation 1
+By 1 October 2023, chief fire officers should make sure staff know about the whistleblowing process.
+DFRS action:
+We have set up a Culture Hub on the intranet which explains how staff can raise a concern.
+Action: Completed
+
+Recommendation 2
+By 1 June 2024, chief fire officers should review the support offered to people who raise concerns.
+DFRS action:
+A review of the support on offer has been commissioned from the people services team.
+Action: Ongoing
+""", "progress.md")
+    assert [(r.ref, r.status, r.status_quote) for r in recs] == [("1", "complete", "Action: Completed"), ("2", "in_progress", "Action: Ongoing")]
+    row = recs_of("""Action plan summary
+
+Summary | Sub actions | Deadline date | Status | Overall %
+Recommendation 1 - By 1 October 2023, chief fire officers should offer staff a confidential way to raise concerns. | 3 | 01 Oct 2023 | Closed - Complete | 100
+Recommendation 2 - By 1 June 2023, chief fire officers should review the support offered to people who raise concerns. | 2 | 01 Jun 2023 | Open - Actions on going off track | 55
+""", "summary.md")
+    assert [(r.ref, r.status, r.status_quote) for r in row] == [("1", "complete", "Closed - Complete"), ("2", "in_progress", "Open - Actions on going off track")]
+    assert row[0].text.rstrip(".").endswith("a confidential way to raise concerns") and "|" not in row[0].text
+
+
 def test_recommendations_found_by_their_language_without_numbers() -> None:
     recs = recs_of("""PEEL: An inspection of Cleveland Police
 
