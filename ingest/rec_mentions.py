@@ -13,7 +13,7 @@ import re
 
 from ingest.records import Recommendation
 from ingest.sentences import sentences
-from ingest.status import classify
+from ingest.status import classify, labelled
 
 _TYPE_WORDS = {
     "cause_of_concern": r"causes? of concern",
@@ -94,3 +94,56 @@ def _about(sentence: str, kind: str, recs: list[Recommendation]) -> list[Recomme
         return []
     fits = [r for r in recs if r.type == kind and r.status == "unknown" and len(topic & _stems(r.text)) >= 0.5 * len(topic)]
     return fits if len(fits) == 1 else []
+
+
+# a tracker table flattened from a PDF: under a header naming its ref and status columns ("Ref  Recommendation  Owner ...
+# Status"), each row opens with its ref ("CoC 1 Calls for ...", "1a Answer ...") and ends with its status ("... Being progressed")
+_TABLE_HEAD = re.compile(r"^(?:ref(?:erence)?|no\.?|#)\b[^\n]{0,150}\b(?:status|rag)\b[^\n]{0,40}$", re.I | re.M)
+_ROW_START = re.compile(r"^(?P<ref>(?:CoC|AFI|Rec|R)?\s?\d{1,2}(?:\.\d{1,2})?[a-z]?|\d{1,2}\([a-z]\))\s+(?=[A-Z])", re.M)
+_ROW_LABELS = {"cause_of_concern": ("CoC {r}", "CoC{r}"), "area_for_improvement": ("AFI {r}", "AFI{r}"), "recommendation": ("R{r}", "Rec {r}", "{r}")}
+
+
+def _row_labels(r: Recommendation, number: str | None) -> set[str]:
+    """How a tracker's ref column may print an item: "CoC 1", "AFI 2", "1a" or "1(a)" for part a of 1, "R3".
+    ``number``: the numbered item a lettered one comes under."""
+    ref = (r.ref or "").strip()
+    parent = r.parent or (number if re.fullmatch(r"[a-z]", ref) else None)
+    if not ref:
+        return set()
+    if parent:
+        return {f"{parent}{ref}", f"{parent}({ref})", f"{parent}.{ref}"}
+    if re.fullmatch(r"[A-Za-z]+\s?\d.*", ref):  # printed with its own label already ("AFI 2")
+        return {ref}
+    return {f.format(r=ref) for f in _ROW_LABELS.get(r.type, ("{r}",))}
+
+
+def _rows(text: str, own: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Each row of the flattened tables, by its ref: (start, end) in the text."""
+    rows: dict[str, tuple[int, int]] = {}
+    for head in _TABLE_HEAD.finditer(text):
+        table_end = text.find("\n\n", head.end())
+        table_end = len(text) if table_end == -1 else table_end
+        starts = [m for m in _ROW_START.finditer(text, head.end(), table_end) if not any(a <= m.start() < b for a, b in own)]
+        for n, m in enumerate(starts):
+            end = min(starts[n + 1].start() if n + 1 < len(starts) else table_end, m.start() + 700)
+            rows.setdefault(" ".join(m.group("ref").split()), (m.start(), end))
+    return rows
+
+
+def apply_rows(text: str, recs: list[Recommendation], key: dict[str, str]) -> None:
+    """Give each item with no status of its own the status its row in a tracker table elsewhere prints at its end."""
+    if not any(r.status == "unknown" for r in recs):
+        return
+    rows = _rows(text, [(r.start, r.end) for r in recs])
+    if len(rows) < 2:
+        return
+    number: str | None = None
+    for r in recs:
+        if re.fullmatch(r"\d{1,2}", (r.ref or "").strip()):
+            number = r.ref.strip()  # type: ignore[union-attr]
+        if r.status != "unknown":
+            continue
+        row = next((rows[label] for label in _row_labels(r, number) if label in rows), None)
+        said = labelled(text[row[0]:row[1]].rstrip(), key) if row else None
+        if row and said and said.status != "unknown":
+            r.status, r.status_quote, r.status_start, r.status_end = said.status, said.quote, row[0] + said.start, row[0] + said.end

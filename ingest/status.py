@@ -143,6 +143,8 @@ TRACKER_WORDS: list[tuple[str, str]] = [
     ("not yet begun", "not_started"), ("not begun", "not_started"), ("partially achieved", "in_progress"), ("partially complete", "in_progress"),
     ("partially met", "in_progress"), ("substantially complete", "in_progress"), ("being-progressed", "in_progress"), ("being progressed", "in_progress"),
     ("awaiting-review", "in_progress"), ("awaiting review", "in_progress"), ("in progress", "in_progress"), ("ongoing", "in_progress"),
+    ("proposed for closure", "in_progress"), ("submitted for closure", "in_progress"), ("delayed", "in_progress"), ("at risk", "in_progress"),
+    ("off track", "in_progress"),
     ("on track", "in_progress"), ("open", "in_progress"), ("amber", "in_progress"), ("red", "in_progress"), ("green", "in_progress"),
     ("superseded", "superseded"), ("under consideration", "planned"), ("planned", "planned"), ("completed", "complete"), ("complete", "complete"), ("achieved", "complete"),
     ("closed", "complete"), ("discharged", "complete"), ("implemented", "complete"), ("blue", "complete"), ("met", "complete"),
@@ -213,7 +215,7 @@ def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | Non
         if status:
             return Proposal(status, lead.group("word"), lead.start("word"), lead.end("word"))
     # a table flattened into lines (a PDF): the status column's word ends the response ("... in December 2024. On track")
-    tail = re.search(r"(?:[.!?]\s+|\n)(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*$", response)
+    tail = re.search(r"(?:[.!?]\s+|\n)(?P<word>[A-Z][A-Za-z \n-]{1,30}?)\s*$", response)  # a wrapped cell: "Being\nprogressed"
     if tail:
         status = word_status(tail.group("word"), key)
         if status and len(tail.group("word").split()) <= 3:

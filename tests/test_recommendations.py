@@ -257,6 +257,35 @@ Recommendation 2 - By 1 June 2023, chief fire officers should review the support
     assert row[0].text.rstrip(".").endswith("a confidential way to raise concerns") and "|" not in row[0].text
 
 
+def test_a_status_at_the_end_of_an_items_row_in_a_flattened_tracker_elsewhere() -> None:
+    """A panel paper states its causes of concern in the body and prints their statuses in an appendix table read as
+    running text: row "1a" is part a of cause of concern 1, row "CoC 2" is cause of concern 2; a wrapped status cell counts."""
+    from ingest.rec_mentions import apply_rows
+
+    text = ("Cause of concern 1: the force is not answering calls quickly enough.\n"
+            "Cause of concern 2: the force does not record enough crime.\n\n"
+            "Appendix A\n"
+            "Ref Recommendation Owner Target date Update Status\n"
+            "CoC 1 Calls for service Head of Contact October 2023 Good progress on call answering. Being\nprogressed\n"
+            "1a Answer calls within the standards Head of Contact October 2023 Answering rose to 88%. Proposed for closure\n"
+            "CoC 2 Crime recording DCC July 2023 HMICFRS agreed closure on 30 November 2023. Closed\n")
+
+    def rec(kind: str, ref: str, line: str, parent: str | None = None) -> Recommendation:
+        at = text.index(line)
+        return Recommendation(ref=ref, ordinal=1, type=kind, text=line, start=at, end=at + len(line), parent=parent)
+
+    recs = [rec("cause_of_concern", "1", "the force is not answering calls quickly enough."),
+            rec("recommendation", "a", "Cause of concern 1"),
+            rec("cause_of_concern", "2", "the force does not record enough crime.")]
+    apply_rows(text, recs, {})
+    assert [(r.status, r.status_quote) for r in recs] == [("in_progress", "Being\nprogressed"), ("in_progress", "Proposed for closure"),
+                                                          ("complete", "Closed")]
+    assert all(text[r.status_start:r.status_end] == r.status_quote for r in recs)
+    lone = [rec("cause_of_concern", "1", "the force is not answering calls quickly enough.")]
+    apply_rows(text.replace("Ref Recommendation", "Recommendation"), lone, {})  # no table header naming ref and status: no rows
+    assert lone[0].status == "unknown"
+
+
 def test_recommendations_found_by_their_language_without_numbers() -> None:
     recs = recs_of("""PEEL: An inspection of Cleveland Police
 
