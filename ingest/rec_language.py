@@ -165,6 +165,7 @@ class _Found(NamedTuple):
     end: int
     lead_who: str | None = None
     printed: Proposal | None = None
+    lead: str = ""  # the lead-in above its list ("By 30 September 2024, the force should make sure that:"): its deadline
 
 
 @dataclass
@@ -180,6 +181,7 @@ class _Scan:
     context: str | None = None
     lead: tuple[str, str] | None = None  # (addressee, type) of a "X should:" list
     lead_at: int = -2  # the line of the lead-in, or of the list's latest item
+    lead_text: str = ""  # that lead-in's words, when it asks for something (its deadline is its items')
     found: list[_Found] = field(default_factory=list)
 
     def run(self) -> list[_Found]:
@@ -201,10 +203,10 @@ class _Scan:
         elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
             self.context, self.lead = ctx, None
             if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
-                self.lead, self.lead_at = (self.default_who, ctx), i  # "... two causes of concern. We found that the force:" above the list
+                self.lead, self.lead_at, self.lead_text = (self.default_who, ctx), i, ""  # "... two causes of concern. We found that the force:" above the list
             elif _LEAD_IN.search(t) and not label:
                 # "The report also identifies the following areas for improvement. HMICFRS says the force should:" above the list
-                self.lead, self.lead_at = (_who(_strip_lead(t.rsplit(". ", 1)[-1]), self.default_who), ctx), i
+                self.lead, self.lead_at, self.lead_text = (_who(_strip_lead(t.rsplit(". ", 1)[-1]), self.default_who), ctx), i, ""
             if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
                 return i
         bullet = _BULLET.match(t)
@@ -299,16 +301,16 @@ class _Scan:
         context = self.context
         if context in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(body) and not bullet:
             # "We found that the force:" above a list of failings: each is the finding (a cause of concern) itself
-            self.lead, self.lead_at = (self.default_who, context), i
+            self.lead, self.lead_at, self.lead_text = (self.default_who, context), i, ""
             return
         if _LEAD_IN.search(body) and (context or re.search(r"\brecommend", body, re.I)):
             # what a cause of concern's lead-in asks for ("Within three months, the force should make sure that:") is a recommendation
             asked = "recommendation" if context in (None, "cause_of_concern") else context
-            self.lead, self.lead_at = (_who(_strip_lead(body), self.default_who), asked), i
+            self.lead, self.lead_at, self.lead_text = (_who(_strip_lead(body), self.default_who), asked), i, body
             return
         lines = self.lines
         if bullet and self.lead and self.lead_at == i - 1:
-            self.found.append(_Found(i, self.lead[1], ref, body_start, line.end, self.lead[0]))
+            self.found.append(_Found(i, self.lead[1], ref, body_start, line.end, self.lead[0], lead=self.lead_text))
             self.lead_at = i  # the list runs on while its items follow one another
         elif context and ACTS.match(body) and len(body) >= 30:
             self.found.append(_Found(i, context, ref, body_start, line.end))
@@ -353,13 +355,13 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
                      default_who: str) -> list[Recommendation]:
     """The items found, each with its own text (up to an inline response), the response below it
     (to the next item or heading) and its status; too short ones, lead-ins and contents lines dropped."""
-    from ingest.rec_fields import deadline_of
+    from ingest.rec_fields import BY_DATE, deadline_of
     from ingest.recommendations import _CONTENTS_LINE, report_date
 
     rdate = report_date(meta)
     out: list[Recommendation] = []
     seen: dict[tuple[str, str], int] = {}
-    for n, (idx, kind, ref, s, e, lead_who, printed) in enumerate(found):
+    for n, (idx, kind, ref, s, e, lead_who, printed, lead) in enumerate(found):
         inline = _INLINE_RESPONSE.search(text, s, e)
         # a tracker row flattened into one paragraph: its text, owner, target date, then the key's status cell and the update
         cell = None if inline or printed else keyed_cell(text, s, e, key)
@@ -381,6 +383,9 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
         if proposal is not printed and proposal is not cell and proposal.status != "unknown":
             proposal = Proposal(proposal.status, proposal.quote, r_start + proposal.start, r_start + proposal.end)
         deadline, deadline_text = deadline_of(own, rdate)
+        if not deadline_text and lead:  # "By 30 September 2024, the force should make sure that:" above the list
+            deadline, deadline_text = deadline_of(lead, rdate)
+            deadline = deadline if BY_DATE.search(lead) else None  # "within six months" of a report: its date is not the item's
         seen[(kind, ref)] = seen.get((kind, ref), 0) + 1
         out.append(Recommendation(
             ref=ref, ordinal=seen[(kind, ref)], type=kind, text=own, start=s, end=own_end, addressee=lead_who or _who(own, default_who),

@@ -59,26 +59,51 @@ def apply_mentions(text: str, recs: list[Recommendation]) -> None:
             chosen = [r for r in recs if r.status == "unknown" and r.type == kind and not r.parent
                       and (every or (r.ref or "").replace(" ", "").lower() in named)] if named or every else []
             if not chosen and status in ("complete", "in_progress", "superseded"):
-                chosen = _just_listed(sentence, s, words, kind, recs) or _about(sentence, kind, recs)
+                chosen = _just_listed(sentence, s, words, kind, recs) or _about(sentence, kind, recs) or _this(sentence, s, kind, recs)
             for r in chosen:
                 r.status, r.status_quote, r.status_start, r.status_end = status, sentence, s, e
 
 
 # "we are satisfied that the force has met these three recommendations": the items of that type listed just before
-_THESE = r"\b(?:these|those|the other|the remaining)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+# "its three recommendations" (those after the cause of concern just named), "the four immediate recommendations" and "the
+# four recommendations with a deadline of 30 September 2024" (those whose deadline says so)
+_THESE = (r"\b(?P<which>these|those|the other|the remaining|its|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+          r"(?P<adj>(?:[a-z]+\s+){0,2}?)")
+_DEADLINE_OF = re.compile(r"^\s+with (?:a|the) (?:deadline|target date) of\s+(?P<dl>[^,.;]+)", re.I)
 # "we have closed the cause of concern about investigating crime": the one item of that type whose text holds the topic
 _ABOUT = {"cause_of_concern": r"cause of concern", "recommendation": r"recommendation", "area_for_improvement": r"area for improvement"}
 _WORD = re.compile(r"[a-z]{4,}")
 
 
 def _just_listed(sentence: str, at: int, words: str, kind: str, recs: list[Recommendation]) -> list[Recommendation]:
-    """The n items of a type, still without a status, that end nearest before the sentence naming "these n"."""
+    """The n items of a type, still without a status, that end nearest before the sentence naming "these n" (or "its n",
+    or "the n immediate ...", "the n ... with a deadline of ...": those whose deadline fits)."""
     m = re.search(rf"{_THESE}{words}\b", sentence, re.I)
     if not m:
         return []
     n = _COUNTS.get(m.group("n").lower()) or int(m.group("n"))
+    which, adj = m.group("which").lower(), m.group("adj").strip().lower()
+    dl = _DEADLINE_OF.match(sentence[m.end():])
+    if which == "the" and not adj and not dl:
+        return []  # "the three recommendations": every item of the type, or no one's (the group rule)
     before = [r for r in recs if r.type == kind and not r.parent and r.end <= at and r.status == "unknown"]
+    if which == "its":
+        head = max((r.start for r in recs if r.type == "cause_of_concern" and r.end <= at and r.type != kind), default=-1)
+        before = [r for r in before if r.start > head]
+    if adj:
+        before = [r for r in before if adj[:6] in f"{r.deadline_text or ''} {r.text}".lower()]
+    if dl:
+        want = set(re.findall(r"\w+", dl.group("dl").lower()))
+        before = [r for r in before if want <= set(re.findall(r"\w+", (r.deadline_text or "").lower()))]
     return before[-n:] if len(before) >= n else []
+
+
+def _this(sentence: str, at: int, kind: str, recs: list[Recommendation]) -> list[Recommendation]:
+    """"We have closed this cause of concern": the nearest item of that type before the sentence, when it has no status yet."""
+    if not re.search(rf"\bthis {_ABOUT[kind]}\b", sentence, re.I):
+        return []
+    before = [r for r in recs if r.type == kind and not r.parent and r.end <= at]
+    return before[-1:] if before and before[-1].status == "unknown" else []
 
 
 def _stems(text: str) -> set[str]:

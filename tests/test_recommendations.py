@@ -286,6 +286,22 @@ def test_a_status_at_the_end_of_an_items_row_in_a_flattened_tracker_elsewhere() 
     assert lone[0].status == "unknown"
 
 
+def test_a_revisit_letter_closes_this_cause_of_concern_and_its_recommendations_and_a_lists_deadline_is_its_items() -> None:
+    """A development document (tuning fold): "we have closed this cause of concern and its three recommendations"
+    closes the cause of concern above and the three listed under it; "By 30 June 2024, the force should:" dates its list."""
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parent.parent / "evals/dev/docs/hmicfrs-nottinghamshire-police-peel-causes-of-concern-revisit-letter-april-2025.pdf"
+    recs = understand(doc).recommendations
+    concern = next(i for i, r in enumerate(recs) if r.type == "cause_of_concern" and r.text.startswith("The force doesn't have adequate"))
+    group = recs[concern:concern + 4]
+    assert [(r.type, r.status) for r in group] == [("cause_of_concern", "complete")] + [("recommendation", "complete")] * 3
+    assert all(r.deadline == "2024-06-30" and r.deadline_text == "By 30 June 2024" for r in group[1:])
+    assert "we have closed this cause of concern and its three recommendations" in group[0].status_quote
+    first = recs[:concern]  # the first cause of concern "remains open": never proposed complete
+    assert first[0].type == "cause_of_concern" and first[0].status == "in_progress"
+
+
 def test_recommendations_found_by_their_language_without_numbers() -> None:
     recs = recs_of("""PEEL: An inspection of Cleveland Police
 
