@@ -199,7 +199,11 @@ class _Scan:
         ctx = _is_context(line)
         label = _LABEL.match(t.lstrip("-\u2022* "))
         if line.heading and not ctx and not label:
-            self.context, self.lead = None, None
+            # a theme's sub-heading inside a part about one type ("Pre-custody: first point of contact" under "Areas for
+            # improvement") keeps its type when the list below it asks for something; any other heading ends the part
+            if not (self.context and self._list_below_asks(i)):
+                self.context = None
+            self.lead = None
         elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
             self.context, self.lead = ctx, None
             if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
@@ -235,6 +239,14 @@ class _Scan:
             return i
         self.unlabelled(i, line, body, body_start, ref, bool(bullet))
         return i
+
+    def _list_below_asks(self, i: int) -> bool:
+        """The line after heading ``i`` is a bulleted item that asks something of someone ("- The force should ...")."""
+        if i + 1 >= len(self.lines):
+            return False
+        nxt = self.lines[i + 1].text
+        bullet = _BULLET.match(nxt)
+        return bool(bullet) and bool(ACTS.match(nxt[bullet.end():]))
 
     def text_below(self, i: int, kind: str, ref: str) -> int:
         """A label with its text on the lines below: the first line that asks for something, within

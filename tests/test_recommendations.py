@@ -302,6 +302,34 @@ def test_a_revisit_letter_closes_this_cause_of_concern_and_its_recommendations_a
     assert first[0].type == "cause_of_concern" and first[0].status == "in_progress"
 
 
+def test_areas_for_improvement_under_theme_sub_headings_keep_their_type() -> None:
+    """Sub-headings naming a theme inside "Areas for improvement" do not end the part; a later heading with prose does."""
+    from ingest.rec_language import find_language_recommendations
+
+    text = """Report on an inspection of custody suites
+
+Areas for improvement
+
+Leadership and working with partners
+
+- The force should make sure that it has enough custody staff on duty at all times to meet demand.
+
+Pre-custody: first point of contact
+
+- The force should make sure that frontline officers can get timely advice from mental health professionals.
+- The force should work with health partners to reduce the time that people wait for a mental health assessment.
+
+About this inspection
+
+This was an unannounced inspection carried out jointly with the Care Quality Commission over two weeks.
+"""
+    c = clean(Source(path="custody.md", name="custody.md", format="md", text=text))
+    meta = extract_meta(c.text, "custody.md")
+    recs = find_language_recommendations(c.text, find_blocks(c, Source(path="custody.md", name="custody.md", format="md", text=text), meta.kind), meta, {})
+    assert [r.type for r in recs] == ["area_for_improvement"] * 3
+    assert recs[1].text.startswith("The force should make sure that frontline officers")
+
+
 def test_recommendations_found_by_their_language_without_numbers() -> None:
     recs = recs_of("""PEEL: An inspection of Cleveland Police
 
