@@ -246,7 +246,7 @@ class _Scan:
             return False
         nxt = self.lines[i + 1].text
         bullet = _BULLET.match(nxt)
-        return bool(bullet) and bool(ACTS.match(nxt[bullet.end():]))
+        return bullet is not None and bool(ACTS.match(nxt[bullet.end():]))
 
     def text_below(self, i: int, kind: str, ref: str) -> int:
         """A label with its text on the lines below: the first line that asks for something, within
