@@ -18,7 +18,7 @@ from ingest.metadata import WEEKDAY, find_dates, find_foi_reference
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
 _RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on|"
-                       r"(?:request|email|letter|application)(?: for information)?,? dated|(?:you )?submitted(?: it)? on)\b[^\n]{0,30}", re.I)
+                       r"(?:request|email|letter|application)(?: for information)?,? dated|(?:you )?submitted(?: it)? on|first notified)\b[^\n]{0,30}", re.I)
 _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
                         r"date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
                         r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date)(?!\w)[^\n]{0,30}", re.I)
@@ -29,8 +29,8 @@ _PAGE_DATE = re.compile(r"^page date:[^\n]{0,20}", re.I | re.M)
 # an internal review's outcome is dated by the review's decision, not the original response
 _REVIEW_DECIDED = re.compile(r"\binternal review\b[^\n.]{0,30}?\b(?:decision|outcome|response)\b\s*(?:date\s*)?(?:[=:|]|was issued on|issued on|dated)[^\n]{0,10}", re.I)
 # a letter's date on a line of its own, or labelled ("Date: 02/10/2024", "Dyddiad / Date | 12 November 2024", "Date: 18/02/25")
-_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*[:|]?\s*)?" + WEEKDAY + r"(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
-_SHORT_YEAR = re.compile(r"^\W*(?:[A-Za-z]+\s*/\s*)?date\s*[:|]\s*(\d{1,2})/(\d{1,2})/(\d{2})\W*$", re.I | re.M)
+_DATE_LINE = re.compile(r"^\W*(?:(?:[A-Za-z]+\s*/\s*)?date\s*(?:[:|]\s*){0,2})?" + WEEKDAY + r"(\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\W*$", re.I | re.M)
+_SHORT_YEAR = re.compile(r"^\W*(?:[A-Za-z]+\s*/\s*)?date\s*(?:[:|]\s*){1,2}(\d{1,2})/(\d{1,2})/(\d{2})\W*$", re.I | re.M)
 
 
 _ANSWERING = re.compile(r"\b(?:section \d{1,2}|exempt|please find|attached|holds? (?:the |some )?information|does not hold|not held|neither confirm nor deny|"

@@ -148,9 +148,15 @@ def test_due_cli() -> None:
     ("Freedom of Information request 2022-125\nVersion date: 04/03/2022\nThe information is held.\n", "2022-03-04"),
     ("Your request for information.\n" + "The information is held and is given below.\n" * 80 + "Yours sincerely\nInformation Compliance\n19th December 2023\n", "2023-12-19"),
     ("Request 1234\nDate closed: 3 June 2024\nWe hold the information.\n", "2024-06-03"),
+    ("Our Ref | FOI 11873\nYour Ref: | \nDate: | 14/05/2025\n\nDear Ms Pryce,\n", "2025-05-14"),  # a letterhead table's cells
 ])
 def test_disclosed_dates_in_the_wordings_forces_use(text: str, disclosed: str) -> None:
     assert parse_foi(text).disclosed == disclosed
+
+
+def test_a_request_first_notified_on_a_date_was_received_then() -> None:
+    text = "Re: Request for information, first notified to Staffordshire Police on the 16th April 2025.\nWe hold the information.\n"
+    assert parse_foi(text).received == "2025-04-16"
 
 
 def test_a_label_with_its_date_on_the_next_line_is_kept_from_a_side_panel() -> None:
