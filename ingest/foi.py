@@ -123,7 +123,8 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
     if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
         return "disclosed_in_part" if gives else "refused"
     if re.search(r"\b(does not|do not) hold\b|\bnot held\b|\bno information (is )?held\b", t) and not re.search(r"\bdoes hold\b", t):
-        return "disclosed_in_part" if gives else "not_held"
+        # a part not held beside another withheld under an exemption (only information held can be exempt): in part
+        return "disclosed_in_part" if gives or any(e[:3] in ("s31", "s40", "s38", "s30", "s43") for e in exemptions) else "not_held"
     if exemptions or "neither confirm nor deny" in t or "in part" in t:
         return "disclosed_in_part"
     if re.search(r"\b(does hold|disclosed|please find|as follows|as outlined)\b", t) or re.search(r"\b\d+\b", t):

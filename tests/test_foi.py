@@ -252,6 +252,7 @@ Response: The figures are below.
     ("To answer would exceed the appropriate limit under section 12, so this is a refusal notice.", "refused"),
     ("Durham Constabulary holds the information you asked for, apart from the supplier details, which are not held.", "disclosed_in_part"),
     ("The force does not hold the information you asked for.", "not_held"),
+    ("We do not hold the outcomes of hearings. The names of the chairs are exempt under Section 40(2).", "disclosed_in_part"),
 ])
 def test_an_outcome_with_part_refused_or_not_held_and_the_rest_given(text: str, outcome: str) -> None:
     assert outcome_of(text, exemptions_in(text)) == outcome
