@@ -75,6 +75,10 @@ def test_inspection_report_kind() -> None:
      "Police and Crime Commissioner marks Chief Constable's first year", "other"),  # names no inspection, review or recommendation
     ("Recommendations and areas for improvement: West Mercia Police\nHMIC recommends that the force should immediately: conduct a review.",
      "Recommendations and areas for improvement: West Mercia Police", "inspection_report"),
+    # a force's page titled "Response to the ... report", with the College of Policing and the PCC named in passing
+    ("Bedfordshire Police\nResponse to the Criminal Justice Alliance stop and search section 60 super-complaint report\nThe College of "
+     "Policing and the Police and Crime Commissioner were consulted.\nRecommendation 1: Chief Constables should publish section 60 data.",
+     "Response to the Criminal Justice Alliance stop and search section 60 super-complaint report", "force_response"),
 ])
 def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> None:
     from ingest.kind import classify
