@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ingest.records import Block, Meta, Recommendation
-from ingest.status import TRACKER_WORDS, Proposal, keyed_cell, labelled, propose, word_status
+from ingest.status import TRACKER_WORDS, Proposal, keyed_cell, labelled, propose, status_cell, word_status
 
 _KIND_WORDS = [(re.compile(r"\bareas? for improvement\b|\bAFIs?\b", re.I), "area_for_improvement"),
                (re.compile(r"\bcauses? of concern\b|\bconcerns?\b", re.I), "cause_of_concern"),
@@ -344,19 +344,6 @@ def find_language_recommendations(text: str, blocks: list[Block], meta: Meta, ke
     return _recommendations(text, lines, found, meta, key, answers, default_who)
 
 
-def _status_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
-    """The first of a row's cells in ``text[start:end]`` ("| 3 | 01 Oct 2023 | Closed - Complete | 100") that is a status word."""
-    pos = start
-    for piece in text[start:end].split("|"):
-        word = piece.strip()
-        status = word_status(word, key) if word else None
-        if status:
-            at = text.index(word, pos)
-            return Proposal(status, word, at, at + len(word))
-        pos += len(piece) + 1
-    return None
-
-
 def _sentence_before(text: str, start: int, end: int) -> int:
     """Where the last sentence that ends before ``end`` (and after ``start``) ends; ``end`` when none does."""
     stop = max(text.rfind(". ", start, end), text.rfind(".\n", start, end))
@@ -380,7 +367,7 @@ def _recommendations(text: str, lines: list[_Line], found: list[_Found], meta: M
         own_end = inline.start() if inline else (_sentence_before(text, s, cell.start) if cell else e)
         bar = -1 if inline or printed or cell else text.find(" | ", s, own_end)
         if bar != -1:  # a table row read as one line: the item is the first cell; a cell holding a status word is its status
-            cell, own_end = _status_cell(text, bar, e, key), bar
+            cell, own_end = status_cell(text, bar, e, key), bar
         while own_end > s and text[own_end - 1] in " .;":
             own_end -= 1
         own = " ".join(text[s:own_end].split())

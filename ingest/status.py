@@ -244,3 +244,16 @@ def keyed_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal
     word = m.group(group).lower()
     status = key.get(word) or word_status(word) or "unknown"
     return Proposal(status, text[m.start(group):m.end()].strip(), m.start(group), m.end())
+
+
+def status_cell(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
+    """The first of a row's cells in ``text[start:end]`` ("| 3 | 01 Oct 2023 | Closed - Complete | 100") that is a status word."""
+    pos = start
+    for piece in text[start:end].split("|"):
+        word = piece.strip()
+        status = word_status(word, key) if word else None
+        if status:
+            at = text.index(word, pos)
+            return Proposal(status, word, at, at + len(word))
+        pos += len(piece) + 1
+    return None
