@@ -170,7 +170,8 @@ def _letterhead(line: str) -> bool:
     if _WELSH.search(bare) and not re.search(r"\b(?:response|report|inspection|request|statement)\b", bare, re.I):
         return True
     org = _ORG_LINE.match(bare) and not re.search(r"\b(?:response|report|inspection|review|update|statement)\b|\b(?:to|of|and|on):?$", bare, re.I)
-    return bool(org or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
+    phone = re.fullmatch(r"(?:tel(?:ephone)?\s*[.:]?\s*)?\+?\(?\d[\d ()-]{7,}\d", bare, re.I)  # "01483 630007": a letterhead's number
+    return bool(org or phone or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
                 or (_ADDRESS_LINE.search(bare) and len(bare.split()) <= 10) or _nav_words(bare))
 
 

@@ -110,6 +110,8 @@ def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> N
      "PCC's sixth Annual Report published"),
     ("Barnsley Metropolitan Borough Council - Host Authority\nOur reference: DA/HMICFRS/24/06\nEnquiries to: Governance Manager\nSent on: 9 December 2025\n\n"
      "Lincolnshire Police: revisit of causes of concern\nIntroduction\nOn 6 December 2024 we wrote to the force.\n", "Lincolnshire Police: revisit of causes of concern"),
+    ("Surrey Police\nPO Box 101\nGuildford GU1 9PE\n01483 630007\n31st March 2025\n\nFREEDOM OF INFORMATION REQUEST REFERENCE NO: 001127/25\n\nText.\n",
+     "FREEDOM OF INFORMATION REQUEST REFERENCE NO: 001127/25"),  # a letterhead's telephone number
 ])
 def test_the_title_is_never_a_masthead(text: str, title: str) -> None:
     from ingest.metadata import find_title
