@@ -173,6 +173,12 @@ def _response_text(text: str, questions: list[FoiQuestion]) -> str:
     return f"{answers} {general[:3000]}" if answers else general
 
 
+# what a request's question opens with (or a question mark): a table's row of figures ("Northern Area custody suite | 4,210") does not
+_ASKS = re.compile(r"\?|^\W*(?:q?\d{1,2}[.):]?\s*)?(?:how|what|which|when|where|who|whether|why|do|does|did|is|are|was|were|has|have|can|could|"
+                   r"please|provide|confirm|i would like|the (?:number|total|amount|names?|dates?|details?|costs?|percentage|proportion)|"
+                   r"(?:the )?numbers? of|details of|cop(?:y|ies) of|a copy|a list|list|any|all|information)\b", re.I)
+
+
 def _table(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
     out: list[FoiQuestion] = []
     for pos, line in lines:
@@ -182,8 +188,8 @@ def _table(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
         if not m or m.group(2).strip().lower() in ("question", "request", "questions"):
             continue
         q = m.group(2).strip()
-        if len(re.findall(r"[A-Za-z]{2,}", q)) < 5 and "?" not in q:
-            continue  # a field ("Our Ref", "Date") or a column of figures, not a question
+        if len(re.findall(r"[A-Za-z]{2,}", q)) < 5 and "?" not in q or not _ASKS.search(q):
+            continue  # a field ("Our Ref", "Date"), a column of figures or a row of a table of figures, not a question
         out.append(FoiQuestion(n=int(m.group(1)) if m.group(1) else len(out) + 1, question=q, answer=m.group(3).strip(),
                                start=pos + line.find(q), answer_start=pos + line.rfind(m.group(3).strip())))
     return out if len(out) >= 1 and all(q.answer for q in out) else []

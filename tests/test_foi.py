@@ -256,3 +256,19 @@ Response: The figures are below.
 ])
 def test_an_outcome_with_part_refused_or_not_held_and_the_rest_given(text: str, outcome: str) -> None:
     assert outcome_of(text, exemptions_in(text)) == outcome
+
+
+def test_a_table_of_figures_in_the_answer_is_not_the_request() -> None:
+    """The numbered request is the questions; the rows of the statistics table in the answer are not."""
+    text = """Dear Ms Pryce,
+I refer to your request, in which you asked for information in the following terms.
+1. The number of people detained in custody in 2024, broken down by custody suite.
+2. The number of incidents of self-harm by detainees recorded in custody in 2024.
+I can confirm that the force holds the information you have requested.
+| Custody suite | Detentions |
+| Northern Area custody suite (Stoke-on-Trent) | 4,210 |
+| Watling Street custody suite (Cannock) | 3,180 |
+"""
+    record = parse_foi(text)
+    assert [q.question for q in record.questions] == ["The number of people detained in custody in 2024, broken down by custody suite.",
+                                                      "The number of incidents of self-harm by detainees recorded in custody in 2024."]
