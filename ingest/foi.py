@@ -119,7 +119,8 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
         return "neither_confirm_nor_deny"
     # some information given: a part refused or not held makes it a partial disclosure, not a refusal
     gives = re.search(r"\b(?:holds? (?:the |some of the )?information [^.]{0,40}\b(?:apart from|except|other than)|(?:is|are) (?:provided|set out|shown|given) (?:below|overleaf)|please find|"
-                      r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached))\b", t)
+                      r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached))\b",
+                      re.sub(r"\bexplanations?\b[^.]{0,60}\b(?:is|are) (?:given|set out|provided) below", "", t))  # why it is not held is no disclosure
     if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
         return "disclosed_in_part" if gives else "refused"
     if re.search(r"\b(does not|do not) hold\b|\bnot held\b|\bno information (is )?held\b", t) and not re.search(r"\bdoes hold\b", t):

@@ -253,6 +253,7 @@ Response: The figures are below.
     ("Durham Constabulary holds the information you asked for, apart from the supplier details, which are not held.", "disclosed_in_part"),
     ("The force does not hold the information you asked for.", "not_held"),
     ("We do not hold the outcomes of hearings. The names of the chairs are exempt under Section 40(2).", "disclosed_in_part"),
+    ("Essex Police does not hold the information you have requested. An explanation for each part of your request is given below.", "not_held"),
 ])
 def test_an_outcome_with_part_refused_or_not_held_and_the_rest_given(text: str, outcome: str) -> None:
     assert outcome_of(text, exemptions_in(text)) == outcome
