@@ -61,7 +61,7 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("guidance", 1.5, re.compile(r"\b(?:framework|toolkit|manual|handbook|partnership|delivery schemes?)\b", _I), "head"),
     ("guidance", 1.5, re.compile(r"\bguidance (?:for|on)\b|\bauthorised professional practice\b|\bstatutory guidance\b|\bcollege of policing\b", _I), "head"),
     # other: agendas, news, plans
-    ("other", 2.0, re.compile(r"^\W*(?:agenda|minutes|notice of meeting|newsletter|annual report|police and crime plan)\b", _I), "title"),
+    ("other", 2.0, re.compile(r"^\W*(?:agenda|minutes|notice of meeting|newsletter|annual report|police and crime plan)\b|\bannual report\b|\bagenda\b(?! item)", _I), "title"),
     ("pcc_response", 1.5, re.compile(r"\b(?:members of )?the panel (?:is|are) (?:asked|invited|requested) to\b|\bthat the panel notes?\b", _I), "body"),
     ("other", 1.0, re.compile(r"\bapologies for absence\b|\bdeclarations? of interest\b|\bminutes of the (?:last|previous) meeting\b", _I), "body"),
 ]

@@ -79,6 +79,9 @@ def test_inspection_report_kind() -> None:
     ("Bedfordshire Police\nResponse to the Criminal Justice Alliance stop and search section 60 super-complaint report\nThe College of "
      "Policing and the Police and Crime Commissioner were consulted.\nRecommendation 1: Chief Constables should publish section 60 data.",
      "Response to the Criminal Justice Alliance stop and search section 60 super-complaint report", "force_response"),
+    # an annual report that mentions the inspectorate's recommendations is still an annual report
+    ("Police and Crime Commissioner for Merseyside\nChallenging policing landscape - sixth annual report\nHMICFRS inspected the force and "
+     "made recommendations. The Chief Constable said: \"We are making progress.\"", "Challenging policing landscape - sixth annual report", "other"),
 ])
 def test_kind_from_what_the_document_does(text: str, title: str, kind: str) -> None:
     from ingest.kind import classify
