@@ -41,7 +41,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                        # something put in place, begun or improved, without a claim that the recommendation is met: under way
                        r"\b(?:was|were) (?:introduced|created|launched|set up|established|reissued|rolled out|piloted|trialled)\b",
                        r"\b(?:began|started|commenced) (?:in|on|from)\b", r"\b(?:is|are) being (?:drafted|implemented|embedded|procured)\b",
-                       r"\b(?:is|are) still not\b", r"\b(?:is|are)(?: still)? not (?:yet )?(?:always|routinely)\b", r"\bremains? below\b", r"\bha(?:s|ve) (?:fallen|risen|dropped|improved|increased) to\b")),
+                       r"\b(?:is|are) still not\b", r"\b(?:is|are)(?: still)? not (?:yet )?(?:always|routinely)\b", r"\bremains? below\b", r"\bha(?:s|ve) (?:fallen|risen|dropped|improved|increased) to\b",
+                       # work going on: "is ongoing", "we are still working with", "is being delivered", "is reviewing", "has begun", "reviewed so far"
+                       r"\b(?:is|are|remains?) (?:still )?ongoing\b", r"\b(?:am|is|are) (?:still |currently |now )?working (?:with|on|to|through)\b",
+                       r"\b(?:is|are) (?:now )?being (?:delivered|run|introduced|used|trained)\b", r"\b(?:is|are) (?:now |currently )?reviewing\b",
+                       r"\bha(?:s|ve) (?:now )?begun\b", r"\b\w+ed (?:to date|so far)\b", r"\bremains? in place\b")),
     ("planned", _P(r"\bwill\b", r"\bhas been sanctioned\b", r"\bhas been agreed\b", r"\bplans? to\b", r"\bplanned\b", r"\baiming to\b", r"\bintends? to\b",
                    r"\bin future\b", r"\bare looking at\b", r"\bnext 12 months\b",
                    r"\b(?:is|are) considering (?:whether|how|options)\b", r"\bunder consideration\b")),

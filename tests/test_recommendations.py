@@ -487,6 +487,12 @@ On 6 July 2022, the force entered the engage phase of our monitoring process.
     ("No work has yet started on this AFI.", "not_started"),
     ("I am satisfied that this recommendation has been met.", "complete"),
     ("Training completed by 1,140 officers; discharged by HMICFRS in September 2023.", "complete"),
+    ("Dip sampling of the footage by the scrutiny panel is ongoing.", "in_progress"),
+    ("We are still working with the safeguarding partnership to agree when a search should lead to a referral.", "in_progress"),
+    ("A training package is being delivered through the crime recording programme, which will be completed by March 2024.", "in_progress"),
+    ("The review of support to staff networks has begun and will report at the same time.", "in_progress"),
+    ("Two of the five courses have been reviewed so far and the remainder will be completed by March 2025.", "in_progress"),
+    ("Cause of concern 1 remains in place.", "in_progress"),
 ])
 def test_wordings_of_work_begun_considered_or_met(sentence: str, status: str | None) -> None:
     assert classify(sentence) == status
