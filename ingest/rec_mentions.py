@@ -69,7 +69,7 @@ def apply_mentions(text: str, recs: list[Recommendation]) -> None:
 # four recommendations with a deadline of 30 September 2024" (those whose deadline says so)
 _THESE = (r"\b(?P<which>these|those|the other|the remaining|its|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
           r"(?P<adj>(?:[a-z]+\s+){0,2}?)")
-_DEADLINE_OF = re.compile(r"^\s+with (?:a|the) (?:deadline|target date) of\s+(?P<dl>[^,.;]+)", re.I)
+_DEADLINE_OF = re.compile(r"^\s+with (?:a|the) (?:deadline|target date) of\s+(?P<dl>(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Za-z]+\s+\d{4})", re.I)
 # "we have closed the cause of concern about investigating crime": the one item of that type whose text holds the topic
 _ABOUT = {"cause_of_concern": r"cause of concern", "recommendation": r"recommendation", "area_for_improvement": r"area for improvement"}
 _WORD = re.compile(r"[a-z]{4,}")

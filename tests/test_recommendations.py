@@ -300,6 +300,9 @@ def test_a_revisit_letter_closes_this_cause_of_concern_and_its_recommendations_a
     assert "we have closed this cause of concern and its three recommendations" in group[0].status_quote
     first = recs[:concern]  # the first cause of concern "remains open": never proposed complete
     assert first[0].type == "cause_of_concern" and first[0].status == "in_progress"
+    # "the four recommendations with a deadline of 30 September 2024 therefore remain open"; "the four immediate recommendations ... met"
+    assert [r.status for r in first if r.deadline_text == "By 30 September 2024"] == ["in_progress"] * 4
+    assert [r.status for r in first if r.deadline_text == "immediately"] == ["complete"] * 4
 
 
 def test_areas_for_improvement_under_theme_sub_headings_keep_their_type() -> None:
