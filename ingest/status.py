@@ -153,7 +153,7 @@ TRACKER_WORDS: list[tuple[str, str]] = [
     ("superseded", "superseded"), ("under consideration", "planned"), ("planned", "planned"), ("completed", "complete"), ("complete", "complete"), ("achieved", "complete"),
     ("closed", "complete"), ("discharged", "complete"), ("implemented", "complete"), ("blue", "complete"), ("met", "complete"),
 ]
-_LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating|action)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
+_LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force |our |hmicfrs )?(?:status|rating|rag(?: rating| status)?|progress rating|action|assessment)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
 _KEY_HEAD = re.compile(r"\b(?:status|rag|rating)\s+key\b|\bkey to (?:the )?(?:status|ratings?)\b|\bstandard status key\b|\bgiven one of the following (?:ratings|statuses)\b", re.I)
 _KEY_ROW = re.compile(r"^[-•|\s]*(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*(?:\||[-\u2013:]\s)\s*(?P<meaning>[A-Za-z].{5,200}?)\s*\|?\s*$", re.M)
 _KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<meaning>[^.]{5,200})\.")

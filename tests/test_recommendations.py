@@ -187,6 +187,8 @@ def test_a_status_key_is_read_and_outranks_the_usual_meaning() -> None:
     p = labelled("Response: accepted and under way.\nStatus: Amber", key)
     assert p is not None and p.status == "in_progress" and p.quote == "Status: Amber"
     assert labelled("The work is complete.", key) is None
+    met = labelled("Our assessment: Met - closed", {})  # an inspectorate's assessment line in a revisit letter
+    assert met is not None and met.status == "complete" and labelled("Our assessment: the force has improved.", {}) is None
 
 
 FLAT_TRACKER = """Improvement plan tracker
