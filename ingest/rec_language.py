@@ -32,7 +32,7 @@ _AFTER_COLON = re.compile(r"^.{0,80}?\b(?:should|must)\b(?:\s+\w+){0,2}\s*:\s*(?
 # who must act: a few words naming someone, none of them a verb or pronoun ("Dyfed-Powys Police has advised that ..." is not an actor)
 _NOT_ACTOR = r"(?!(?:has|have|had|is|are|was|were|will|would|can|could|may|that|which|who|this|these|those|it|its|there|we|i|our|my|you|they|their|also|not)\b)"
 ACTS = re.compile(rf"^(?:(?:by|before) [^,]{{3,40}},\s*|within [\w ]{{3,25}},\s*|if [^,]{{3,80}},\s*)?(?P<who>(?:the |all |every |each )?{_NOT_ACTOR}[A-Za-z][\w'’&-]*"
-                   rf"(?: {_NOT_ACTOR}[\w'’&-]+){{0,7}}?)\s+(?:should|must|needs? to|is to|are to|ought to)\b", re.I)
+                   rf"(?: {_NOT_ACTOR}[\w'’&-]+){{0,9}}?)\s+(?:should|must|needs? to|is to|are to|ought to)\b", re.I)
 _LEAD_IN = re.compile(r"\b(?:should|must|needs? to)\b[^.]{0,80}:\s*$", re.I)
 _FINDING_LEAD = re.compile(r"\b(?:found|concluded|were concerned|was concerned) that (?:the force|the constabulary|[A-Z][\w-]+ (?:police|constabulary)|it)\s*:\s*$", re.I)
 _INLINE_RESPONSE = re.compile(r"\s(?P<label>(?:(?:OPCC|OPFCC|PCC|force|commissioner'?s?|our|[A-Z]{2,6})\s+)?(?:response|comments?|update)\s*:)\s", re.I)

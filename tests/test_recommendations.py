@@ -699,3 +699,12 @@ Recommendation 1: Within six months, the force should:
     parts = [r for r in recs if r.parent == "1" and r.type == "recommendation"]
     assert [p.text[:20] for p in parts] == ["make sure it has eno", "review how it priori"]
     assert all(p.addressee == "the force" for p in parts)
+
+
+def test_an_addressee_of_several_bodies_still_acts() -> None:
+    """"Thames Valley Police and the police and crime commissioner should ...": nine words naming who must act."""
+    from ingest.rec_language import ACTS
+
+    m = ACTS.match("Thames Valley Police and the police and crime commissioner should strengthen the governance of custody.")
+    assert m is not None and m.group("who") == "Thames Valley Police and the police and crime commissioner"
+    assert ACTS.match("It has been agreed that over the next three years the force should review") is None  # "it has" is no one acting
