@@ -95,9 +95,16 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
         recs += _read(text, block, item, meta, key, rdate, title, group_addressee or default, seen)
     recs = _merge(recs, find_table_recommendations(text, meta, key))
     recs = _merge(recs, find_language_recommendations(text, blocks, meta, key))
+    recs = [r for r in recs if not _NOT_AN_ITEM.match(r.text) and not (len(r.text.split()) <= 3 and word_status(r.text.strip(" ."), key))]
     apply_mentions(text, recs)
     apply_rows(text, recs, key)
     return recs
+
+
+# a committee's own recommendation ("The Panel is recommended to note the report", "To consider whether the press and public
+# should be excluded") and a status word alone ("being-progressed") are no inspection's recommendation
+_NOT_AN_ITEM = re.compile(r"^\W*(?:\d+[.)]?\s*)?(?:that )?(?:the )?(?:members of the )?(?:panel|committee|board|members)\b.{0,30}?\b(?:is|are) "
+                          r"(?:recommended|asked|invited|requested) to\b|^\W*(?:\d+[.)]?\s*)?to (?:consider|note|receive|agree|approve)\b", re.I)
 
 
 def _line(text: str, lines: list[tuple[int, int]], n: int) -> str:

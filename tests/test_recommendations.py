@@ -708,3 +708,15 @@ def test_an_addressee_of_several_bodies_still_acts() -> None:
     m = ACTS.match("Thames Valley Police and the police and crime commissioner should strengthen the governance of custody.")
     assert m is not None and m.group("who") == "Thames Valley Police and the police and crime commissioner"
     assert ACTS.match("It has been agreed that over the next three years the force should review") is None  # "it has" is no one acting
+
+
+def test_a_committees_own_recommendation_and_a_status_word_alone_are_not_items() -> None:
+    recs = recs_of("""HMICFRS inspection reports
+
+Recommendations
+
+1. The force should review its crime recording processes within six months.
+2. The Panel is recommended to note the content of this report.
+3. To consider whether the press and public should be excluded from the meeting.
+""", "panel.md")
+    assert [r.text.rstrip(".") for r in recs] == ["The force should review its crime recording processes within six months"]
