@@ -498,6 +498,9 @@ On 6 July 2022, the force entered the engage phase of our monitoring process.
     ("The review of support to staff networks has begun and will report at the same time.", "in_progress"),
     ("Two of the five courses have been reviewed so far and the remainder will be completed by March 2025.", "in_progress"),
     ("Cause of concern 1 remains in place.", "in_progress"),
+    ("Work will begin once the new victim care model is agreed in spring 2024.", "not_started"),
+    ("Its terms of reference are awaited from the regional board, so there is no action yet for the force to take.", "not_started"),
+    ("The Constabulary is planning to widen its stop and search scrutiny panel.", "planned"),
 ])
 def test_wordings_of_work_begun_considered_or_met(sentence: str, status: str | None) -> None:
     assert classify(sentence) == status
