@@ -87,8 +87,8 @@ def _just_listed(sentence: str, at: int, words: str, kind: str, recs: list[Recom
     if which == "the" and not adj and not dl:
         return []  # "the three recommendations": every item of the type, or no one's (the group rule)
     before = [r for r in recs if r.type == kind and not r.parent and r.end <= at and r.status == "unknown"]
-    if which == "its":
-        head = max((r.start for r in recs if r.type == "cause_of_concern" and r.end <= at and r.type != kind), default=-1)
+    if which == "its" and kind != "cause_of_concern":  # "this cause of concern and its three recommendations": those after it
+        head = max((r.start for r in recs if r.type == "cause_of_concern" and r.end <= at), default=-1)
         before = [r for r in before if r.start > head]
     if adj:
         before = [r for r in before if adj[:6] in f"{r.deadline_text or ''} {r.text}".lower()]
