@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.status import word_status
+from ingest.status import labelled
 from ingest.records import Block, Clean, Source
 
 _REC_LINE = re.compile(
@@ -23,13 +23,6 @@ _NUMBERED_ITEM = re.compile(r"^(?:[-•]\s*)?(?P<ref>\d{1,2})(?:[.)]|\s)\s*(?P<r
 STATUS_LINE = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force )?(?:status|rating|rag(?: rating| status)?|progress rating)[\s*_]*[:\-\u2013]\s*\S", re.I)
 _RESPONSE_HEADING = re.compile(r"^[\s*#]*(?:(?:the )?(?:force|pcc|opcc|opfcc|commissioner|chief constable|constabulary|police|our|[A-Z]{2,6})(?:'?s)?\s+)?"
                                r"(?:response|comments?|update|progress(?: update)?|position|actions?(?: taken)?)[\s*]*:?\s*$", re.I)
-# "Action: Completed", "Status: Ongoing" under a recommendation: its status, inside its block (not a heading)
-def _status_row(line: str) -> bool:
-    row = _STATUS_ROW.match(line)
-    return bool(row and word_status(row.group("word")))
-
-
-_STATUS_ROW = re.compile(r"^[\s*_-]*(?:action|status|rag(?: status)?|progress)\s*:\s*(?P<word>[A-Za-z][\w -]{0,30}?)[\s.]*$", re.I)
 # a labelled date or reference ("Date published: 03 March 2022", "FOI reference: 16717"): a fact about the document, not a heading
 _META_LINE = re.compile(r"^[\w /()-]{0,30}\b(?:date|ref|reference|received|published|responded|disclosed|request)\b[\w /()-]{0,20}:\s*\S*\d", re.I)
 _LEAD_IN = re.compile(r"\b(should|must|will)\b.*:\s*$", re.I)
@@ -179,7 +172,7 @@ def find_blocks(clean: Clean, source: Source, kind: str) -> list[Block]:
                 block_start = blocks.pop().start
             close(last_end)
             current = Block("recommendation", block_start, end, section=section, ref=ref)
-        elif current is not None and (_RESPONSE_HEADING.match(line) or _status_row(line)):
+        elif current is not None and (_RESPONSE_HEADING.match(line) or labelled(line)):
             pass  # "Force response", "Commissioner's comments", "Action: Completed": the answer to the recommendation above, inside its block
         elif is_heading(line, source_marks(clean, source, start, end)) and not _continues(spans, idx, text):
             close(last_end)
