@@ -7,9 +7,12 @@ words), and every quotable sentence its features (``sentences.candidates``). A s
 positive when it, or it with the sentence after it, holds the gold evidence (the rule of
 ``evals.answers``) in the question's document.
 
-1. **Sentence score**: a logistic regression (scikit-learn) over the features; its regularisation
-   chosen by 5-fold cross-validation on the tuning fold, grouped by document, scored by the share
-   of questions whose quotes hold the evidence.
+1. **Sentence score**: a listwise linear model over the features (per question, a softmax over its
+   sentences, fitted to put its weight on the ones that hold the evidence); its L2 penalty chosen by
+   5-fold cross-validation on the tuning fold, grouped by document, scored by the share of questions
+   whose quotes hold the evidence. (Until 2026-12-04 it was a logistic regression over all sentences
+   at once; on the same features and index the listwise fit gave held back 0.638, the same, and
+   tuning 0.662 against 0.652; with the two features added then, 0.654 held back against 0.634.)
 2. **Keep-within**: how far below the best a further sentence may score, from a grid on the tuning fold.
 
 A gate (a second linear model over the best candidate, to abstain when nothing here answers) was
@@ -32,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 FOLDS = ("tuning", "heldout")
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+PENALTY_GRID = (0.01, 0.1, 1.0, 3.0)
 KEEP_GRID = (1.0, 2.0, 3.0, 5.0, 100.0)
 
 
@@ -91,35 +94,53 @@ def figures(items: list[Item], model: Any, gold: dict[str, str]) -> dict[str, di
     return {f: {k: round(sum(v) / len(v), 3) if v else 0.0 for k, v in o.items()} for f, o in out.items()}
 
 
-def fit(items: list[Item], c: float) -> tuple[list[float], float]:
-    from sklearn.linear_model import LogisticRegression
+def fit(items: list[Item], penalty: float) -> tuple[list[float], float]:
+    """Listwise weights: per question, a softmax over its candidates, fitted (L-BFGS) to put its
+    probability on the sentences that hold the evidence, with an L2 ``penalty``. What is chosen is the
+    best few of one question's sentences, so the loss compares sentences within a question, never across."""
+    import numpy as np
+    from scipy.optimize import minimize
+    from scipy.special import logsumexp
 
-    x = [f for it in items for f in it.features]
-    y = [lab for it in items for lab in it.labels]
-    m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
-    return [round(float(w), 4) for w in m.coef_[0]], round(float(m.intercept_[0]), 4)
+    groups = [(np.array(it.features), np.array(it.labels, dtype=bool)) for it in items
+              if it.doc is not None and any(it.labels) and not all(it.labels)]
+    width = len(items[0].features[0]) if items and items[0].features else 0
+
+    def loss(w: Any) -> tuple[float, Any]:
+        total, grad = penalty * float(w @ w), 2 * penalty * w
+        for x, y in groups:
+            s = x @ w
+            every, right = logsumexp(s), logsumexp(s[y])
+            total += every - right
+            want = np.zeros_like(s)
+            want[y] = np.exp(s[y] - right)
+            grad = grad + x.T @ (np.exp(s - every) - want)
+        return total, grad
+
+    w = minimize(loss, np.zeros(width), jac=True, method="L-BFGS-B").x
+    return [round(float(v), 4) for v in w], 0.0
 
 
 def train(items: list[Item], gold: dict[str, str], base: Any) -> tuple[Any, dict[str, Any]]:
-    """The sentence score (C by grouped CV) and keep-within, on the tuning fold."""
+    """The sentence score (its penalty by grouped CV) and keep-within, on the tuning fold."""
     tuning = [it for it in items if it.fold == "tuning"]
     answerable = [it for it in tuning if it.doc is not None]
     docs = sorted({it.doc for it in answerable if it.doc})
     groups = {d: i % 5 for i, d in enumerate(docs)}
     cv: dict[float, float] = {}
-    for c in C_GRID:
+    for c in PENALTY_GRID:
         held = []
         for k in range(5):
             w, b = fit([it for it in answerable if groups[it.doc or ""] != k], c)
             part = [it for it in answerable if groups[it.doc or ""] == k]
             held.append(figures(part, replace(base, weights=tuple(w), bias=b, keep_within=3.0), gold)["tuning"]["hold"] * len(part))
         cv[c] = round(sum(held) / len(answerable), 3)
-    best_c = max(C_GRID, key=lambda c: (cv[c], -c))
+    best_c = max(PENALTY_GRID, key=lambda c: (cv[c], c))
     w, b = fit(answerable, best_c)
     model = replace(base, weights=tuple(w), bias=b, keep_within=3.0)
     keep = {k: figures(answerable, replace(model, keep_within=k), gold)["tuning"]["hold"] for k in KEEP_GRID}
     model = replace(model, keep_within=min(KEEP_GRID, key=lambda k: (-keep[k], k)))
-    return model, {"cv_hold_by_C": cv, "C": best_c, "hold_by_keep_within": keep}
+    return model, {"cv_hold_by_penalty": cv, "penalty": best_c, "hold_by_keep_within": keep}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,13 +159,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.home:
             kb.ingest([DEV / "docs", CORPUS])
         items = collect(kb)
-        before = shipped()
         similarity = SentenceModel(tuple(1.0 if n == "sim" else 0.0 for n in FEATURES), 0.0, 0.12)
-        model, notes = train(items, gold, before)
-        rows = {"similarity only (best cosine, others within 0.12)": similarity,
-                "shipped model": before, "trained now": model}
+        try:
+            before: Any = shipped()
+        except ValueError:  # the shipped model was trained on other features (they have just changed): train from scratch
+            before = None
+        model, notes = train(items, gold, before or similarity)
+        rows = {"similarity only (best cosine, others within 0.12)": similarity, "shipped model": before, "trained now": model}
         print(f"{'':<70}{'held back: holds':>17}{'abstained':>10}{'chars':>7}   {'tuning: holds':>14}{'abstained':>10}{'chars':>7}")
         for name, m in rows.items():
+            if m is None:
+                print(f"{name:<70}(trained on other features)")
+                continue
             f = figures(items, m, gold)
             h, t = f["heldout"], f["tuning"]
             print(f"{name:<70}{h['hold']:>17.3f}{h['abstained']:>10.3f}{h['chars']:>7.0f}   {t['hold']:>14.3f}{t['abstained']:>10.3f}{t['chars']:>7.0f}")

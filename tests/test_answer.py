@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import FOI, MAPPA
 
-from kb.answers.answer import NOT_FOUND, Pick, abstain, choose, locate, verified
+from kb.answers.answer import NOT_FOUND, Pick, abstain, choose
+from kb.answers.quotes import locate, verified
 from kb.search.rerank import Scored, implied_kinds, score, specific_tokens
 from kb.service import KB
 
@@ -215,7 +216,7 @@ def test_words_a_document_never_uses_are_its_own_not_the_corpus(tmp_path: Path, 
 
 
 def test_headings_and_page_furniture_are_never_quoted() -> None:
-    from kb.answers.answer import furniture
+    from kb.answers.quotes import furniture
 
     assert furniture("Durham Constabulary - Information Rights and Disclosure - DC/FOI 931/24 - Internal Review Decision Page 2 of 4")
     assert furniture("Police and Crime Commissioner for Norfolk\nOPCCN - Response to HMICFRS PEEL 2023-2025 - Norfolk Constabulary 2")
@@ -256,6 +257,23 @@ def test_sentence_features_read_a_sentences_role_and_the_questions_words() -> No
     intro = "1.1 This report updates the Panel on progress against the vetting recommendations."
     (about,) = candidates([Passage("d", intro, "", False, [(0, len(intro), 0.6)])], weights, "fact", None, lambda s: True)
     assert dict(zip(FEATURES, about.features))["about_document"] == 1.0  # about the document, not its subject
+
+
+def test_echo_and_done_wording_tell_a_restated_question_from_its_answer() -> None:
+    from kb.answers.sentences import FEATURES, Passage, candidates, echo
+
+    question = "How often does Dorset Police re-check its workforce against the PND?"
+    assert echo(question, "Whether Dorset Police re-checks its workforce against the PND, and how often.") > 0.8
+    assert echo(question, "Since April 2024 the workforce has been re-checked every six months.") < 0.5
+    assert echo(question, "") == 0.0 and echo("", "Anything at all here.") == 0.0
+    text = "The force should re-check its workforce. Since April 2024 the whole workforce has been re-checked every six months."
+    b = text.index("Since")
+    spans = [(0, b - 1, 0.7), (b, len(text), 0.6)]
+    for asks, want in (("done", 1.0), ("fact", 0.0)):
+        cands = candidates([Passage("c", text, "", False, spans)], {}, asks, None, lambda s: True, question)
+        f = {text[c.start:c.end][:9]: dict(zip(FEATURES, c.features)) for c in cands}
+        assert f["Since Apr"]["done_wording"] == want and f["The force"]["done_wording"] == 0.0  # a response's wording, for a question about what was done
+        assert f["Since Apr"]["echo"] < f["The force"]["echo"]
 
 
 def test_the_intent_decides_between_recommendation_and_response_and_a_request_never_stands_alone() -> None:

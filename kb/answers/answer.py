@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ingest.metadata import named_forces
+from kb.answers.quotes import locate, quotable, verified
 from kb.answers.sentences import FEATURES, Candidate, Passage, SentenceModel, candidates, idf, intent, shipped
 from kb.search.rerank import Scored
 from kb.search.hybrid import Searcher, terms
@@ -33,24 +34,6 @@ TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
 QUOTE_PASSAGES = 6  # the passages whose sentences may be quoted
 ASKING_PENALTY = 0.1
 _REQUEST = FEATURES.index("request")
-
-
-# page furniture and headings: a running header, "Page 2 of 4", a contents line's dot leaders, a title
-_FURNITURE = re.compile(r"\bpage \d+ of \d+\b|\.{4,}", re.I)
-_SENTENCE_END = re.compile(r"[.!:;?]")
-_LONG_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
-
-
-def furniture(sentence: str) -> bool:
-    """A heading or page furniture, not a sentence to quote: a page number ("Page 2 of 4") or a contents line's dot leaders,
-    or a title (no sentence punctuation, and most of its longer words capitalised; a list item without a full stop is kept). Pure."""
-    one = " ".join(sentence.split())
-    if len(one.split()) >= 25:
-        return False
-    if _FURNITURE.search(one):
-        return True
-    words = _LONG_WORD.findall(one)
-    return not _SENTENCE_END.search(one) and bool(words) and sum(w[0].isupper() for w in words) >= 0.5 * len(words)
 
 
 @dataclass
@@ -149,7 +132,7 @@ def wants_number(question: str) -> str:
 
 def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_PASSAGES, asking: set[str] | None = None,
            unknown: dict[str, int] | None = None, unknown_year: bool = False, needs_number: str = "", titles: dict[str, str] | None = None,
-           weights: dict[str, float] | None = None, asks: str = "fact", model: SentenceModel | None = None) -> list[Pick]:
+           weights: dict[str, float] | None = None, asks: str = "fact", model: SentenceModel | None = None, question: str = "") -> list[Pick]:
     """The sentences to quote: the best by the sentence model, then the next best, a few per passage. Pure.
 
     A question ("...?") never answers one; a line that asks (an FOI request: in ``asking``, or worded as one) counts against
@@ -158,7 +141,7 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_
     similarity, role and place alone). ``asks``: the question's intent (``sentences.intent``). Headings and furniture are never quoted."""
     model = model or shipped()
     number = number_pattern(needs_number)
-    cands = candidates(passages_for(ranked, texts, titles, asking), weights or {}, asks, number, quotable)
+    cands = candidates(passages_for(ranked, texts, titles, asking), weights or {}, asks, number, quotable, question)
     first = [c for c in cands if c.depth < top_passages]
     if not first:
         return []
@@ -190,11 +173,6 @@ def choose(ranked: list[Scored], texts: dict[str, str], top_passages: int = TOP_
 def _penalised(c: Candidate) -> float:
     """A candidate's similarity, less the penalty for a passage that asks (an FOI request)."""
     return c.sim - (ASKING_PENALTY if c.features[FEATURES.index("asking")] else 0.0)
-
-
-def quotable(sentence: str) -> bool:
-    """A sentence that may be quoted: not a question, not a fragment, not a heading or page furniture."""
-    return not sentence.endswith("?") and len(sentence) >= 20 and not furniture(sentence)
 
 
 def number_pattern(needs_number: str) -> re.Pattern[str] | None:
@@ -229,30 +207,6 @@ def _with_next_sentence(picks: list[Pick], ranked: dict[str, Scored], texts: dic
     return out
 
 
-def locate(quote: str, source: str, start: int, end: int) -> tuple[int, int]:
-    """The quote's offsets in the source text, searched within its passage's span.
-
-    The passage is clean text; the source may carry markup (``**``) inside the quote, so a
-    verbatim miss falls back to matching its first and last words."""
-    window = source[start:end]
-    i = window.find(quote)
-    if i >= 0:
-        return start + i, start + i + len(quote)
-    words = quote.split()
-    for n in (3, 2, 1):
-        head_text, tail_text = " ".join(words[:n]), " ".join(words[-n:])
-        head = window.find(head_text)
-        tail = window.find(tail_text, max(head, 0))
-        if head >= 0 and tail >= head:
-            return start + head, start + tail + len(tail_text)
-    return start, end
-
-
-def verified(quote: str, passage: str) -> bool:
-    """The citation check: the quote appears verbatim in the cited passage."""
-    return bool(quote.strip()) and quote in passage
-
-
 @dataclass
 class Evidence:
     """The inputs of ``choose`` for one question (``Answerer.evidence``): evals train the sentence model on them."""
@@ -267,6 +221,7 @@ class Evidence:
     needs_number: str
     weights: dict[str, float]
     asks: str
+    question: str = ""
 
     def titles(self) -> dict[str, str]:
         return {cid: row["title"] or "" for cid, row in self.rows.items()}
@@ -274,11 +229,12 @@ class Evidence:
     def candidates(self) -> list[Candidate]:
         """Every quotable sentence of the passages, with its features."""
         return candidates(passages_for(self.ranked, self.texts, self.titles(), self.asking), self.weights, self.asks,
-                          number_pattern(self.needs_number), quotable)
+                          number_pattern(self.needs_number), quotable, self.question)
 
     def choose(self, model: SentenceModel | None = None) -> list[Pick]:
         return choose(self.ranked, self.texts, asking=self.asking, unknown=self.unknown, unknown_year=self.unknown_year,
-                      needs_number=self.needs_number, titles=self.titles(), weights=self.weights, asks=self.asks, model=model)
+                      needs_number=self.needs_number, titles=self.titles(), weights=self.weights, asks=self.asks, model=model,
+                      question=self.question)
 
 
 class Answerer:
@@ -376,7 +332,7 @@ class Answerer:
         passages = self.searcher.term_count("", f)
         weights = {t: idf(passages, self.searcher.term_count(t, f)) for t in dict.fromkeys(terms(question)) if len(t) >= 3}
         return Evidence(retrieved, rows, ranked, texts, asking, {r.chunk_id: missing[rows[r.chunk_id]["doc_id"]] for r in ranked[:TOP_PASSAGES]},
-                        unknown_year, wants_number(question), weights, intent(question))
+                        unknown_year, wants_number(question), weights, intent(question), question)
 
     def _abstain(self, question: str, retrieved: list[tuple[str, float, Scored | None]], rows: dict[str, Any]) -> Answer:
         closest: list[dict[str, Any]] = []

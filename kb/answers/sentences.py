@@ -24,7 +24,7 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("sentence_model.json")
 
 FEATURES = ("sim", "rel", "overlap", "overlap_next", "depth", "first", "request", "rec_done", "rec_recommended", "rec_fact",
-            "heading", "number", "no_number", "length", "asking", "digits", "about_document")
+            "heading", "number", "no_number", "length", "asking", "digits", "about_document", "echo", "done_wording")
 
 # the wording of a request's line, in a disclosure that repeats the request ("Please provide", "The number of ...")
 REQUEST = re.compile(r"^(?:\d{1,2}[.)]\s*)?(?:please\b|i (?:would like|am writing|request|wish)|could you|can you|would you|whether\b|"
@@ -34,6 +34,11 @@ RECOMMENDS = re.compile(r"\b(?:should|must)\b|\brecommend(?:s|ed)?\b", re.I)
 # a sentence about the document itself, not about its subject ("This report updates the Panel on ...", "To consider a report ...")
 ABOUT_DOCUMENT = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?(?:this (?:report|page|paper|letter|document|update|response|section|table|appendix)\b|"
                             r"the purpose of this\b|to (?:consider|update|inform|note|set out|provide)\b|purpose of (?:the )?report\b)", re.I)
+# a response's wording: what has been done ("has been", "have introduced", "now", "since April")
+DONE_WORDING = re.compile(r"\b(?:has|have|had) (?:been|now|already|also|since|introduced|completed|implemented|established|agreed|"
+                          r"started|begun|set up|put|recruited|trained|reviewed|appointed|created|developed|launched|made|taken)\b|"
+                          r"\bnow\b|\bsince\b|\bwas (?:introduced|completed|implemented|launched|agreed)\b|\bare now\b|\bis now\b", re.I)
+_STOP = frozenset(["the", "and", "for", "that", "with", "this", "from", "have", "has", "was", "were", "are", "its", "their", "they", "what", "which", "when", "where", "why", "how", "does", "did", "into", "about", "been", "will", "would", "should", "there", "than", "then", "them", "these", "those", "your", "our", "any", "all", "not", "but", "can"])
 BREADCRUMB = re.compile(r"^(?:you are here:?\s*)?home\s*[>›»/]|[>›»]\s*\w+\s*[>›»]", re.I)
 # what was recommended: the verb ("what did HMICFRS recommend", "told to", "want ... to do"), not the noun
 # ("has the recommendation been closed?" asks what was done)
@@ -78,6 +83,13 @@ def idf(passages: int, using: int) -> float:
     return math.log(1 + passages / (1 + using))
 
 
+def echo(question: str, sentence: str) -> float:
+    """The share of the sentence's longer words that are the question's: near 1, the sentence restates the question."""
+    asked = {stem(w) for w in _WORD.findall(question.lower()) if len(w) >= 3 and w not in _STOP}
+    words = [stem(w) for w in _WORD.findall(sentence.lower()) if len(w) >= 3 and w not in _STOP]
+    return sum(w in asked for w in words) / len(words) if words else 0.0
+
+
 def heading_like(sentence: str, title: str) -> bool:
     """A breadcrumb, or the document's title over again (most of its words are the title's)."""
     if BREADCRUMB.search(sentence):
@@ -112,7 +124,7 @@ class Candidate:
 
 
 def candidates(passages: list[Passage], weights: dict[str, float], asks: str, number: re.Pattern[str] | None,
-               quotable: object) -> list[Candidate]:
+               quotable: object, question: str = "") -> list[Candidate]:
     """Every quotable sentence of the passages, with its features. ``quotable(sentence)`` says whether a
     sentence may be quoted at all; ``number``: the pattern of the quantity the question asks for, if any."""
     out: list[Candidate] = []
@@ -130,7 +142,8 @@ def candidates(passages: list[Passage], weights: dict[str, float], asks: str, nu
                 float(bool(REQUEST.search(sentence.strip()))), float(rec and asks == "done"), float(rec and asks == "recommended"),
                 float(rec and asks == "fact"), float(heading_like(sentence, p.title)), float(has_number), float(bool(number) and not has_number),
                 math.log(len(sentence)), float(p.asking), float(bool(_DIGIT.search(sentence))),
-                float(bool(ABOUT_DOCUMENT.search(sentence.strip())))]))
+                float(bool(ABOUT_DOCUMENT.search(sentence.strip()))), echo(question, sentence),
+                float(asks == "done" and bool(DONE_WORDING.search(sentence)))]))
     if out:
         best = max(c.sim for c in out)
         for c in out:
