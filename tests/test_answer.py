@@ -317,3 +317,18 @@ def test_a_request_line_is_never_a_further_quote_beside_the_answer() -> None:
     assert quoted == [answer, other]  # the request's line scored second by similarity, and is passed over
     alone = choose([Scored("c2", 1.0, {}, [(0, len(request), 0.80)])], {"c2": request}, model=only_sim)
     assert [request[p.start:p.end] for p in alone] == [request]  # first, it may still stand (the model's score decides)
+
+
+def test_when_the_best_matches_are_all_other_forces_documents_the_answer_is_not_found() -> None:
+    """Forces answer the same request in the same words: when none of the passages that decide whether to abstain is
+    about the force (or year) asked about, its document further down is not quoted as the answer."""
+    from kb.answers.answer import TOP_PASSAGES, anchored
+
+    ranked = [Scored(f"c{i}", 1.0 - i / 10, {}, []) for i in range(8)]
+    ours = {"c6"}  # the force's only passage: seventh
+    assert anchored(ranked, lambda r: r.chunk_id in ours) == []
+    ours = {"c2", "c6"}
+    assert [r.chunk_id for r in anchored(ranked, lambda r: r.chunk_id in ours)] == ["c2", "c6"]  # one in the first four: both kept
+    ours = {f"c{TOP_PASSAGES - 1}"}
+    assert [r.chunk_id for r in anchored(ranked, lambda r: r.chunk_id in ours)] == [f"c{TOP_PASSAGES - 1}"]
+    assert anchored([], lambda r: True) == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ingest.metadata import named_forces
@@ -31,7 +31,7 @@ SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best 
 MAX_SENTENCES = 3  # quoted sentences (each running on to the next of its paragraph), best first by the sentence model
 MAX_PER_PASSAGE = 2
 TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
-QUOTE_PASSAGES = 6  # the passages whose sentences may be quoted
+QUOTE_PASSAGES = 8  # the passages whose sentences may be quoted (6 until 2026-12-04: see README, "Answers on the development corpus")
 ASKING_PENALTY = 0.1
 _REQUEST = FEATURES.index("request")
 
@@ -93,6 +93,14 @@ class Anchors:
         if self.forces and not self.forces & set(forces_named):
             return False
         return not self.years or any(y in where for y in self.years)
+
+
+def anchored(ranked: list[Scored], about: Callable[[Scored], bool]) -> list[Scored]:
+    """The passages ``about`` the force or year a question names, in order; none when none of the first
+    ``TOP_PASSAGES`` (those that decide whether to abstain) is: then the best matches are other forces' (or
+    years') documents, and a passage further down is not the answer. Pure."""
+    kept = [r for r in ranked if about(r)]
+    return kept if any(r in kept for r in ranked[:TOP_PASSAGES]) else []
 
 
 @dataclass
@@ -322,8 +330,8 @@ class Answerer:
         ranked = [r for r in ranked if r.chunk_id in texts]
         anchors = Anchors.of(question)
         if anchors:  # a question about one force (or year) is not answered from another's document
-            ranked = [r for r in ranked if anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
-                                                          f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}")]
+            ranked = anchored(ranked, lambda r: anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
+                                                               f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}"))
         missing: dict[int, int] = {}  # per document: the question's words it never uses (the floor rules judge the first passages only)
         for r in ranked[:TOP_PASSAGES]:
             doc_id = rows[r.chunk_id]["doc_id"]
