@@ -21,7 +21,11 @@ _RECEIVED = re.compile(r"\b(?:received|date received|request received|date of re
                        r"(?:request|email|letter|application)(?: for information)?,? dated|(?:you )?submitted(?: it)? on|first notified)\b[^\n]{0,30}", re.I)
 _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of response|response date|date disclosed|replied|date of reply|"
                         r"date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
-                        r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date)(?!\w)[^\n]{0,30}", re.I)
+                        r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date|"
+                        r"date of decision|decision date)(?!\w)[^\n]{0,30}", re.I)
+# a log table's column headers
+_RECEIVED_HEAD = re.compile(r"(?:date )?(?:request )?received(?: date)?|date (?:of request|requested|logged|opened)|request date", re.I)
+_DISCLOSED_HEAD = re.compile(r"(?:date (?:of )?)?(?:response|responded|reply|replied|disclosure|disclosed|closed|completed|decision)(?: date| sent)?", re.I)
 # a page's own dates: when the response was put on the log, a weaker sign of when it was sent than the response's own date
 _PUBLISHED = re.compile(r"\b(?:date (?:published|added)|published on|publication date|version date|published\s*[:|])[^\n]{0,30}", re.I)
 # the date a saved page carries for itself, as its reader found it (ingest/web.py): the last resort
@@ -143,6 +147,25 @@ def _date_after(pattern: re.Pattern[str], text: str, day: bool = False) -> str |
     return None
 
 
+def _column_date(pattern: re.Pattern[str], text: str) -> str | None:
+    """A date in a log table's column whose header ``pattern`` names ("| Reference | Date received | Date of
+    response |" over "| FOI2018/03793 | 12/07/2018 | 09/08/2018 |"): the first row's cell under that header."""
+    rows = [line.strip() for line in text.split("\n")]
+    for i, row in enumerate(rows):
+        if not row.startswith("|"):
+            continue
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        col = next((k for k, c in enumerate(cells) if c and len(c) <= 40 and pattern.fullmatch(c)), None)
+        if col is None:
+            continue
+        below = next((r for r in rows[i + 1:i + 3] if r.startswith("|") and not re.fullmatch(r"[|\s:-]+", r)), None)
+        values = [c.strip() for c in below.strip("|").split("|")] if below else []
+        found = find_dates(values[col]) if col < len(values) else []
+        if found:
+            return found[0][1]
+    return None
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for line in text.split("\n"):
@@ -159,8 +182,8 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
     return FoiRecord(
-        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text, day=True),
-        disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _thread_reply_date(text)
+        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text, day=True) or _column_date(_RECEIVED_HEAD, text),
+        disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _column_date(_DISCLOSED_HEAD, text) or _thread_reply_date(text)
         or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text),
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )

@@ -172,3 +172,27 @@ def apply_rows(text: str, recs: list[Recommendation], key: dict[str, str]) -> No
         said = labelled(text[row[0]:row[1]].rstrip(), key) if row else None
         if row and said and said.status != "unknown":
             r.status, r.status_quote, r.status_start, r.status_end = said.status, said.quote, row[0] + said.start, row[0] + said.end
+
+
+_ADVANCE = {"not_started": 0, "planned": 1, "in_progress": 2, "complete": 3}
+
+
+def cap_parents(recs: list[Recommendation]) -> None:
+    """A cause of concern is not complete while a recommendation under it is not: read from a tracker, its
+    heading can take the first row's "CLOSED" while the next rows are still amber. It then takes the status of
+    the least advanced of them (in progress when some are done), with that row's evidence. Pure."""
+    for i, parent in enumerate(recs):
+        if parent.type != "cause_of_concern" or parent.status != "complete":
+            continue
+        children = []
+        for r in recs[i + 1:]:
+            if r.type != "recommendation" or r.start < parent.start:
+                break
+            children.append(r)
+        open_ = [c for c in children if c.status in _ADVANCE and c.status != "complete"]
+        if not open_:
+            continue
+        least = min(open_, key=lambda c: _ADVANCE[c.status])
+        done_some = any(c.status == "complete" for c in children)
+        parent.status = "in_progress" if done_some and least.status != "in_progress" else least.status
+        parent.status_quote, parent.status_start, parent.status_end = least.status_quote, least.status_start, least.status_end

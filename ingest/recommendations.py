@@ -19,7 +19,7 @@ from ingest.records import Block, Meta, Recommendation
 from ingest.sentences import wrapped
 from ingest.rec_fields import BY_DATE, addressee_of, deadline_of, strip_date_clause
 from ingest.rec_language import find_language_recommendations, names_topic
-from ingest.rec_mentions import apply_mentions, apply_rows
+from ingest.rec_mentions import apply_mentions, apply_rows, cap_parents
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, DIRECTIVE, STATUS_LINE
@@ -98,6 +98,7 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
     recs = [r for r in recs if not _NOT_AN_ITEM.match(r.text) and not (len(r.text.split()) <= 3 and word_status(r.text.strip(" ."), key))]
     apply_mentions(text, recs)
     apply_rows(text, recs, key)
+    cap_parents(recs)
     return recs
 
 
@@ -149,6 +150,7 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     # "Cause of concern 1: Responding to the public" names a topic; the item's text is the paragraph below
     topic = names_topic(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest and not topic else None)
+    first_part = i
     if rest.endswith(":") and i + 1 < len(lines) and lines[i + 1][0] >= 0 and _PART.match(_line(text, lines, i + 1)):
         item.body, item.intro = None, (s0 + m.start("rest"), e0)  # "Recommendation 1: Within six months, the force should:" above its parts
     j = _run_on(text, lines, i + 1, item)
@@ -166,6 +168,8 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
             cut = _INLINE_ANSWER.search(line, part.start("text"))
             if cut:  # "(a) a problem profile ... Response: Complete. ...": the part ends where its own answer begins
                 item.own_answers[len(item.parts)] = (s + cut.end(), e)
+            if not item.parts:
+                first_part = j
             item.parts.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e))
         elif item.parts:
             break  # the response begins
@@ -187,6 +191,13 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
             break
         j += 1
     item.end_line = j
+    if item.parts and not item.own_answers and len(item.parts) == 1:
+        # an intro's lettered parts, each answered below it ("should:" / "(a) ..." / "Update: ..." / "(b) ...")
+        later = _answered_parts(text, lines, first_part)
+        if len(later) >= 2 and all(answer for _, _, _, answer in later[:-1]):
+            item.parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
+            item.own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
+            item.end_line = j = max(j, next((k for k, (ls, _) in enumerate(lines) if ls >= later[-1][2]), j))
     if item.body is not None and not item.parts:
         # lettered parts after the recommendation's paragraph, each answered below it ("(a) ...", "Response: Complete. ...")
         later = _answered_parts(text, lines, j)

@@ -164,12 +164,14 @@ _KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<m
 def meaning_status(meaning: str) -> str | None:
     """What a key's explanation of a word means ("work has started but is not finished": in progress)."""
     m = meaning.lower()
-    if re.search(r"\bnot (?:yet )?(?:started|begun)\b|\bhas not (?:yet )?(?:started|begun)\b|\bno (?:substantive |real )?work\b", m):
+    if re.search(r"\bnot (?:yet )?(?:started|begun)\b|\bhas not (?:yet )?(?:started|begun)\b|\bno (?:substantive |real )?work\b|\bawaiting allocation\b", m):
         return "not_started"
     if re.search(r"\bsuperseded\b|\breplaced\b", m):
         return "superseded"
     if re.search(r"\bnot (?:yet )?(?:finished|complete|completed|fully|in place)\b|\bin progress\b|\bon track\b|\bunder ?way\b|\bpartial|\bstarted\b|"
-                 r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b|\bslippage\b|\bat risk\b|\bdelayed\b|\bbehind\b", m):
+                 r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b|\bslippage\b|\bat risk\b|\bdelayed\b|\bbehind\b|"
+                 # the force calls it done, the inspectorate has not yet said so: "complete ...; awaiting HMICFRS review"
+                 r"\bawaiting\b|\bpending\b", m):
         return "in_progress"
     if re.search(r"\bclosed\b|\bcomplete\b|\bcompleted\b|\bfinished\b|\bfully implemented\b|\bachieved\b|\bimplemented\b", m):
         return "complete"

@@ -149,6 +149,9 @@ def test_due_cli() -> None:
     ("Your request for information.\n" + "The information is held and is given below.\n" * 80 + "Yours sincerely\nInformation Compliance\n19th December 2023\n", "2023-12-19"),
     ("Request 1234\nDate closed: 3 June 2024\nWe hold the information.\n", "2024-06-03"),
     ("Our Ref | FOI 11873\nYour Ref: | \nDate: | 14/05/2025\n\nDear Ms Pryce,\n", "2025-05-14"),  # a letterhead table's cells
+    ("Request Number: 002407/22\nDate of Decision: 22 June 2022\n\nThe information is held.\n", "2022-06-22"),
+    ("| Reference | Subject | Date received | Date of response | Outcome |\n|---|---|---|---|---|\n"
+     "| FOI2018/03793 | Unmarked vehicles | 12/07/2018 | 09/08/2018 | Neither confirm nor deny |\n", "2018-08-09"),  # a log table's column
 ])
 def test_disclosed_dates_in_the_wordings_forces_use(text: str, disclosed: str) -> None:
     assert parse_foi(text).disclosed == disclosed
@@ -226,6 +229,8 @@ def test_an_internal_review_is_dated_by_its_decision_and_a_log_by_its_response_n
     ("Thank you for the request referenced above, which you submitted on the 17th May 2022.", "2022-05-17"),
     ("You asked how many Claire's Law applications you have received since the law came into force in March 2014.", None),
     ("We received your request on March 3, 2024.", "2024-03-03"),
+    ("| Reference | Subject | Date received | Date of response |\n|---|---|---|---|\n| FOI2018/03793 | Unmarked vehicles | 12/07/2018 | 09/08/2018 |\n",
+     "2018-07-12"),  # the cell under the header, not the next column's
 ])
 def test_when_a_request_was_received(text: str, received: str | None) -> None:
     assert parse_foi(text).received == received

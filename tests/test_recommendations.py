@@ -189,6 +189,10 @@ def test_a_status_key_is_read_and_outranks_the_usual_meaning() -> None:
     assert labelled("The work is complete.", key) is None
     met = labelled("Our assessment: Met - closed", {})  # an inspectorate's assessment line in a revisit letter
     assert met is not None and met.status == "complete" and labelled("Our assessment: the force has improved.", {}) is None
+    # the force calls it complete, the inspectorate has not yet reviewed it: in progress, never complete
+    waiting = read_key("Status key\n| CLOSED | HMICFRS has reviewed the evidence and confirmed that the recommendation is closed. |\n"
+                       "| BLUE | The force considers the action complete and has submitted evidence to HMICFRS; awaiting HMICFRS review. |\n\n")
+    assert waiting == {"closed": "complete", "blue": "in_progress"}
 
 
 FLAT_TRACKER = """Improvement plan tracker
@@ -723,3 +727,40 @@ Recommendations
 3. To consider whether the press and public should be excluded from the meeting.
 """, "panel.md")
     assert [r.text.rstrip(".") for r in recs] == ["The force should review its crime recording processes within six months"]
+
+
+def test_a_cause_of_concern_is_not_complete_while_a_recommendation_under_it_is_not() -> None:
+    from ingest.rec_mentions import cap_parents
+
+    def rec(ref: str, type_: str, start: int, status: str, quote: str) -> Recommendation:
+        return Recommendation(ref=ref, ordinal=1, type=type_, text=ref, start=start, end=start + 5, status=status, status_quote=quote)
+
+    coc = rec("1", "cause_of_concern", 0, "complete", "CLOSED")  # the heading took the first row's status
+    rows = [rec("R1", "recommendation", 10, "complete", "CLOSED"), rec("R2", "recommendation", 20, "not_started", "RED"),
+            rec("R3", "recommendation", 30, "complete", "CLOSED")]
+    other = rec("2", "cause_of_concern", 40, "complete", "CLOSED")
+    later = rec("R4", "recommendation", 50, "complete", "Discharged")
+    recs = [coc, *rows, other, later]
+    cap_parents(recs)
+    assert coc.status == "in_progress" and coc.status_quote == "RED"  # some done, one not started: in progress, with the open row's evidence
+    assert other.status == "complete"  # every recommendation under it is complete
+    assert [r.status for r in rows] == ["complete", "not_started", "complete"]  # the rows keep their own
+    alone = [rec("3", "cause_of_concern", 0, "complete", "Discharged"), rec("AFI 1", "area_for_improvement", 10, "in_progress", "Amber")]
+    cap_parents(alone)
+    assert alone[0].status == "complete"  # an area for improvement is not under it
+
+
+def test_an_intros_lettered_parts_each_take_the_update_beneath_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "action-plan.md"
+    plan.write_text(
+        "# Police integrity and corruption: action plan update\n\n"
+        "### Recommendation 4\n\nWithin three months, the constabulary should:\n\n"
+        "(a) review its register of business interests so that every entry has been assessed and approved; and\n\n"
+        "Update: This has been completed. All 112 entries on the register were reviewed by February 2015.\n\n"
+        "(b) remind all officers and staff of their duty to declare business interests and gifts.\n\n"
+        "Update: A reminder is being drafted for the force newsletter and work on the declaration process is under way.\n\n"
+        "### Next update\n\nThe next update will be provided in September 2015.\n", encoding="utf-8")
+    recs = {r.ref: r for r in understand(plan).recommendations}
+    assert recs["a"].status == "complete" and recs["a"].status_quote.startswith("This has been completed")
+    assert recs["b"].status == "in_progress" and "under way" in recs["b"].status_quote  # its own update, not (a)'s
+    assert recs["4"].status == "in_progress"  # one part done, one under way
