@@ -77,6 +77,7 @@ def _letter_date(text: str) -> str | None:
 _Q = re.compile(r"^(?:q(?:uestion)?\s*(\d{1,2})[.:)]?|(\d{1,2})[.)])\s+(\S.*)$", re.I)
 # "Response 1:", "Answer 2.", "A3", or a bare "Response:" label (one answer to every question)
 _A = re.compile(r"^(?:(?:response|answer|reply)\s*(\d{1,2})?\s*:|(?:response|answer)\s*(?=\d)(\d{1,2})\b\.?|a(?=\d)(\d{1,2})\b[.:)]?)\s*(.*)$", re.I)
+_BULLET = re.compile(r"^[-•*\u2022]\s+(\S.{5,})$")
 _TABLE_ROW = re.compile(r"^\|?\s*(?:(\d{1,2})[.)]\s*)?([^|]{8,}?)\s*\|\s*([^|]+?)\s*\|?\s*$")
 
 
@@ -283,6 +284,10 @@ def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
         if re.fullmatch(r"request\s*:?", line, re.I):
             state = "request"
             continue
+        if state == "request" and questions and re.fullmatch(r"(?:our )?(?:response|answer|reply)\s*:?", line, re.I):
+            state, current_a = "response", 0  # a bare "Response" heading: one response to every question
+            answers.setdefault(0, (pos, []))
+            continue
         a = _A.match(line)
         if a:
             state = "response"
@@ -295,8 +300,12 @@ def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             continue
         if state == "request":
             q = _Q.match(line)
+            bullet = _BULLET.match(line)
             if q:
                 current_q = FoiQuestion(n=int(q.group(1) or q.group(2)), question=q.group(3).strip(), start=pos)
+                questions.append(current_q)
+            elif bullet:  # a bulleted request: each bullet a question, numbered in order
+                current_q = FoiQuestion(n=len(questions) + 1, question=bullet.group(1).strip(), start=pos + bullet.start(1))
                 questions.append(current_q)
             elif current_q is not None and line and not line.endswith(":"):
                 current_q.question = f"{current_q.question} {line}".strip()

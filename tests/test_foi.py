@@ -278,3 +278,18 @@ I can confirm that the force holds the information you have requested.
     record = parse_foi(text)
     assert [q.question for q in record.questions] == ["The number of people detained in custody in 2024, broken down by custody suite.",
                                                       "The number of incidents of self-harm by detainees recorded in custody in 2024."]
+
+
+def test_a_bulleted_request_under_a_request_heading_is_its_questions_not_the_responses_numbered_sections() -> None:
+    text = ("FOI 002407 Disability hate crime\nRequest Number: 002407/22\nDate of Decision: 22 June 2022\n\nRequest\n"
+            "- For the last two financial years please supply the outcome data for disability hate crime\n"
+            "- Has your police force employed any trained specialist disability liaison officers?\n"
+            "- How many recorded disability hate crimes in each financial year were reported by women victims?\n"
+            "Response\nThe figures below were taken from the crime recording system on 14 June 2022.\n"
+            "1. Outcomes of disability hate crimes not resulting in a charge\n| Outcome | 2020/21 | 2021/22 |\n"
+            "2. Specialist disability liaison officers\nNo. The force did not have any such officers.\n")
+    record = parse_foi(text)
+    assert [" ".join(q.question.split()[:3]) for q in record.questions] == ["For the last", "Has your police", "How many recorded"]
+    assert all("crime recording system" in q.answer for q in record.questions)  # the one response answers every question
+    assert [q.n for q in record.questions] == [1, 2, 3] and record.disclosed == "2022-06-22"
+    assert text[record.questions[1].start:].startswith("Has your police force")
