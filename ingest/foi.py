@@ -77,6 +77,7 @@ def _letter_date(text: str) -> str | None:
 _Q = re.compile(r"^(?:q(?:uestion)?\s*(\d{1,2})[.:)]?|(\d{1,2})[.)])\s+(\S.*)$", re.I)
 # "Response 1:", "Answer 2.", "A3", or a bare "Response:" label (one answer to every question)
 _A = re.compile(r"^(?:(?:response|answer|reply)\s*(\d{1,2})?\s*:|(?:response|answer)\s*(?=\d)(\d{1,2})\b\.?|a(?=\d)(\d{1,2})\b[.:)]?)\s*(.*)$", re.I)
+_REQUEST_LABEL = re.compile(r"(?:request|question|part)\s+(\d{1,2})\s*[.:]?", re.I)
 _BULLET = re.compile(r"^[-•*\u2022]\s+(\S.{5,})$")
 _TABLE_ROW = re.compile(r"^\|?\s*(?:(\d{1,2})[.)]\s*)?([^|]{8,}?)\s*\|\s*([^|]+?)\s*\|?\s*$")
 
@@ -252,9 +253,20 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
     questions ("1. The number of ...", "a) How many ..."), a wrapped item's lines joined; the list ends where the answer begins."""
     out: list[FoiQuestion] = []
     subs: dict[int, list[FoiQuestion]] = {}  # "1. Please provide annual totals of:" and the bullets under it, each a question
-    for pos, line in lines:
-        if out and (_ANSWER_STARTS.match(line) or _A.match(line)):
+    labelled: int | None = None  # "Request 2" on a line of its own: the question is the next line
+    for pos, raw in lines:
+        if out and (_ANSWER_STARTS.match(raw) or _A.match(raw)):
             break
+        line = raw.lstrip("\"\u201c'\u2018")  # a request quoted back: '"1. Does the force ...'
+        pos += len(raw) - len(line)
+        label = _REQUEST_LABEL.fullmatch(line)
+        if label and int(label.group(1)) == len(out) + 1:
+            labelled = int(label.group(1))
+            continue
+        if labelled is not None and line:
+            out.append(FoiQuestion(n=labelled, question=line, start=pos))
+            labelled = None
+            continue
         m = _ITEM.match(line)
         expected = str(len(out) + 1) if not out or out[0].n < 100 else chr(ord("a") + len(out))
         bullet = re.match(r"^[-\u2022*]\s+(\S.{9,})$", line)
@@ -268,11 +280,29 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
         elif out and line and len(out) >= 2:
             break  # the list is over
     if len(out) < 2:
-        return []
+        return _bulleted_request(lines)
     out = [q for k, item in enumerate(out) for q in subs.get(k, [item])]
     for n, q in enumerate(out, start=1):  # lettered items (and the bullets under an item) are numbered in order
         q.n = n
     return out
+
+
+def _bulleted_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    """A request's bulleted list under the line that introduces it ("... please could you tell me:"), when it
+    has no numbered one: each bullet a question, numbered in order; the list ends at its first other line."""
+    out: list[FoiQuestion] = []
+    intro = False
+    for pos, line in lines:
+        bullet = _BULLET.match(line)
+        if intro and bullet:
+            out.append(FoiQuestion(n=len(out) + 1, question=bullet.group(1).strip(), start=pos + line.find(bullet.group(1))))
+            continue
+        if out:
+            break
+        if _ANSWER_STARTS.match(line) or _A.match(line):
+            return []
+        intro = line.endswith(":")
+    return out if len(out) >= 2 else []
 
 
 def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:

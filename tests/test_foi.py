@@ -293,3 +293,21 @@ def test_a_bulleted_request_under_a_request_heading_is_its_questions_not_the_res
     assert all("crime recording system" in q.answer for q in record.questions)  # the one response answers every question
     assert [q.n for q in record.questions] == [1, 2, 3] and record.disclosed == "2022-06-22"
     assert text[record.questions[1].start:].startswith("Has your police force")
+
+
+@pytest.mark.parametrize("text", [
+    # each question under a "Request N" line of its own
+    "My request relates to stalking. Please provide:\nRequest 1\nThe number of stalking offences recorded, by month.\n"
+    "Request 2\nOf the offences at Request 1, the number where the suspect was a partner.\nResponse\nThe figures are below.\n",
+    # the request quoted back, its numbers inside the quotation marks
+    "I note you seek access to the following information:\n\"1. The number of stalking offences recorded, by month?\n\n"
+    "2. Of the offences at 1, the number where the suspect was a partner?\"\n\nThe information is held.\n",
+    # a bulleted list under the line that introduces it
+    "I note you seek access to the following information:\nUnder the Act, please could you tell me:\n"
+    "- The number of stalking offences recorded, by month?\n- Of the offences above, the number where the suspect was a partner?\n"
+    "Clarification\nWe asked you to confirm the period.\n",
+])
+def test_request_layouts_forces_use_give_their_questions(text: str) -> None:
+    questions = parse_foi(text).questions
+    assert [q.question.split()[:3] for q in questions] == [["The", "number", "of"], ["Of", "the", "offences"]]
+    assert all(q.question[:20] in text[q.start:q.start + 24] for q in questions)  # where the item is (its number, then its words)
