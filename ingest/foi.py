@@ -259,9 +259,9 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             break
         line = raw.lstrip("\"\u201c'\u2018")  # a request quoted back: '"1. Does the force ...'
         pos += len(raw) - len(line)
-        label = _REQUEST_LABEL.fullmatch(line)
-        if label and int(label.group(1)) == len(out) + 1:
-            labelled = int(label.group(1))
+        heading = _REQUEST_LABEL.fullmatch(line)
+        if heading and int(heading.group(1)) == len(out) + 1:
+            labelled = int(heading.group(1))
             continue
         if labelled is not None and line:
             out.append(FoiQuestion(n=labelled, question=line, start=pos))
