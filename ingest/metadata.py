@@ -259,6 +259,22 @@ def find_force(text: str) -> str | None:
     return "Metropolitan Police Service" if best == "Metropolitan" else f"{best} Police"
 
 
+_ABOUT_REQUEST = re.compile(r"\brequest\b|\bfoi\b|\brfi\b|\b\d{1,6}[/-]\d{2,4}\b", re.I)  # a reference, not a telephone number
+# a response letter's own heading line: "Freedom of Information Act 2000 - Request FOI 259", "FOI REQUEST 25-037",
+# "Freedom of Information Request 24/04/0615", "Request under the Freedom of Information Act 2000 (FOIA)"
+_FOI_HEADING = re.compile(r"^(?:freedom of information(?: act(?: 2000)?)?\s*(?:[-\u2013:]\s*)?(?:request|response)\b|"
+                          r"request under the freedom of information act\b|foi\s+request\b)", re.I)
+
+
+def _foi_heading(text: str) -> str | None:
+    """The first line near the top that heads a response letter as the answer to a request, or None."""
+    for line in text.split("\n")[:60]:
+        line = line.strip().strip("#*").strip()
+        if 10 <= len(line) <= 120 and _FOI_HEADING.match(line):
+            return line
+    return None
+
+
 def foi_title(text: str, ref: str | None) -> str | None:
     """A readable FOI title: the reference and what the request is about."""
     m = re.search(r"\brequest\b\s*:?\s*(.{10,600}?)(?:\n|$)", text, re.I)
@@ -305,6 +321,8 @@ def extract_meta(text: str, name: str = "") -> Meta:
     verdict = classify(text, title)
     kind = verdict.kind
     ref = find_foi_reference(text, title) if kind == "foi_disclosure" else None
+    if kind == "foi_disclosure" and not _ABOUT_REQUEST.search(title):
+        title = _foi_heading(text) or title  # a letter's heading over its letterhead ("Direct Line: ...", a name, an address)
     if kind == "foi_disclosure" and _sentence_like(title):  # a page's own heading ("FOI 552/25", "Stalking") is kept
         title = foi_title(text, ref) or title
     iso, printed = _main_date(text, title, kind)

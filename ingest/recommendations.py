@@ -150,7 +150,6 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
     # "Cause of concern 1: Responding to the public" names a topic; the item's text is the paragraph below
     topic = names_topic(rest) and i + 1 < len(lines) and lines[i + 1][0] >= 0
     item = _Item(head=head, match=m, body=(s0 + m.start("rest"), e0) if rest and not topic else None)
-    first_part = i
     if rest.endswith(":") and i + 1 < len(lines) and lines[i + 1][0] >= 0 and _PART.match(_line(text, lines, i + 1)):
         item.body, item.intro = None, (s0 + m.start("rest"), e0)  # "Recommendation 1: Within six months, the force should:" above its parts
     j = _run_on(text, lines, i + 1, item)
@@ -168,8 +167,6 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
             cut = _INLINE_ANSWER.search(line, part.start("text"))
             if cut:  # "(a) a problem profile ... Response: Complete. ...": the part ends where its own answer begins
                 item.own_answers[len(item.parts)] = (s + cut.end(), e)
-            if not item.parts:
-                first_part = j
             item.parts.append((part.group("letter") or part.group("small"), s + part.start("text"), s + cut.start() if cut else e))
         elif item.parts:
             break  # the response begins
@@ -192,12 +189,7 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
         j += 1
     item.end_line = j
     if item.parts and not item.own_answers and len(item.parts) == 1:
-        # an intro's lettered parts, each answered below it ("should:" / "(a) ..." / "Update: ..." / "(b) ...")
-        later = _answered_parts(text, lines, first_part)
-        if len(later) >= 2 and all(answer for _, _, _, answer in later[:-1]):
-            item.parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
-            item.own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
-            item.end_line = j = max(j, next((k for k, (ls, _) in enumerate(lines) if ls >= later[-1][2]), j))
+        j = _each_part_answered(text, lines, item, j)
     if item.body is not None and not item.parts:
         # lettered parts after the recommendation's paragraph, each answered below it ("(a) ...", "Response: Complete. ...")
         later = _answered_parts(text, lines, j)
@@ -205,6 +197,18 @@ def _layout(text: str, lines: list[tuple[int, int]], i: int, key: Any) -> _Item 
             item.parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
             item.own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
     return item
+
+
+def _each_part_answered(text: str, lines: list[tuple[int, int]], item: _Item, j: int) -> int:
+    """An intro's lettered parts, each answered below it ("should:" / "(a) ..." / "Update: ..." / "(b) ..."):
+    the parts and their own answers go on ``item``; returns the line the item's reading goes on from."""
+    first_part = next(k for k, (ls, le) in enumerate(lines) if ls <= item.parts[0][1] <= le)
+    later = _answered_parts(text, lines, first_part)
+    if len(later) >= 2 and all(answer for _, _, _, answer in later[:-1]):
+        item.parts = [(letter, ps, pe) for letter, ps, pe, _ in later]
+        item.own_answers = {n: answer for n, (_, _, _, answer) in enumerate(later) if answer}
+        item.end_line = j = max(j, next((k for k, (ls, _) in enumerate(lines) if ls >= later[-1][2]), j))
+    return j
 
 
 def _run_on(text: str, lines: list[tuple[int, int]], j: int, item: _Item) -> int:

@@ -150,3 +150,16 @@ def test_a_saved_page_is_dated_by_its_own_date_when_no_labelled_date_is_printed(
     u = understand(path)
     assert u.meta.date == "2024-03-12"
     assert all(len(c.text) >= 150 for c in u.chunks)  # the date joins a passage rather than standing alone
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Information Rights\nDirect Line: 01622 652610\nMr A Requester\n12 June 2024\n\nFreedom of Information Request 24/04/0615\n\n"
+     "Dear Mr Requester,\nThank you for your request for information. Section 40(2) applies. The information is held.\n",
+     "Freedom of Information Request 24/04/0615"),
+    ("Freedom of Information Section\nNottinghamshire Police\n\nRequest under the Freedom of Information Act 2000 (FOIA)\n\n"
+     "Your request for information has been considered. We can neither confirm nor deny that we hold it (section 31(3)).\n",
+     "Request under the Freedom of Information Act 2000 (FOIA)"),
+])
+def test_a_response_letters_heading_is_its_title_not_its_letterhead(text: str, title: str) -> None:
+    meta = extract_meta(text)
+    assert meta.kind == "foi_disclosure" and meta.title == title
