@@ -115,7 +115,8 @@ def exemptions_in(text: str) -> list[str]:
                 label = f"s{int(number)}{(sub or '').lower()}"
                 if label not in found:
                     found.append(label)
-    return found
+    # "section 12" beside "section 12(1)": the more exact citation says it ("s31" said again as "s31(1)(a)")
+    return [e for e in found if not any(f != e and f.startswith(e + "(") for f in found)]
 
 
 def outcome_of(text: str, exemptions: list[str]) -> str:

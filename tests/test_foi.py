@@ -65,6 +65,8 @@ def test_neither_confirm_nor_deny() -> None:
     assert outcome_of("Dyfed-Powys Police does not hold this information.", []) == "not_held"
     assert exemptions_in("exempt under Section 31(1)(a) and s.38, see also section 24") == ["s31(1)(a)", "s38", "s24"]
     assert exemptions_in("section 55 of the Police Act 1996") == []
+    # a section named again more exactly is one citation, the exact one
+    assert exemptions_in("Section 12 of the Act applies. Section 12(1) makes clear ...; see section 31 and section 31(1)(a).") == ["s12(1)", "s31(1)(a)"]
 
 
 def test_requester_is_never_indexed(tmp_path: Path, embedder: Embedder) -> None:
