@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.metadata import WEEKDAY, find_dates, find_foi_reference
+from ingest.metadata import MONTHS, WEEKDAY, find_dates, find_foi_reference
 
 FOIA_SECTIONS = {12, 14, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 38, 40, 41, 42, 43, 44}
 _SECTION = re.compile(r"\b(?:section|s\.?)\s*(\d{1,2})((?:\(\d\))?(?:\([a-z]\))?)(?:\s*(?:and|/|&)\s*(\d{1,2})((?:\(\d\))?))?", re.I)
@@ -150,6 +150,28 @@ def _date_after(pattern: re.Pattern[str], text: str, day: bool = False) -> str |
     return None
 
 
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b(?!\s*,?\s*\d{4})", re.I)
+
+
+def _received_without_year(text: str, disclosed: str | None) -> str | None:
+    """"received on 4th February" with no year: the year of the response's date, or the one before when that
+    month comes later in the year than the response (a request of December answered in January)."""
+    if not disclosed:
+        return None
+    for m in _RECEIVED.finditer(text):
+        day = _DAY_MONTH.search(text, m.start(), m.end() + 25)
+        if not day:
+            continue
+        answered = date.fromisoformat(disclosed)
+        month = MONTHS[day.group(2).lower()]
+        year = answered.year - (1 if (month, int(day.group(1))) > (answered.month, answered.day) else 0)
+        try:
+            return date(year, month, int(day.group(1))).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
 def _column_date(pattern: re.Pattern[str], text: str) -> str | None:
     """A date in a log table's column whose header ``pattern`` names ("| Reference | Date received | Date of
     response |" over "| FOI2018/03793 | 12/07/2018 | 09/08/2018 |"): the first row's cell under that header."""
@@ -184,10 +206,12 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     exemptions = exemptions_in(text)
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
+    disclosed = (_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _column_date(_DISCLOSED_HEAD, text) or _thread_reply_date(text)
+                 or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text))
     return FoiRecord(
-        reference=find_foi_reference(text, title), received=_date_after(_RECEIVED, text, day=True) or _column_date(_RECEIVED_HEAD, text),
-        disclosed=_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _column_date(_DISCLOSED_HEAD, text) or _thread_reply_date(text)
-        or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text),
+        reference=find_foi_reference(text, title),
+        received=_date_after(_RECEIVED, text, day=True) or _column_date(_RECEIVED_HEAD, text) or _received_without_year(text, disclosed),
+        disclosed=disclosed,
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )
 

@@ -233,6 +233,8 @@ def test_an_internal_review_is_dated_by_its_decision_and_a_log_by_its_response_n
     ("We received your request on March 3, 2024.", "2024-03-03"),
     ("| Reference | Subject | Date received | Date of response |\n|---|---|---|---|\n| FOI2018/03793 | Unmarked vehicles | 12/07/2018 | 09/08/2018 |\n",
      "2018-07-12"),  # the cell under the header, not the next column's
+    ("6 March 2025\nRef: FOI2025/01135\nI write in connection with your request for information received on 4th February.\n", "2025-02-04"),
+    ("Date: 10 January 2025\nYour request, received on 18th December, has been considered.\n", "2024-12-18"),  # the year before the reply's
 ])
 def test_when_a_request_was_received(text: str, received: str | None) -> None:
     assert parse_foi(text).received == received
