@@ -78,7 +78,7 @@ _Q = re.compile(r"^(?:q(?:uestion)?\s*(\d{1,2})[.:)]?|(\d{1,2})[.)])\s+(\S.*)$",
 # "Response 1:", "Answer 2.", "A3", or a bare "Response:" label (one answer to every question)
 _A = re.compile(r"^(?:(?:response|answer|reply)\s*(\d{1,2})?\s*:|(?:response|answer)\s*(?=\d)(\d{1,2})\b\.?|a(?=\d)(\d{1,2})\b[.:)]?)\s*(.*)$", re.I)
 _REQUEST_LABEL = re.compile(r"(?:request|question|part)\s+(\d{1,2})\s*[.:]?", re.I)
-_BULLET = re.compile(r"^[-•*\u2022]\s+(\S.{5,})$")
+_BULLET = re.compile(r"^[-\u2022*]\s+(\S.{5,})$")
 _TABLE_ROW = re.compile(r"^\|?\s*(?:(\d{1,2})[.)]\s*)?([^|]{8,}?)\s*\|\s*([^|]+?)\s*\|?\s*$")
 
 
@@ -294,7 +294,8 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             continue
         m = _ITEM.match(line)
         expected = str(len(out) + 1) if not out or out[0].n < 100 else chr(ord("a") + len(out))
-        bullet = re.match(r"^[-\u2022*]\s+(\S.{9,})$", line)
+        bullet = _BULLET.match(line)
+        bullet = bullet if bullet and len(bullet.group(1)) >= 10 else None  # a sub-question under an item: ten characters or more
         if m and (m.group("n").lower() == expected or (not out and m.group("n").lower() in ("1", "a"))):
             label = m.group("n").lower()
             out.append(FoiQuestion(n=int(label) if label.isdigit() else 100 + ord(label) - ord("a"), question=m.group("q").strip(), start=pos))

@@ -13,7 +13,7 @@ import re
 
 from ingest.records import Recommendation
 from ingest.sentences import sentences
-from ingest.status import classify, labelled
+from ingest.status import PROGRESS, classify, labelled
 
 _TYPE_WORDS = {
     "cause_of_concern": r"causes? of concern",
@@ -174,8 +174,6 @@ def apply_rows(text: str, recs: list[Recommendation], key: dict[str, str]) -> No
             r.status, r.status_quote, r.status_start, r.status_end = said.status, said.quote, row[0] + said.start, row[0] + said.end
 
 
-_ADVANCE = {"not_started": 0, "planned": 1, "in_progress": 2, "complete": 3}
-
 
 def cap_parents(recs: list[Recommendation]) -> None:
     """A cause of concern is not complete while a recommendation under it is not: read from a tracker, its
@@ -189,10 +187,10 @@ def cap_parents(recs: list[Recommendation]) -> None:
             if r.type != "recommendation" or r.start < parent.start:
                 break
             children.append(r)
-        open_ = [c for c in children if c.status in _ADVANCE and c.status != "complete"]
+        open_ = [c for c in children if c.status in PROGRESS[1:] and c.status != "complete"]  # an unknown row says nothing
         if not open_:
             continue
-        least = min(open_, key=lambda c: _ADVANCE[c.status])
+        least = min(open_, key=lambda c: PROGRESS.index(c.status))
         done_some = any(c.status == "complete" for c in children)
         parent.status = "in_progress" if done_some and least.status != "in_progress" else least.status
         parent.status_quote, parent.status_start, parent.status_end = least.status_quote, least.status_start, least.status_end
