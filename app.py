@@ -15,7 +15,7 @@ import kb  # noqa: F401  (offline switches before gradio imports)
 import gradio as gr
 
 from kb.service import KB
-from ui import ask, audit, dashboard, documents, draft, foi, foi_log, register, search
+from ui import ask, audit, dashboard, documents, draft, exports, foi, foi_log, register, search
 from ui.ask import do_ask, do_open, in_context, render_answer  # noqa: F401  (the handlers' old names)
 from ui.audit import audit_table  # noqa: F401
 from ui.common import Loads, _state, get_kb, kb_for, md_text, user_error, user_of  # noqa: F401
@@ -60,7 +60,7 @@ def launch_options(knowledge: KB) -> dict[str, Any]:
 def build() -> gr.Blocks:
     """The app's layout and wiring: the tabs in order, and what each reads when the page loads."""
     loads: Loads = []
-    with gr.Blocks(title="OPCC knowledge base") as demo:
+    with gr.Blocks(title="OPCC knowledge base", delete_cache=(600, exports.KEEP_SECONDS)) as demo:
         gr.Markdown("# OPCC knowledge base\nSearch inspection reports, force and PCC responses, and FOI disclosures. Nothing leaves this computer.")
         info = gr.Markdown()
         loads.append((status, None, info))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import gradio as gr
 import httpx
@@ -156,3 +157,25 @@ def test_warm_up_opens_the_indexes_and_never_raises(tmp_path, embedder, caplog) 
     away = KB(home=str(tmp_path / "team"), embedder=embedder, chroma_host="127.0.0.1", chroma_port=port)
     away.warm()
     assert "could not warm up" in caplog.text and str(port) in caplog.text
+
+
+def test_exports_live_in_one_private_folder_and_do_not_linger(app_kb: KB) -> None:
+    import os
+    import stat
+    import time
+
+    from ui import dashboard, exports
+
+    first, second = Path(app.rec_export("CSV")), Path(app.rec_export("CSV"))
+    board = Path(dashboard.board_report("", ""))
+    root = exports.root()
+    assert first.parent.parent == second.parent.parent == board.parent.parent == root
+    assert first.parent != second.parent and first.read_text() == second.read_text()  # one folder an export
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    old = time.time() - exports.KEEP_SECONDS - 60
+    os.utime(first.parent, (old, old))
+    third = Path(app.rec_export("Excel"))  # the next export removes the ones past their hour
+    assert not first.parent.exists() and second.exists() and board.exists() and third.exists()
+    left = len(list(root.iterdir()))  # these three, and any earlier test's
+    assert left >= 3 and exports.prune(root, now=time.time() + exports.KEEP_SECONDS + 60) == left and not any(root.iterdir())
+    assert app.demo.delete_cache == (600, exports.KEEP_SECONDS)  # Gradio's copies go on the same clock

@@ -4,9 +4,7 @@ board report to download."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -14,6 +12,7 @@ import gradio as gr
 from kb.register.dashboard import Dashboard, FoiItem, Item
 from kb.labels import value_label
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
+from ui.exports import export_path
 
 REC_COLUMNS = ["Recommendation", "Report", "Status", "Owner", "Due", "Days"]
 FOI_COLUMNS = ["Reference", "Received", "Due", "Status", "Clock", "Officer"]
@@ -71,7 +70,7 @@ def show(request: gr.Request | None = None) -> tuple[Any, ...]:
 def board_report(date_from: str, date_to: str, request: gr.Request | None = None) -> str:
     """Write the board report for download."""
     view = kb_for(request)
-    path = Path(tempfile.mkdtemp(prefix="board-")) / f"board-report-{date.today().isoformat()}.docx"
+    path = export_path(f"board-report-{date.today().isoformat()}.docx", "board")
     view.workflow.board_report(path, date_from or None, date_to or None, as_user=user_of(request))
     return str(path)
 

@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 
 from ui.common import Loads, kb_for, md_text, shows_errors
+from ui.exports import export_path
 from ui.documents import doc_choices
 
 
@@ -17,10 +18,8 @@ def do_draft(doc: str, published: str, request: gr.Request | None = None) -> tup
     """Draft handler: the s.55 draft as Markdown, and a Word file to download."""
     if not doc:
         raise gr.Error("Choose the report to respond to.")
-    import tempfile
-
     d = kb_for(request).draft(doc, (published or "").strip() or None)
-    path = d.to_docx(Path(tempfile.mkdtemp(prefix="draft-")) / f"draft-response-{Path(doc).stem}.docx")
+    path = d.to_docx(export_path(f"draft-response-{Path(doc).stem}.docx", "draft"))
     return markdown_draft(d), str(path)
 
 

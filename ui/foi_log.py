@@ -4,7 +4,6 @@ the statistics for a period as a table, a chart and CSV, and the applicant-blind
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import gradio as gr
 from kb.foi.log import EVENT_KINDS, REVIEW_OUTCOMES, Request
 from kb.labels import OUTCOME_LABELS
 from ui.common import Loads, kb_for, md_text, shows_errors, user_of
+from ui.exports import export_path
 
 LOG_COLUMNS = ["Reference", "Received", "Due", "Status", "Clock", "Officer", "Events"]
 OUTCOME_CHOICES = [(label, code) for code, label in OUTCOME_LABELS.items() if code != "unknown"] + \
@@ -101,7 +101,7 @@ def statistics(date_from: str, date_to: str, request: gr.Request | None = None) 
     import pandas as pd
 
     work = kb_for(request).workflow
-    path = Path(tempfile.mkdtemp(prefix="foi-stats-")) / "foi-statistics.csv"
+    path = export_path("foi-statistics.csv", "foi-stats")
     s = work.write_stats(path, date_from or None, date_to or None)
     chart = pd.DataFrame([{"outcome": OUTCOME_LABELS.get(k, k), "requests": v} for k, v in s.by_outcome.items()], columns=["outcome", "requests"])
     most = max(s.by_outcome.values(), default=0)
@@ -112,7 +112,7 @@ def statistics(date_from: str, date_to: str, request: gr.Request | None = None) 
 @shows_errors
 def disclosure_log(request: gr.Request | None = None) -> str:
     """The disclosure log CSV to download."""
-    path = Path(tempfile.mkdtemp(prefix="disclosure-log-")) / "disclosure-log.csv"
+    path = export_path("disclosure-log.csv", "disclosure-log")
     kb_for(request).workflow.write_disclosure_log(path)
     return str(path)
 

@@ -4,7 +4,6 @@ closing a recommendation (ui.closure); a chart of statuses per report; Excel or 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -14,6 +13,7 @@ from kb.labels import STATUS_LABELS, value_label
 from kb.register.records import RegisterRow
 from ui import closure, dashboard
 from ui.common import Loads, kb_for, md_text, short, shows_errors, user_of
+from ui.exports import export_path
 from ui.documents import doc_choices
 
 REC_COLUMNS = ["Report", "Document", "Ref", "Status", "Deadline", "Days overdue", "Owner", "Recommendation"]
@@ -100,9 +100,7 @@ def rec_save(selected: RegisterRow | None, status_value: str, owner: str, due_da
 @shows_errors
 def rec_export(kind: str, request: gr.Request | None = None) -> str:
     """Write the register to a file for download."""
-    import tempfile
-
-    path = Path(tempfile.mkdtemp(prefix="register-")) / f"recommendations.{'xlsx' if kind == 'Excel' else 'csv'}"
+    path = export_path(f"recommendations.{'xlsx' if kind == 'Excel' else 'csv'}", "register")
     kb_for(request).export_recommendations(path)
     return str(path)
 
