@@ -28,7 +28,7 @@ HEAD_CHARS = 4000
 
 def features(text: str, title: str) -> set[str]:
     """Binary features of a document: which cues fired, and the words of its title and opening."""
-    places = {"title": title, "head": title + "\n" + text[:HEAD_CHARS], "body": text}
+    places = {"title": title, "head": title + "\n" + text[:HEAD_CHARS], "body": text, "body+": text}
     found = {f"cue:{i}" for i, (_, _, pattern, where) in enumerate(CUES) if pattern.search(places[where])}
     found |= {f"t:{w}" for w in _WORD.findall(title.lower())}
     found |= {f"h:{w}" for w in _WORD.findall(text[:HEAD_CHARS].lower())}
