@@ -127,7 +127,7 @@ PASSAGE_CHARS = 1000  # what search scores and shows runs on past a chunk until 
 MIN_CHARS = 150  # a passage shorter than this is a fragment: too small to find or to quote
 
 
-Piece = tuple[int, int, int, str, str | None, str, int]  # clean start, end, tokens, section, ref, context, piece number in its group
+Piece = tuple[int, int, int, str, str | None, str, int, int]  # clean start, end, tokens, section, ref, context, piece number in its group, group
 
 
 def _join_short(text: str, pieces: list[Piece], count: TokenCounter, limit: int) -> list[Piece]:
@@ -146,36 +146,75 @@ def _join_short(text: str, pieces: list[Piece], count: TokenCounter, limit: int)
                 joined = count(text[prev[0]:piece[1]])
                 if joined <= limit:
                     longer = prev if prev[1] - prev[0] >= piece[1] - piece[0] else piece
-                    out[-1] = (prev[0], piece[1], joined, longer[3], None, prev[5], prev[6])
+                    out[-1] = (prev[0], piece[1], joined, longer[3], None, prev[5], prev[6], prev[7])
                     continue
         out.append(piece)
     return _absorb_fragments(text, out, count, limit)
 
 
 def _absorb_fragments(text: str, pieces: list[Piece], count: TokenCounter, limit: int) -> list[Piece]:
-    """A plain passage still under MIN_CHARS (a title and date above a recommendation, a footer after
-    the last response) joins the passage after it, else the one before, of any kind, when the two fit;
-    the joined passage keeps the other's section, ref and context, so a recommendation stays whole."""
+    """A passage still under MIN_CHARS joins a neighbour, or takes sentences from one when the two
+    together would not fit the limit; the neighbours it may join are ``_partners``.
+
+    A plain fragment (a title and date above a recommendation, a reference line above a letter, a
+    footer after the last response) becomes part of its neighbour, which keeps its section, ref and
+    context, so a recommendation stays whole. A recommendation's piece that is only its label
+    ("Recommendation 1", "Cause of concern 2 / Status: Completed", its text set out as paragraphs
+    beneath it) takes the paragraphs after it, and keeps its ref. A short recommendation between two
+    others stays as it is: a whole recommendation is not a fragment, and a passage has one ref."""
     out = list(pieces)
     i = 0
     while i < len(out):
-        cs, ce, _, _, ref, _, _ = out[i]
-        if ref is not None or len(text[cs:ce].strip()) >= MIN_CHARS or len(out) == 1:
+        if len(out) == 1 or len(text[out[i][0]:out[i][1]].strip()) >= MIN_CHARS:
             i += 1
             continue
-        for j in (i + 1, i - 1):
-            if 0 <= j < len(out):
-                other = out[j]
-                start, end = min(cs, other[0]), max(ce, other[1])
-                joined = count(text[start:end])
-                if joined <= limit:
-                    out[min(i, j)] = (start, end, joined, other[3], other[4], other[5], other[6])
-                    del out[max(i, j)]
-                    i = max(0, min(i, j) - 1)
-                    break
+        for j in _partners(out, i):
+            start, end = min(out[i][0], out[j][0]), max(out[i][1], out[j][1])
+            joined = count(text[start:end])
+            if joined <= limit:
+                # a plain fragment takes its neighbour's fields; a recommendation's piece keeps its own (the earlier piece's, of one recommendation)
+                keep = out[j] if out[i][4] is None else out[min(i, j)] if out[j][7] == out[i][7] else out[i]
+                out[min(i, j)] = (start, end, joined, *keep[3:])
+                del out[max(i, j)]
+                i = max(0, min(i, j) - 1)
+                break
         else:
-            i += 1
+            if not any(_borrow(text, out, i, j, count, limit) for j in _partners(out, i)):
+                i += 1
     return out
+
+
+def _partners(pieces: list[Piece], i: int) -> list[int]:
+    """The neighbours a short piece may join, nearest first: any, for a plain piece (the one after it
+    first); for a recommendation's piece, a plain neighbour or a piece of the same recommendation (the
+    one after its label or opening, the one before its tail)."""
+    ref, n, group = pieces[i][4], pieces[i][6], pieces[i][7]
+    order = (i + 1, i - 1) if ref is None or n == 0 else (i - 1, i + 1)  # a recommendation's tail goes back to its own text first
+    return [j for j in order if 0 <= j < len(pieces) and (ref is None or pieces[j][4] is None or pieces[j][7] == group)]
+
+
+def _borrow(text: str, pieces: list[Piece], i: int, j: int, count: TokenCounter, limit: int) -> bool:
+    """Grow the short piece ``i`` with the sentences of its neighbour ``j`` nearest it, as few as
+    make it MIN_CHARS long, when the grown piece fits the limit and the neighbour keeps MIN_CHARS;
+    return whether it did. The grown piece is the neighbour's (section, ref, context) when it was plain."""
+    short, other = pieces[i], pieces[j]
+    units = _pieces(text, other[0], other[1], _SENTENCE_END)
+    order = range(1, len(units)) if j > i else range(len(units) - 1, 0, -1)
+    for k in order:
+        start, end = (short[0], units[k - 1][1]) if j > i else (units[k][0], short[1])
+        rest = (units[k][0], other[1]) if j > i else (other[0], units[k - 1][1])
+        if len(text[rest[0]:rest[1]].strip()) < MIN_CHARS or count(text[start:end]) > limit:
+            return False
+        if len(text[start:end].strip()) >= MIN_CHARS:
+            after = j > i  # the sentences came from the start of the piece after (else the end of the one before)
+            if short[4] is not None:  # a recommendation's label keeps its own ref and context
+                fields = short[3:]
+            else:  # a plain fragment becomes part of its neighbour: the opening of the one after, the end of the one before
+                fields = (*other[3:6], other[6] if after else other[6] + 1, other[7])
+            pieces[i] = (start, end, count(text[start:end]), *fields)
+            pieces[j] = (rest[0], rest[1], count(text[rest[0]:rest[1]]), *other[3:6], other[6] + 1 if after else other[6], other[7])
+            return True
+    return False
 
 
 def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter = word_count, max_tokens: int = 200) -> list[Chunk]:
@@ -206,10 +245,10 @@ def chunk(clean: Clean, source: Source, blocks: list[Block], count: TokenCounter
             para_run.extend(units)
     flush()
 
-    pieces = [(cs, ce, tokens, section, ref, context, n) for units, section, ref, context in groups
+    pieces = [(cs, ce, tokens, section, ref, context, n, g) for g, (units, section, ref, context) in enumerate(groups)
               for n, (cs, ce, tokens) in enumerate(_pack(text, units, count, max_tokens))]
     chunks: list[Chunk] = []
-    for cs, ce, tokens, section, ref, context, n in _join_short(text, pieces, count, max_tokens):
+    for cs, ce, tokens, section, ref, context, n, _ in _join_short(text, pieces, count, max_tokens):
         start, end = clean.to_source(cs, ce)
         first, last = source.page_at(start), source.page_at(max(start, end - 1))
         chunks.append(Chunk(

@@ -138,6 +138,9 @@ _INLINE: list[Edit] = [
     (re.compile(r"\[([^\]\n]+)\]\((https?://|www\.|mailto:)[^)\s]*\)"), 1, ""),
     (re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+"), None, ""),
     (re.compile(r"\*\*|__"), None, ""),
+    # a contents page's dot leaders ("Foreword ........ 4"): five dots are kept (enough for
+    # structure.CONTENTS_LINE), the rest would be a word-piece each and fill a passage with nothing to find
+    (re.compile(r"(\.{5}|(?:\. ){4}\.)(?: ?\.)+"), 1, ""),
     (re.compile(r"[\u00a0\u2007\u202f\t]"), None, " "),
     (re.compile(r"(?m)^ +| +$"), None, ""),
     (re.compile(r" {2,}"), None, " "),

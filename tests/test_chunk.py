@@ -108,3 +108,31 @@ def test_each_chunk_has_a_passage_that_runs_on_to_a_later_chunk(name: str) -> No
             assert last == i or chunks[last - 1].clean_end - c.clean_start < PASSAGE_CHARS
         else:
             assert chunks[last] is chunks[-1]
+
+
+def test_no_fragments_a_reference_line_a_bare_label_or_dot_leaders(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A line too short to find or quote joins its neighbour, or takes its neighbour's nearest
+    sentences when the two do not fit together; a recommendation's bare label takes the text set out
+    beneath it and keeps its ref; a contents page's dot leaders do not fill a passage."""
+    letter = " ".join(f"Sentence {i} of the reply sets out what the force holds about stalking protection orders in {2000 + i}." for i in range(14))
+    leaders = "\n".join(f"Section {w}: {w.title()} matters {'.' * 80} {n}" for n, w in enumerate(["one", "two", "three", "four"], 4))
+    body = "\n\n".join(f"Paragraph {i}. The panel reviewed how the force answers calls for service and what it learned in {2010 + i}."
+                       for i in range(3))
+    monitoring = ("# HMICFRS monitoring\n\nRecommendation 1\n\n### WMP-PEEL1819-R1\n\nHMIC recommends that the force should immediately review how it "
+                  "allocates investigations, so that every investigation goes to an officer with the skills and capacity "
+                  "to carry it out.\n\nForce update: a workload tool was rolled out to all CID teams in December 2019.")
+    docs = {"ref.md": f"Our Ref: 001127/25\n\n## Facial recognition\n\n{letter}", "contents.txt": f"Contents\n{leaders}\n\n{body}",
+            "monitoring.md": monitoring}
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text)
+        u = understand(tmp_path / name, count=embedder.count_tokens, max_tokens=200)
+        assert all(len(c.text) >= 150 for c in u.chunks), (name, [c.text[:60] for c in u.chunks])
+        assert all(c.tokens <= 200 for c in u.chunks)
+    ref = understand(tmp_path / "ref.md", count=embedder.count_tokens, max_tokens=200).chunks
+    assert ref[0].text.startswith("Our Ref: 001127/25\n\nFacial recognition\n\nSentence 0") and len(ref) > 1
+    assert " ".join(c.text for c in ref).split() == (tmp_path / "ref.md").read_text().replace("## ", "").split()  # nothing lost or repeated
+    contents = understand(tmp_path / "contents.txt", count=embedder.count_tokens, max_tokens=200)
+    assert "." * 6 not in contents.clean.text and "Section two: Two matters ..... 5" in contents.clean.text
+    label = understand(tmp_path / "monitoring.md", count=embedder.count_tokens, max_tokens=200).chunks
+    held = [c for c in label if "Recommendation 1" in c.text]
+    assert len(held) == 1 and held[0].ref == "1" and "allocates investigations" in held[0].text
