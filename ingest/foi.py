@@ -23,6 +23,8 @@ _DISCLOSED = re.compile(r"\b(?:disclosed|responded|response sent|date of respons
                         r"date (?:closed|completed|sent|issued)|(?:closed|completed|issued) (?:date|on)|"
                         r"date of disclosure|disclosure date|response issued|sent on|reply date|date (?:of )?(?:answer|answered|release|released)|release date|"
                         r"date of decision|decision date)(?!\w)[^\n]{0,30}", re.I)
+# the words of _DISCLOSED that say when anything at all was done, not only a response
+_ANY_EVENT = re.compile(r"(?:date )?(?:closed|completed|issued|sent)\b", re.I)
 # a log table's column headers
 _RECEIVED_HEAD = re.compile(r"(?:date )?(?:request )?received(?: date)?|date (?:of request|requested|logged|opened)|request date", re.I)
 _DISCLOSED_HEAD = re.compile(r"(?:date (?:of )?)?(?:response|responded|reply|replied|disclosure|disclosed|closed|completed|decision)(?: date| sent)?", re.I)
@@ -42,10 +44,46 @@ _ANSWERING = re.compile(r"\b(?:section \d{1,2}|exempt|please find|attached|holds
 _DATED_LINE = re.compile(rf"^[^\S\n]*{WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*\n\s*(?=dear\b)", re.I | re.M)
 
 
+# a WhatDoTheyKnow page's byline ("Claire Evans made this Freedom of Information request to British Transport Police"),
+# and each message's date on a line of its own, below its sender's name
+_BYLINE = re.compile(r"\bmade this freedom of information request to (?P<to>[^\n]{3,80}?)\s*$", re.I | re.M)
+_DATE_ALONE = re.compile(rf"^[^\S\n]*{WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*$", re.I | re.M)
+# a reply that asks the requester to narrow or explain the request: not the answer
+_ASKS_TO_CLARIFY = re.compile(r"\bsection 1\(3\)|\bnot obliged to deal with your request until\b|\b(?:could|can|would) you (?:please )?(?:tell us|clarify|specify)\b", re.I)
+
+
+def _messages(text: str) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """A WhatDoTheyKnow thread: the body asked, and its messages in order as (date, sender line, text), or None."""
+    byline = _BYLINE.search(text)
+    if not byline:
+        return None
+    marks = list(_DATE_ALONE.finditer(text, byline.end()))
+    messages = []
+    for k, m in enumerate(marks):
+        found = find_dates(m.group(1))
+        sender = text[:m.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        if found:
+            messages.append((found[0][1], sender, text[m.end():marks[k + 1].start() if k + 1 < len(marks) else len(text)]))
+    return byline.group("to").strip(), messages
+
+
+def _thread_request_date(text: str) -> str | None:
+    """When a WhatDoTheyKnow request was made: the date of the thread's first message, the requester's."""
+    thread = _messages(text)
+    return thread[1][0][0] if thread and thread[1] else None
+
+
 def _thread_reply_date(text: str) -> str | None:
-    """In a correspondence thread (a WhatDoTheyKnow page: each message opens with its sender, its date on a
-    line of its own, then "Dear ..."), the date of the first message after the request that answers it
-    (an automatic acknowledgement or a chaser does not)."""
+    """In a correspondence thread, the date of the first message after the request that answers it (an
+    automatic acknowledgement, a chaser or a request to clarify does not). On a WhatDoTheyKnow page the
+    answer is a message from the body asked; elsewhere each message opens with its date on a line of
+    its own, then "Dear ..."."""
+    thread = _messages(text)
+    if thread:
+        body_asked = thread[0].lower()
+        for when, sender, said in thread[1][1:]:
+            if sender.lower() == body_asked and not re.search(r"acknowledg", said, re.I) and not _ASKS_TO_CLARIFY.search(said) and _ANSWERING.search(said):
+                return when
     marks = list(_DATED_LINE.finditer(text))
     if len(marks) < 2:
         return None
@@ -140,10 +178,14 @@ def outcome_of(text: str, exemptions: list[str]) -> str:
     return "unknown"
 
 
-def _date_after(pattern: re.Pattern[str], text: str, day: bool = False) -> str | None:
+def _date_after(pattern: re.Pattern[str], text: str, day: bool = False, label: bool = False) -> str | None:
     """The first date within a match of ``pattern`` (or just after it); with ``day``, only a date that names
-    its day ("received since ... March 2014" is no request's date)."""
+    its day ("received since ... March 2014" is no request's date); with ``label``, a word that could say
+    when anything was done ("completed on", "sent on", "closed on") only where it labels its line ("Date
+    completed: ..."), not inside a sentence of the answer ("the review ... was completed on 11th March 2011")."""
     for m in pattern.finditer(text):
+        if label and _ANY_EVENT.match(m.group(0)) and len(text[text.rfind("\n", 0, m.start()) + 1:m.start()].split()) > 3:
+            continue
         found = [f for f in find_dates(text[m.start():m.end() + 25]) if not day or re.search(r"\d{1,2}\D+\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]|[A-Za-z]\s+\d{1,2}(?:st|nd|rd|th)?,", f[2])]
         if found:
             return found[0][1]
@@ -206,11 +248,12 @@ def parse_foi(text: str, title: str = "") -> FoiRecord:
     exemptions = exemptions_in(text)
     for q in questions:
         q.exemptions = exemptions_in(q.answer)
-    disclosed = (_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text) or _column_date(_DISCLOSED_HEAD, text) or _thread_reply_date(text)
+    disclosed = (_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text, label=True) or _column_date(_DISCLOSED_HEAD, text) or _thread_reply_date(text)
                  or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text))
     return FoiRecord(
         reference=find_foi_reference(text, title),
-        received=_date_after(_RECEIVED, text, day=True) or _column_date(_RECEIVED_HEAD, text) or _received_without_year(text, disclosed),
+        received=(_date_after(_RECEIVED, text, day=True) or _column_date(_RECEIVED_HEAD, text) or _received_without_year(text, disclosed)
+                  or _thread_request_date(text)),
         disclosed=disclosed,
         questions=questions, exemptions=exemptions, outcome=outcome_of(_response_text(text, questions), exemptions),
     )
@@ -269,8 +312,12 @@ def _interleaved(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
 
 
 _ITEM = re.compile(r"^(?:q(?:uestion)?\s*)?(?P<n>\d{1,2}|[a-h])[.):]\s+(?P<q>\S.{9,})$", re.I)
-_ANSWER_STARTS = re.compile(r"^(?:response|our response|answer|reply|the information (?:you requested|requested)|information (?:held|disclosed)|dear\b|"
+_ANSWER_STARTS = re.compile(r"^(?:response(?!\s*(?:date|sent|due|deadline)\b)|our response|answer|reply(?!\s*date\b)|the information (?:you requested|requested)|information (?:held|disclosed)|dear\b|"
                             r"i can confirm|we can confirm|please find|thank you for your (?:email|request)\b.*(?:below|following|response))", re.I)
+
+
+# the lead-in of a list the Act or its boilerplate sets out, never the request's
+_LEGAL_LIST = re.compile(r"\bsection \d{1,2}(?:\(\d\))? of (?:the )?(?:FOIA|freedom of information act|act)\b[^\n]*:\s*$|\ba notice which\s*:?\s*$", re.I)
 
 
 def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
@@ -279,9 +326,11 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
     out: list[FoiQuestion] = []
     subs: dict[int, list[FoiQuestion]] = {}  # "1. Please provide annual totals of:" and the bullets under it, each a question
     labelled: int | None = None  # "Request 2" on a line of its own: the question is the next line
+    before = ""  # the last line before this one
     for pos, raw in lines:
         if out and (_ANSWER_STARTS.match(raw) or _A.match(raw)):
             break
+        before, previous = raw or before, before
         line = raw.lstrip("\"\u201c'\u2018")  # a request quoted back: '"1. Does the force ...'
         pos += len(raw) - len(line)
         heading = _REQUEST_LABEL.fullmatch(line)
@@ -296,7 +345,12 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
         expected = str(len(out) + 1) if not out or out[0].n < 100 else chr(ord("a") + len(out))
         bullet = _BULLET.match(line)
         bullet = bullet if bullet and len(bullet.group(1)) >= 10 else None  # a sub-question under an item: ten characters or more
-        if m and (m.group("n").lower() == expected or (not out and m.group("n").lower() in ("1", "a"))):
+        if m and not out and _LEGAL_LIST.search(previous):
+            continue  # the Act's own list ("Section 17 of FOIA requires ... a notice which: a) states that fact"), no question
+        if m and out and out[-1].question.endswith(":") and m.group("n").lower() == chr(ord("a") + len(subs.get(len(out) - 1, []))):
+            # "3. Details of:" and the lettered parts under it ("a. the number of staff ..."), each a question
+            subs.setdefault(len(out) - 1, []).append(FoiQuestion(n=0, question=m.group("q").strip(), start=pos))
+        elif m and (m.group("n").lower() == expected or (not out and m.group("n").lower() in ("1", "a"))):
             label = m.group("n").lower()
             out.append(FoiQuestion(n=int(label) if label.isdigit() else 100 + ord(label) - ord("a"), question=m.group("q").strip(), start=pos))
         elif out and bullet and out[-1].question.endswith(":"):
@@ -327,8 +381,12 @@ def _bulleted_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             break
         if _ANSWER_STARTS.match(line) or _A.match(line):
             return []
-        intro = line.endswith(":")
+        intro = line.endswith(":") or bool(_ASKS_FOR.search(line))
     return out if len(out) >= 2 else []
+
+
+# a line that asks for information ("Under the Act, I would like some information about ..."): a request's lead-in
+_ASKS_FOR = re.compile(r"\b(?:i would like|i (?:am )?request(?:ing)?|(?:please|could you|can you)(?: please)?(?: could you)? (?:provide|tell|supply|send|give))\b", re.I)
 
 
 def _request_then_responses(lines: list[tuple[int, str]]) -> list[FoiQuestion]:

@@ -49,7 +49,8 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     ("force_response", 2.0, re.compile(r"\b(?:police|constabulary|force)\b(?![^.\n]*commissioner)[^.\n]{0,40}\bresponse to\b", _I), "title"),
     # a page titled "Response to the ... super-complaint report" (a force's site names no one in its titles)
     ("force_response", 1.5, re.compile(r"^\W*(?:our )?response to\b(?![^\n]*commissioner)[^\n]*\b(?:report|inspection|recommendations|super-complaint|review)\b", _I), "title"),
-    ("force_response", 2.0, re.compile(r"\bforce(?:'s)? response\b|\bchief constable'?s? response\b|\bresponse (?:from|of) (?:the )?(?:chief constable|force)\b|"
+    # "Force response:" (a label or a column), "the force's response to the report"; not "accountable for the force's response and ..."
+    ("force_response", 2.0, re.compile(r"\bforce(?:'s)? response\b(?=[ \t]*(?:[:|\n]|$|to\b|\())|\bchief constable'?s? response\b|\bresponse (?:from|of) (?:the )?(?:chief constable|force)\b|"
                                        r"\breport (?:of|by) the (?:assistant |deputy |temporary )?chief (?:constable|officer)\b|\bour response\b", _I), "head"),
     ("force_response", 1.5, re.compile(r"\bprogress (?:update|report)\b|\baction plan\b|\bupdate on (?:the )?(?:hmic|recommendations|inspection)\b|\b(?:hmicfrs?|inspection) update\b|"
                                        r"\brecommendations? (?:tracker|update)\b|\bRAG\b|\bblue[:/ ]", _I), "head"),

@@ -104,7 +104,7 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
         if j + 1 < len(lines) and not lines[j] and line.endswith((":", " to")):
             j += 1  # "... response to:" then a blank line, then the report's name
         while j < len(lines) and lines[j] and len(" ".join(parts)) < 250 and not _letterhead(lines[j]) and not _PAPER_FURNITURE.match(lines[j]) \
-                and not _DATED.match(lines[j]) and not _SECTION_NAME.fullmatch(lines[j]) and (
+                and not _DATED.match(lines[j]) and not _SECTION_NAME.fullmatch(lines[j]) and not _BYLINE.search(lines[j]) and not _LETTER_BODY.match(lines[j]) and (
             parts[-1].endswith((":", "to", "of", "and", "&", "on", "-", "–")) or (lines[j][:1].islower())
             or (j == i + 1 and len(parts[-1]) < 120 and not parts[-1].endswith((".", "?", "!")) and len(lines[j]) < 160 and not lines[j].endswith("."))
         ):
@@ -128,8 +128,13 @@ _PAPER_FURNITURE = re.compile(r"^(?:agenda\s+(?:item|no\.?)\s*:?\s*\d+\w?|item\s
                               r"(?:date|time|venue|location|agenda item|meeting date|tel(?:ephone)?(?:\. no| no)?|direct dial|e-?mail|fax|web ?site|mobile|enquiries to|"
                               r"please ask for|contact|to|from|letter information|cc|sent(?: on)?|date sent|published)\s*[.:].*|letter information)\W*$", re.I)
 WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"  # an optional day name before a date ("Tuesday 12 March 2024")
-_DATED = re.compile(r"^(?:our ref(?:erence)?|your ref(?:erence)?|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?::|(?=" + WEEKDAY + r"\d))|"
-                    r"^date (?:of )?[a-z ]{2,25}\s*[:|]", re.I)  # "Date of request: ...", "Date responded | ...": a labelled field  # "Date 2 October 2024", "Our ref ...": a letter's details
+_DATED = re.compile(r"^(?:our ref(?:erence)?|your ref(?:erence)?|ref(?:erence)?(?: no\.?)?)\b\s*[:.]?(?:\s.*)?$|^dated?\s*(?:[:|]|(?=" + WEEKDAY + r"\d))|"
+                    r"^date (?:of )?[a-z ]{2,25}\s*[:|]|"  # "Date of request: ...", "Date responded | ...": a labelled field  # "Date 2 October 2024", "Our ref ...": a letter's details
+                    r"^[a-z][\w '/-]{1,40}:\s*\|", re.I)  # a letter's details as a table row: "Address Correspondence to: | Steven Morris"
+# a WhatDoTheyKnow request's byline below its title ("Claire Evans made this Freedom of Information request to ..."), never part of it
+_BYLINE = re.compile(r"\bmade this (?:freedom of information |foi )?request\b", re.I)
+# a letter's first words below its heading ("I write further to your request ..."), never part of it
+_LETTER_BODY = re.compile(r"^(?:i|we)\s+(?:write|am|are|have|refer|acknowledge|can|would|note)\b|^(?:thank you|dear|further to|following (?:your|receipt))\b", re.I)
 # the first section's heading below a title, never part of it
 _SECTION_NAME = re.compile(r"(?:\d+\.?\s*)?(?:introduction|background|summary|executive summary|purpose(?: of (?:the |this )?(?:report|paper))?|contents|foreword)\W*", re.I)
 # a line of a Welsh-language banner or bilingual masthead ("Swyddfa Comisiynydd Heddlu a Throseddu Gwent")
@@ -214,7 +219,9 @@ _SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"
 _REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. -]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
 _REF_LABEL = re.compile(
     r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?(?:\s*(?:no|number)\b)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
-    r"|\b(?:ref(?:erence)?(?: no\.?| number)?)\s*[:|#]\s*(?:\|\s*)?", re.I)
+    r"|\b(?:ref(?:erence)?(?: no\.?| number)?)\s*[:|#]\s*(?:\|\s*)?"
+    # a reply's heading naming its request by number: "Freedom of Information: Right to know request 1009-11"
+    r"|\b(?:freedom of information|foi|right to know)\b[^\n.]{0,30}?\brequest\s+(?=(?:[A-Z]{1,6}[/. -]?){0,3}\d)", re.I)
 _TITLE_REF = re.compile(rf"(?<![\w/])(?:[A-Z]{{1,6}}[/. ]?){{0,3}}\d[\dA-Z]*{_SEG}{{1,5}}(?![\w/])")  # with a separator: not a bare year
 
 

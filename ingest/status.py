@@ -25,7 +25,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                           # "This part is for the College of Policing", "These recommendations are for the Home Office", "addressed to the
                           # Government rather than to Surrey Police": for someone other than the force (or the office) answering
                           r"\b(this|these|the) (recommendations?|parts?|elements?) (is|are) (for|addressed to|aimed at|a matter for) "
-                          r"(?!(the )?(force\b|constabulary\b|[a-z-]+ (police|constabulary)\b|police\b|us\b|chief constables?\b|forces\b|all forces\b))[a-z]",
+                          r"(?!(the )?(force\b|constabulary\b|(?:[a-z-]+ ){1,3}(police|constabulary)\b(?! chiefs)|police\b(?! chiefs)|us\b|chief constables?\b|forces\b|all forces\b))[a-z]",
                           r"\bnot one for (the )?(force|constabulary|[a-z-]+ police)\b")),
     ("superseded", _P(r"\bsuperseded\b", r"\breplaced by (a |the )?(later|new|subsequent) recommendation")),
     ("not_started", _P(r"\bhas been documented and will inform\b", r"\b(are|is) being considered in (the )?future\b", r"\bwill inform future\b",
@@ -39,7 +39,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                        r"\bhave been tasked\b", r"\bhas been tasked\b", r"\bpartially (implemented|complete)", r"\bthere is an action plan\b", r"\bin progress\b",
                        r"\bbeing rolled out\b", r"^\W*under ?way\b", r"\b(is|are) (now |currently )?under ?way\b",
                        r"\bha(s|ve) (fallen|risen|dropped|reduced|improved|increased) from\b", r"\bnot yet (consistent|complete|fully|embedded|achieved)\b",
-                       r"\bremains? open\b", r"\b(is|are) (now )?being (tested|trialled|piloted|added|revised|extended|recruited|analysed|reviewed)\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b",
+                       r"\bremains? open\b", r"\b(is|are) (now )?being (tested|trialled|piloted|added|revised|extended|recruited|analysed|reviewed)\b",
+                       # any work in hand: "is being written", "are being trained" (not "is being considered": an intention)
+                       r"\b(?:is|are) (?:now |currently |still )?being (?!considered\b)[a-z]+(?:ed|en)\b", r"\bshould be realised\b", r"\b(?:delivered|achieved|completed|made|saved) (?:to date|so far)\b",
                        # something put in place, begun or improved, without a claim that the recommendation is met: under way
                        r"\b(?:was|were) (?:introduced|created|launched|set up|established|reissued|rolled out|piloted|trialled)\b",
                        r"\b(?:began|started|commenced) (?:in|on|from)\b", r"\b(?:is|are) being (?:drafted|implemented|embedded|procured)\b",
@@ -57,7 +59,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                     r"\b(?:we are|i am) satisfied that\b", r"\bconsiders? (?:this|the|that) recommendation (?:to be |as )?(?:complete|met|closed|discharged)\b",
                     r"\bclosure (?:was |has been )?agreed\b", r"\balready (?:standard|routine|established|common) practice\b", r"\bha(?:s|ve) been met\b", r"\bdischarged by\b", r"\b(we )?ha(s|ve) (now )?(closed|discharged)\b", r"\bha(s|ve) (now )?met (these|the|this|all)\b",
                     r"\bauthori[sz]ed (for )?closure\b", r"\bcompleted in all\b", r"\b(is|are) now (a )?(mandatory|routine|standard)\b",
-                    r"\b(is|are) now (appointed|recorded|required|reviewed|published)\b", r"\balready (records|publishes|has|have|does|do)\b")),
+                    r"\b(is|are) now (appointed|recorded|required|reviewed|published)\b", r"\balready (records|publishes|has|have|does|do)\b",
+                    # what the force already does ("already shares ... with", "is already offered"), or has done since a year: in place
+                    r"\balready [a-z]+s\b(?<!\bis)(?<!\bwas)", r"\b(?:is|are) already [a-z]+ed\b", r"\bha(?:s|ve) [a-z]+ed\b[^.;]{0,120}\bsince (?:19|20)\d\d\b")),
 ]
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
 _ELEMENTS = re.compile(r"\b((?:first|second|third|fourth|fifth|sixth)(?:\s*(?:,|and)\s*(?:first|second|third|fourth|fifth|sixth))*)\s+(elements?|parts?|points?|strands?)\b", re.I)

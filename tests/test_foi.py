@@ -315,3 +315,49 @@ def test_request_layouts_forces_use_give_their_questions(text: str) -> None:
     questions = parse_foi(text).questions
     assert [q.question.split()[:3] for q in questions] == [["The", "number", "of"], ["Of", "the", "offences"]]
     assert all(q.question[:20] in text[q.start:q.start + 24] for q in questions)  # where the item is (its number, then its words)
+
+
+def test_a_whatdotheyknow_thread_is_dated_by_its_request_and_the_bodys_answer_not_its_request_to_clarify() -> None:
+    thread = ("Thefts at railway sites\nClaire Evans made this Freedom of Information request to British Transport Police\n"
+              "The request was successful.\n2 December 2011\nDear British Transport Police,\nPlease tell me the number of recorded thefts at "
+              "railway stations.\nYours faithfully,\nClaire Evans\nBritish Transport Police\n5 December 2011\nFreedom of Information: Right to "
+              "know request 1009-11\nThank you for your request. Could you please tell us which stations you mean? Under section 1(3) of the "
+              "Act we are not obliged to deal with your request until we receive this clarification.\nClaire Rogers\nClaire Evans\n"
+              "6 December 2011\nThe three Birmingham stations, please.\nBritish Transport Police\n4 January 2012\nFreedom of Information: Right "
+              "to know request 1009-11\nI can confirm that British Transport Police holds information relevant to your request: 1,046 "
+              "offences were recorded.\nClaire Rogers")
+    r = parse_foi(thread, "Thefts at railway sites")
+    assert (r.reference, r.received, r.disclosed) == ("1009-11", "2011-12-02", "2012-01-04")
+
+
+def test_a_date_inside_the_answer_is_not_when_it_was_sent_and_lettered_parts_under_an_item_are_questions() -> None:
+    letter = ("Leicestershire Police\nOur Ref: | 004436/13\nAddress Correspondence to: | Steven Morris, Information Management\n"
+              "Date | 19 August 2013\n\nFreedom of Information Act 2000 - Operation Aeroscope review\nI write further to your request for "
+              "information received on 16/08/2013. I note you seek access to the following information:\n1. A copy of the review of "
+              "Operation Aeroscope.\n2. The terms of reference for the review.\n3. Details of:\na. the number of staff who worked on the "
+              "review;\nb. the total cost of carrying out the review.\nFollowing receipt of your request, searches were carried out.\n"
+              "Question 3\nb) The review started on 24th January 2011 and was completed on 11th March 2011.")
+    r = parse_foi(letter)
+    assert (r.reference, r.received, r.disclosed) == ("004436/13", "2013-08-16", "2013-08-19")
+    assert [q.question[:20] for q in r.questions] == ["A copy of the review", "The terms of referen", "the number of staff ", "the total cost of ca"]
+    meta = extract_meta_of(letter)
+    assert meta.title == "Freedom of Information Act 2000 - Operation Aeroscope review"
+
+
+def test_the_acts_own_lettered_list_is_no_question_and_a_bulleted_request_follows_the_line_that_asks() -> None:
+    page = ("Crimes over Christmas\n\nReference Number: 20171967\nRequest Date: Monday, 6 November, 2017\nResponse Date: Friday, 1 December, "
+            "2017\n\nUnder the Freedom of Information Act, I would like some information about crimes over the Christmas holidays.\n"
+            "- How many crimes were reported to the force in the two weeks from 20th December 2016 to 3rd January 2017?\n"
+            "- Please give the same figures for the matching two-week periods in the two years before that.\n"
+            "The administrator has produced the enclosed spreadsheet.\nWhere exemptions are relied upon, Section 17 of FOIA requires that "
+            "we give the applicant a notice which:\na) states that fact\nb) specifies the exemption(s) in question and\nc) states why the "
+            "exemption applies.")
+    r = parse_foi(page)
+    assert [q.question[:16] for q in r.questions] == ["How many crimes ", "Please give the "]
+    assert (r.received, r.disclosed) == ("2017-11-06", "2017-12-01")
+
+
+def extract_meta_of(text: str):  # type: ignore[no-untyped-def]
+    from ingest.metadata import extract_meta
+
+    return extract_meta(text, "letter.docx")

@@ -163,3 +163,12 @@ def test_a_saved_page_is_dated_by_its_own_date_when_no_labelled_date_is_printed(
 def test_a_response_letters_heading_is_its_title_not_its_letterhead(text: str, title: str) -> None:
     meta = extract_meta(text)
     assert meta.kind == "foi_disclosure" and meta.title == title
+
+
+def test_a_requests_byline_and_a_letters_first_words_are_not_its_title() -> None:
+    page = ("Thefts at railway sites\nClaire Evans made this Freedom of Information request to British Transport Police\n"
+            "The request was successful.\n2 December 2011\nDear British Transport Police,\nI am writing to ask for information.")
+    assert extract_meta(page, "p.html").title == "Thefts at railway sites"
+    letter = ("Leicestershire Police\nOur Ref: | 004436/13\nAddress Correspondence to: | Steven Morris, Information Management\n"
+              "Date | 19 August 2013\n\nOperation Aeroscope review\nI write further to your request for information received on 16/08/2013.")
+    assert extract_meta(letter, "l.docx").title == "Operation Aeroscope review"

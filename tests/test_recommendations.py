@@ -130,6 +130,15 @@ def test_addressees(text: str, who: str) -> None:
     ("The team are currently reviewing the model and will share the learning.", "in_progress"),
     ("The system has embedded the tool and will review it next year.", "planned"),
     ("The force thanks the inspectorate.", None),
+    # what the force already does, or has done since a year, is in place; work being written is under way
+    ("South Wales Police already shares collision and enforcement data with GoSafe.", "complete"),
+    ("Every bereaved family is already offered a trained family liaison officer.", "complete"),
+    ("The force has accepted dashcam footage through the Operation Snap portal since 2018.", "complete"),
+    ("The roads policing assessment is being written by the department.", "in_progress"),
+    ("The proposal is being considered by the board.", None),
+    # the NPCC is not a force: "National Police" is no force's name here
+    ("This recommendation is for the National Police Chiefs' Council and the College of Policing.", "not_applicable"),
+    ("This recommendation is for South Wales Police.", None),
 ])
 def test_sentence_statuses(sentence: str, status: str | None) -> None:
     assert classify(sentence) == status
