@@ -234,10 +234,13 @@ class KB(AccessMixin, DocumentsMixin):
 
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", kinds: Iterable[str] = (), docs: Iterable[str] = (),
-               date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = False) -> list[Hit]:
+               date_from: str | None = None, date_to: str | None = None, glossary: bool = True, rerank: bool = False,
+               answering: bool = True) -> list[Hit]:
         """Search the indexed chunks; see ``kb.search.hybrid.MODES``. Hybrid is glossary expansion and fusion;
         ``rerank`` adds the sentence-level reranker that ``ask`` always uses (it embeds the sentences of
-        passages not seen before: several hundred milliseconds a query on a large archive)."""
+        passages not seen before: several hundred milliseconds a query on a large archive); ``answering``
+        (hybrid's default) then puts first the passages with a sentence that answers the query, as the
+        answers' sentence model scores it (``Answerer.order``: it needs the reranker's sentences)."""
         if self.store.empty():
             raise EmptyIndexError("nothing is indexed yet: add documents first (kb ingest corpus/)")
         if mode != "lexical":
@@ -245,6 +248,8 @@ class KB(AccessMixin, DocumentsMixin):
             self.pipeline.check_model()
         filters = Filters(kinds=tuple(kinds), docs=tuple(docs), date_from=_iso(date_from), date_to=_iso(date_to), markings=self.markings)
         self._audit("search", query)
+        if mode == "hybrid" and answering and query.strip() and k >= 1:
+            return self.searcher.hits(query, Answerer(self.searcher, self.store).order(query.strip(), k, filters, glossary), filters)
         return self.searcher.search(query, k=k, mode=mode, filters=filters, glossary=glossary, rerank=rerank)
 
     def prepare_queries(self) -> None:

@@ -333,3 +333,26 @@ def test_when_the_best_matches_are_all_other_forces_documents_the_answer_is_not_
     ours = {f"c{TOP_PASSAGES - 1}"}
     assert [r.chunk_id for r in anchored(ranked, lambda r: r.chunk_id in ours)] == [f"c{TOP_PASSAGES - 1}"]
     assert anchored([], lambda r: True) == []
+
+
+def test_search_puts_the_passage_that_answers_before_the_one_that_restates_the_request() -> None:
+    """``by_answer``: the request's passage restates the question (closest by cosine, first by the search),
+    the response's passage answers it; the sentence model puts the answer first, the rest keep their order."""
+    from kb.answers.answer import Evidence, by_answer
+
+    texts = {"request": "Please tell me how many officers were dismissed after gross misconduct hearings in 2023.",
+             "answer": "In 2023 the force dismissed 12 officers after gross misconduct hearings, and 3 more resigned.",
+             "other": "The force publishes its misconduct hearing outcomes on its website each month.",
+             "tail": "Contact the information rights team for any other request."}
+    sims = {"request": 0.92, "answer": 0.74, "other": 0.55, "tail": 0.2}
+    ranked = [Scored(cid, 1.0 - n / 10, {}, [(0, len(texts[cid]), sims[cid])]) for n, cid in enumerate(texts)]
+    rows = {cid: {"title": "Misconduct dismissals", "doc": f"{cid}.txt"} for cid in texts}
+    question = "How many officers did the force dismiss after gross misconduct hearings in 2023?"
+    weights = {w: 1.0 for w in ("officers", "dismiss", "gross", "misconduct", "hearings", "2023", "force")}
+    ev = Evidence(retrieved=[(r.chunk_id, r.score, r) for r in ranked], rows=rows, ranked=ranked, texts=texts, asking={"request"},
+                  unknown={}, unknown_year=False, needs_number="number", weights=weights, asks="fact", question=question)
+    ordered = [cid for cid, _ in by_answer(ev, limit=3)]
+    assert ordered[0] == "answer" and ordered.index("request") > 0 and ordered[-1] == "tail"  # beyond the limit, as ranked
+    scores = [s for _, s in by_answer(ev, limit=3)]
+    assert scores == sorted(scores, reverse=True)
+    assert [cid for cid, _ in by_answer(ev, limit=3, rank_weight=100.0)] == list(texts)  # the rank alone: the search's order

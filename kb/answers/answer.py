@@ -6,6 +6,7 @@ Selection and the citation check are pure functions; ``Answerer`` wires them to 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from collections.abc import Callable, Iterable
@@ -33,6 +34,10 @@ MAX_SENTENCES = 3  # quoted sentences (each running on to the next of its paragr
 MAX_PER_PASSAGE = 2
 TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
 QUOTE_PASSAGES = 8  # the passages whose sentences may be quoted (6 until 2026-12-04: see README, "Answers on the development corpus")
+# search: the first passages ordered by how well their best sentence answers the query (the sentence model's score) plus the
+# search's own rank at this weight; chosen on the development corpus's tuning fold (README, "Search beside plain baselines")
+ANSWER_ORDERED = 10
+RANK_WEIGHT = 0.5
 ASKING_PENALTY = 0.1
 _REQUEST = FEATURES.index("request")
 
@@ -190,10 +195,29 @@ def number_pattern(needs_number: str) -> re.Pattern[str] | None:
 
 
 def passages_for(ranked: list[Scored], texts: dict[str, str], titles: dict[str, str] | None = None,
-                 asking: set[str] | None = None) -> list[Passage]:
+                 asking: set[str] | None = None, limit: int = QUOTE_PASSAGES) -> list[Passage]:
     """The passages whose sentences may be quoted, best first."""
     return [Passage(r.chunk_id, texts[r.chunk_id], (titles or {}).get(r.chunk_id, ""), r.chunk_id in (asking or set()), r.sentences)
-            for r in ranked[:QUOTE_PASSAGES]]
+            for r in ranked[:limit]]
+
+
+def by_answer(ev: Evidence, limit: int = ANSWER_ORDERED, rank_weight: float = RANK_WEIGHT,
+              model: SentenceModel | None = None) -> list[tuple[str, float]]:
+    """The passages of ``ev`` in the order a searcher wants them: the first ``limit`` by their best
+    sentence's score under the sentence model (the log-odds that it answers the question) plus
+    ``rank_weight`` times their rank (1 first, falling to 0), then the rest as ranked. A passage with
+    no quotable sentence goes after those with one. Pure."""
+    model = model or shipped()
+    head, tail = ev.ranked[:limit], ev.ranked[limit:]
+    best: dict[str, float] = {}
+    for c in candidates(passages_for(head, ev.texts, ev.titles(), ev.asking, limit), ev.weights, ev.asks,
+                        number_pattern(ev.needs_number), quotable, ev.question):
+        best[c.chunk_id] = max(best.get(c.chunk_id, -math.inf), model.score(c))
+    floor = min(best.values(), default=0.0) - 1.0
+    scored = [(r.chunk_id, best.get(r.chunk_id, floor) + rank_weight * (1 - n / len(head))) for n, r in enumerate(head)]
+    ordered = sorted(scored, key=lambda s: -s[1])
+    low = ordered[-1][1] if ordered else 0.0
+    return ordered + [(r.chunk_id, low - 1.0 - n) for n, r in enumerate(tail)]
 
 
 def _with_next_sentence(picks: list[Pick], ranked: dict[str, Scored], texts: dict[str, str]) -> list[Pick]:
@@ -317,11 +341,20 @@ class Answerer:
         ev = self.evidence(question, filters)
         return ev.retrieved, ev.rows, ev.choose()
 
-    def evidence(self, question: str, filters: Filters | None = None) -> Evidence:
-        """What an answer is chosen from: the retrieved passages (those of another force or year than the
-        question names left out) and what is known about the question's words."""
+    def order(self, query: str, k: int, filters: Filters | None = None, glossary: bool = True) -> list[tuple[str, float]]:
+        """The hybrid search's first k passages, those that answer the query first (``by_answer``); a query
+        naming a force still has the documents that name it first (``Searcher.naming_first``)."""
+        ev = self.evidence(query, filters, passages=max(k, ANSWER_ORDERED), anchor=False, glossary=glossary)
+        ordered = by_answer(ev)
+        forces = set(named_forces(query))
+        return (self.searcher.naming_first(ordered, forces) if forces else ordered)[:k]
+
+    def evidence(self, question: str, filters: Filters | None = None, passages: int = QUOTE_PASSAGES, anchor: bool = True,
+                 glossary: bool = True) -> Evidence:
+        """What an answer is chosen from: the retrieved passages (with ``anchor``, those of another force or
+        year than the question names left out) and what is known about the question's words."""
         f = filters or Filters()
-        retrieved = self.searcher.retrieve(question, QUOTE_PASSAGES, f)
+        retrieved = self.searcher.retrieve(question, passages, f, glossary=glossary)
         ranked = [r for _, _, r in retrieved if r is not None]
         rows = self.store.chunks_by_ids([cid for cid, _, _ in retrieved], f)
         texts = {cid: row["text"] for cid, row in rows.items()}
@@ -329,7 +362,7 @@ class Answerer:
         words = [t for t in terms(question) if len(t) >= 4]
         unknown_year = any(re.fullmatch(r"(19|20)\d\d", t) and not self.store.term_count(t, f) for t in words)
         ranked = [r for r in ranked if r.chunk_id in texts]
-        anchors = Anchors.of(question)
+        anchors = Anchors.of(question) if anchor else None
         if anchors:  # a question about one force (or year) is not answered from another's document
             ranked = anchored(ranked, lambda r: anchors.met_by(self.searcher.named(rows[r.chunk_id]["doc_id"]),
                                                                f"{texts[r.chunk_id]} {rows[r.chunk_id]['title']} {rows[r.chunk_id]['date'] or ''}"))
