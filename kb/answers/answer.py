@@ -206,7 +206,8 @@ def by_answer(ev: Evidence, limit: int = ANSWER_ORDERED, rank_weight: float = RA
     """The passages of ``ev`` in the order a searcher wants them: the first ``limit`` by their best
     sentence's score under the sentence model (the log-odds that it answers the question) plus
     ``rank_weight`` times their rank (1 first, falling to 0), then the rest as ranked. A passage with
-    no quotable sentence goes after those with one. Pure."""
+    no quotable sentence scores one below the lowest that has one (so, at a rank weight under 1, it
+    goes after them all). Pure."""
     model = model or shipped()
     head, tail = ev.ranked[:limit], ev.ranked[limit:]
     best: dict[str, float] = {}
