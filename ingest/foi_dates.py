@@ -166,8 +166,14 @@ def _column_date(pattern: re.Pattern[str], text: str) -> str | None:
 def disclosed_date(text: str) -> str | None:
     """When the response was sent: an internal review's decision, a labelled response date, a log table's
     column, a thread's answering message, a publication date, the letter's own date, a saved page's date."""
-    return (_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text, label=True) or _column_date(_DISCLOSED_HEAD, text)
-            or _thread_reply_date(text) or _date_after(_PUBLISHED, text) or _letter_date(text) or _date_after(_PAGE_DATE, text))
+    found = (_date_after(_REVIEW_DECIDED, text) or _date_after(_DISCLOSED, text, label=True) or _column_date(_DISCLOSED_HEAD, text)
+             or _thread_reply_date(text) or _date_after(_PUBLISHED, text) or _letter_date(text))
+    if found:
+        return found
+    # a saved page's own date says when it was saved or last changed: a response's date only when it comes after the request's
+    page = _date_after(_PAGE_DATE, text)
+    asked = _date_after(_RECEIVED, text, day=True)
+    return page if page and (not asked or page > asked) else None
 
 
 def received_date(text: str, disclosed: str | None) -> str | None:

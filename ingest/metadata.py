@@ -295,6 +295,12 @@ def foi_title(text: str, ref: str | None) -> str | None:
     return f"{label}: {topic}" if ref else topic
 
 
+# a document's own date by its label: a response's, a letter's "Dated", a paper's "Date of meeting"
+_OWN_DATE = re.compile(r"^[^\S\n]*(?:[|#*-][^\S\n]*)*(?:date of (?:response|reply|letter|meeting|report|publication)|response date|date responded|dated)[^\S\n]*[:|][^\n]{0,40}", re.I | re.M)
+# a month and year standing alone on a cover page, or labelled as published
+_COVER_MONTH = re.compile(r"^[^\S\n]*(?:published(?: on)?:?[^\S\n]*)?(" + _MONTH_YEAR.pattern + r")[^\S\n]*$", re.I | re.M)
+
+
 def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None]:
     """The document's own date: disclosure date for FOI, a dated heading, else the title's month."""
     if kind == "foi_disclosure":
@@ -304,9 +310,17 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
             if after:
                 return after[0][1], after[0][2]
     head = text[:600]
+    labelled = _OWN_DATE.search(text[:1500])  # "Date of response | 2 May 2023" over "Published by HMICFRS | 8 March 2023"
+    if labelled:
+        found = find_dates(labelled.group(0))
+        if found:
+            return found[0][1], found[0][2]
     for _, iso, printed in find_dates(head):
         if not re.fullmatch(_MONTH_YEAR.pattern, printed, re.I) or printed.lower() in title.lower():
             return iso, printed
+    cover = _COVER_MONTH.search(head)  # a cover page's "March 2024" on a line of its own, "Published: February 2020"
+    if cover:
+        return find_dates(cover.group(1))[0][1], cover.group(1)
     in_title = find_dates(title)
     if in_title:
         return in_title[-1][1], in_title[-1][2]

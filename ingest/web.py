@@ -86,19 +86,28 @@ _META_LABEL = re.compile(r"^(?:date(?: of)?(?: request| response| responded| rec
                          r"foi (?:number|reference|request)|request number|case (?:number|reference))\s*[:.]?", re.I)
 
 
-_MESSAGE = re.compile(r"""class="[^"]*\b(?P<way>incoming|outgoing)_correspondence\b[^"]*"[\s\S]{0,1500}?<time[^>]*\bdatetime="(?P<iso>\d{4}-\d{2}-\d{2})""")
+# a message of a request thread (a WhatDoTheyKnow page marks each by its class, or by its id, "incoming-3352218") and its date
+_MESSAGE = re.compile(r"""(?:class="[^"]*\b(?P<way>incoming|outgoing)_correspondence\b[^"]*"|\bid="(?P<way2>incoming|outgoing)-\d+")"""
+                      r"""[\s\S]{0,1500}?<time[^>]*\bdatetime="(?P<iso>\d{4}-\d{2}-\d{2})""")
+# a body's message that answers nothing yet: an automatic receipt, a logged-and-will-reply, an apology for the delay
+_HOLDING = re.compile(r"\b(?:has been received|will receive attention|(?:has been|been) logged|acknowledg\w*|will now be considered|"
+                      r"(?:we|i) will (?:respond|reply)|will receive a response|has not been answered|as soon as (?:we|i) (?:are|am) able)\b", re.I)
 
 
 def _correspondence_dates(html: str) -> list[str]:
     """A request thread's dates (a WhatDoTheyKnow page: each message's date stands in its header, which the main
-    content leaves out): the request's (the first message sent) and the response's (the last message received)."""
+    content leaves out): the request's (the first message sent) and the response's (the first message received
+    after it that is not a receipt or a holding reply; else the last received)."""
     from datetime import date
 
-    sent = [(m.group("way"), m.group("iso")) for m in _MESSAGE.finditer(html)]
+    marks = list(_MESSAGE.finditer(html))
+    sent = [(m.group("way") or m.group("way2"), m.group("iso"), html_to_text(html[m.end():marks[k + 1].start() if k + 1 < len(marks) else m.end() + 20000]))
+            for k, m in enumerate(marks)]
     out = []
-    asked = next((iso for way, iso in sent if way == "outgoing"), None)
-    answered = [iso for way, iso in sent if way == "incoming" and (asked is None or iso > asked)]
-    for label, iso in (("Date of request", asked), ("Date responded", answered[-1] if answered else None)):
+    asked = next((iso for way, iso, _ in sent if way == "outgoing"), None)
+    received = [(iso, said) for way, iso, said in sent if way == "incoming" and (asked is None or iso > asked)]
+    answer = next((iso for iso, said in received if not _HOLDING.search(said[:1500])), received[-1][0] if received else None)
+    for label, iso in (("Date of request", asked), ("Date responded", answer)):
         if iso:
             d = date.fromisoformat(iso)
             out.append(f"{label}: {d.day} {d.strftime('%B %Y')}")
