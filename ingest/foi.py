@@ -67,12 +67,16 @@ def exemptions_in(text: str) -> list[str]:
 def outcome_of(text: str, exemptions: list[str]) -> str:
     """The request's outcome from the response wording and the exemptions used."""
     t = text.lower()
-    if "neither confirm nor deny" in t and "information requested, as outlined" not in t and not re.search(r"\bthere (are|is|were|was) \d", t):
-        return "neither_confirm_nor_deny"
     # some information given: a part refused or not held makes it a partial disclosure, not a refusal
     gives = re.search(r"\b(?:holds? (?:the |some of the )?information [^.]{0,40}\b(?:apart from|except|other than)|(?:is|are) (?:provided|set out|shown|given) (?:below|overleaf)|please find|"
-                      r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached))\b",
-                      re.sub(r"\bexplanations?\b[^.]{0,60}\b(?:is|are) (?:given|set out|provided) below", "", t))  # why it is not held is no disclosure
+                      r"(?:provided|disclosed) (?:below|in (?:the )?(?:table|attached))|the (?:figures|information|data) (?:are|is) (?:below|as follows|attached)|"
+                      r"i enclose|^information disclosed$|found the following)\b",
+                      re.sub(r"\bexplanations?\b[^.]{0,60}\b(?:is|are) (?:given|set out|provided) below", "", t), re.M)  # why it is not held is no disclosure
+    # neither confirm nor deny for one part of a request, or for anything beyond what was given: the rest is answered
+    ncnd_part = re.search(r"neither confirm nor deny\b[^.]{0,80}\b(?:any other|this part|that part|part \d|the remainder|the rest)\b", t)
+    if "neither confirm nor deny" in t and "information requested, as outlined" not in t and not re.search(r"\bthere (are|is|were|was) \d", t) \
+            and not (ncnd_part and gives):
+        return "neither_confirm_nor_deny"
     if "s12" in [e[:3] for e in exemptions] or "refusal notice" in t or "exceed the appropriate limit" in t:
         return "disclosed_in_part" if gives else "refused"
     if re.search(r"\b(does not|do not) hold\b|\bnot held\b|\bno information (is )?held\b", t) and not re.search(r"\bdoes hold\b", t):

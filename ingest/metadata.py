@@ -175,8 +175,15 @@ def _letterhead(line: str) -> bool:
     if _WELSH.search(bare) and not re.search(r"\b(?:response|report|inspection|request|statement)\b", bare, re.I):
         return True
     org = _ORG_LINE.match(bare) and not re.search(r"\b(?:response|report|inspection|review|update|statement)\b|\b(?:to|of|and|on):?$", bare, re.I)
-    phone = re.fullmatch(r"(?:tel(?:ephone)?\s*[.:]?\s*)?\+?\(?\d[\d ()-]{7,}\d", bare, re.I)  # "01483 630007": a letterhead's number
-    return bool(org or phone or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
+    # "01483 630007", "T 0300 123 1231 Textphone 0161 618 8524": a letterhead's numbers
+    phone = re.fullmatch(r"(?:(?:t|f|tel(?:ephone)?|fax|textphone|minicom|phone|mobile)?\s*[.:]?\s*\+?\(?\d[\d ()-]{7,}\d\s*)+", bare, re.I)
+    # a letter's labelled details: "Contact Name: Tim Mahony", "Tel. Extension: 44557", "Direct Dial No: 01273 404334"
+    detail = re.fullmatch(r"(?:[A-Za-z.]+\s){0,2}(?:name|extension|dial(?: no\.?)?|no\.?|number|officer|e-?mail|fax)\s*:\s*[^:]{1,60}", bare, re.I) \
+        and not re.search(r"\b(?:subject|re|title|request|report|inspection|response)\b", bare, re.I)
+    # a letter's addressee, named with their post: "Ian Hopkins, Chief Constable of Greater Manchester police force"
+    addressee = re.match(r"(?:[A-Z][a-z'-]+ ){1,2}[A-Z][a-z'-]+,\s+(?:[\w'&-]+\s+){0,4}(?i:director|chief|commissioner|manager|lead|chair|ceo|commander|head|officer|"
+                         r"constable|secretary|minister|executive)\b", bare) and not re.search(r"\b(?:response|report|inspection|review|update|statement|plan)\b", bare, re.I)
+    return bool(org or phone or detail or addressee or _NAV_LINE.search(bare) or (_PERSON_LINE.search(bare) and len(bare.split()) <= 8)
                 or (_ADDRESS_LINE.search(bare) and len(bare.split()) <= 10) or _nav_words(bare))
 
 
@@ -215,7 +222,7 @@ def find_report(title: str) -> str | None:
 
 # A reference as forces print them: "392/2026", "1068-2023", "197 - 25", "HQ/PA/002118/22",
 # "DC/FOI 931/24", "01.FOI.22.023166", "2024 – 311 / WE8846", "RFI 2024-1183", "24047"
-_SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"
+_SEG = r"(?:\s?[/.\u2013-]\s?[A-Z]{0,5}\d[\dA-Z]*|_\d[\dA-Z]*|[/.][A-Z]{1,5}(?=[/.]\d))"  # "9518_15" too
 _REF_TOKEN = rf"((?:[A-Z]{{1,6}}[/. -]?){{0,3}}\d[\dA-Z]*{_SEG}{{0,5}})"
 _REF_LABEL = re.compile(
     r"(?:enquiry|foi|rfi|request|case|our|disclosure|freedom of information(?: request)?)\s*(?:ref(?:erence)?(?:\s*(?:no|number)\b)?|no\.?|number|#)\b\.?\s*[:|#.]?\s*(?:\|\s*)?"
@@ -342,7 +349,7 @@ def extract_meta(text: str, name: str = "") -> Meta:
     verdict = classify(text, title)
     kind = verdict.kind
     ref = find_foi_reference(text, title) if kind == "foi_disclosure" else None
-    if kind == "foi_disclosure" and not _ABOUT_REQUEST.search(title):
+    if kind == "foi_disclosure" and not _ABOUT_REQUEST.search(title) and not _BYLINE.search(text[:2000]):  # a WhatDoTheyKnow page's heading is the request's title
         title = _foi_heading(text) or title  # a letter's heading over its letterhead ("Direct Line: ...", a name, an address)
     if kind == "foi_disclosure" and _sentence_like(title):  # a page's own heading ("FOI 552/25", "Stalking") is kept
         title = foi_title(text, ref) or title

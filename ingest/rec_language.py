@@ -147,6 +147,8 @@ def _kind_from(words: str, default: str) -> str:
 def _is_context(line: _Line) -> str | None:
     """The kind of item a heading or lead-in announces ("Areas for improvement", "... set out three AFIs:"), or None."""
     t = line.text
+    if re.match(r"case stud(?:y|ies)\b", t, re.I):  # "Case study: area for improvement" tells one case, not the items
+        return None
     short = len(t.split()) <= 12 and not t.endswith(".")
     announces = t.endswith(":") or re.search(r"\b(?:below|as follows|following|listed)\b", t, re.I)
     if _CONTEXT.search(t) and (line.heading or short or announces):
@@ -179,6 +181,7 @@ class _Scan:
     answers: bool  # a response (it quotes what it answers)
     other: bool  # a document of kind "other"
     context: str | None = None
+    context_at: int = 0  # the line that set the context
     lead: tuple[str, str] | None = None  # (addressee, type) of a "X should:" list
     lead_at: int = -2  # the line of the lead-in, or of the list's latest item
     lead_text: str = ""  # that lead-in's words, when it asks for something (its deadline is its items')
@@ -205,7 +208,7 @@ class _Scan:
                 self.context = None
             self.lead = None
         elif ctx and not (label and label.group("text") and len(label.group("text")) >= 20):
-            self.context, self.lead = ctx, None
+            self.context, self.context_at, self.lead = ctx, i, None
             if ctx in ("cause_of_concern", "area_for_improvement") and _FINDING_LEAD.search(t):
                 self.lead, self.lead_at, self.lead_text = (self.default_who, ctx), i, ""  # "... two causes of concern. We found that the force:" above the list
             elif _LEAD_IN.search(t) and not label:
@@ -235,7 +238,7 @@ class _Scan:
                 self.found.append(_Found(i, kind, ref, body_start + label.start("text"), line.end))
                 return i
             i = self.text_below(i, kind, ref)
-            self.context = self.context or kind
+            self.context, self.context_at = (self.context, self.context_at) if self.context else (kind, i)
             return i
         self.unlabelled(i, line, body, body_start, ref, bool(bullet))
         return i
@@ -325,6 +328,9 @@ class _Scan:
             self.found.append(_Found(i, self.lead[1], ref, body_start, line.end, self.lead[0], lead=self.lead_text))
             self.lead_at = i  # the list runs on while its items follow one another
         elif context and ACTS.match(body) and len(body) >= 30:
+            self.found.append(_Found(i, context, ref, body_start, line.end))
+        elif context in ("cause_of_concern", "area_for_improvement") and ref.isdigit() and len(body) >= 60 and lines[self.context_at].heading:
+            # a numbered paragraph under an "Areas for improvement" heading states one, as an inspection letter numbers them
             self.found.append(_Found(i, context, ref, body_start, line.end))
         elif self.answers and not self.other and len(body) >= 60 and _known_actor(body):
             # a response quotes what it answers: a paragraph asking chief constables, forces or a named body to act

@@ -26,7 +26,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                           # Government rather than to Surrey Police": for someone other than the force (or the office) answering
                           r"\b(this|these|the) (recommendations?|parts?|elements?) (is|are) (for|addressed to|aimed at|a matter for) "
                           r"(?!(the )?(force\b|constabulary\b|(?:[a-z-]+ ){1,3}(police|constabulary)\b(?! chiefs)|police\b(?! chiefs)|us\b|chief constables?\b|forces\b|all forces\b))[a-z]",
-                          r"\bnot one for (the )?(force|constabulary|[a-z-]+ police)\b")),
+                          r"\bnot one for (the )?(force|constabulary|[a-z-]+ police)\b",
+                          # a recommendation the force declines: "Force response: Not accepted.", "does not accept this recommendation"
+                          r"\bresponse\s*:\s*not accepted\b", r"^\W*not accepted\b", r"\b(?:does|do) not accept (?:this|the) recommendation\b")),
     ("superseded", _P(r"\bsuperseded\b", r"\breplaced by (a |the )?(later|new|subsequent) recommendation")),
     ("not_started", _P(r"\bhas been documented and will inform\b", r"\b(are|is) being considered in (the )?future\b", r"\bwill inform future\b",
                        r"\bnot (yet )?(been )?(started|begun|progressed)\b", r"\bhas not been implemented\b", r"\bno (work|action) has (yet )?been\b",
@@ -161,13 +163,18 @@ TRACKER_WORDS: list[tuple[str, str]] = [
 ]
 _LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force |our |hmicfrs )?(?:status|rating|rag(?: rating| status)?|progress rating|action|assessment)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
 _KEY_HEAD = re.compile(r"\b(?:status|rag|rating)\s+key\b|\bkey to (?:the )?(?:status|ratings?)\b|\bstandard status key\b|\bgiven one of the following (?:ratings|statuses)\b", re.I)
-_KEY_ROW = re.compile(r"^[-•|\s]*(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*(?:\||[-\u2013:]\s)\s*(?P<meaning>[A-Za-z].{5,200}?)\s*\|?\s*$", re.M)
-_KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<meaning>[^.]{5,200})\.")
+# a key's row: "Green | Complete ..." (a table's row: its first cell is the word, "Accepted - complete | The Force has ..."),
+# or "Green - Complete ..." / "Green: ..." on a line with no table
+_KEY_ROW = re.compile(r"^[-•|\s]*(?:(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*\||(?P<word2>[A-Za-z][A-Za-z /]{1,30}?)\s*[-\u2013:]\s(?![^\n]*\|[^\n]*\|))"
+                      r"\s*(?P<meaning>[A-Za-z].{5,200}?)\s*\|?\s*$", re.M)
+_KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<meaning>[^.\n|]{5,200})\.")
 
 
 def meaning_status(meaning: str) -> str | None:
     """What a key's explanation of a word means ("work has started but is not finished": in progress)."""
     m = meaning.lower()
+    if re.search(r"\bdoes not intend to\b|\bnot accepted\b|\brejected\b|\bwill not be taken forward\b", m):
+        return "not_applicable"  # a recommendation the force declines: nothing will be done
     if re.search(r"\bnot (?:yet )?(?:started|begun)\b|\bhas not (?:yet )?(?:started|begun)\b|\bno (?:substantive |real )?work\b|\bawaiting allocation\b", m):
         return "not_started"
     if re.search(r"\bsuperseded\b|\breplaced\b", m):
@@ -194,14 +201,21 @@ def read_key(text: str) -> dict[str, str]:
         known = "|".join(re.escape(w) for w, _ in TRACKER_WORDS)
         rows += list(re.finditer(rf"^[-•\s]*(?P<word>{known})\s+(?P<meaning>[A-Za-z].{{5,200}})$", window[:600], re.I | re.M))  # a PDF table: "Green Action complete ..."
         for row in rows:
-            word, status = row.group("word").strip().lower(), meaning_status(row.group("meaning"))
-            if status and word not in ("status", "meaning", "rating", "key") and len(word.split()) <= 4:
+            word = (row.groupdict().get("word") or row.groupdict().get("word2") or "").strip().lower()
+            # a compound word says its status after the dash ("Accepted - not yet started"), over the meaning's wording
+            own = meaning_status(word.split(" - ", 1)[1]) if " - " in word else None
+            status = own or meaning_status(row.group("meaning"))
+            if status and word not in ("status", "meaning", "rating", "key") and len(word.replace(" - ", " ").split()) <= 4:
                 key.setdefault(word, status)
     return key
 
 
 def word_status(label: str, key: dict[str, str] | None = None) -> str | None:
     """The status a printed status word means, through the document's key first ("Amber (behind target)": amber)."""
+    whole = " ".join(re.split(r"[(\[;,.]", label.lower(), maxsplit=1)[0].split())
+    for known, status in (key or {}).items():
+        if " - " in known and (whole == known or whole.startswith(known + " ")):
+            return status  # a key's word with a dash of its own: "Accepted - complete"
     words = " ".join(re.split(r"[(\[\u2013;,.]| - ", label.lower(), maxsplit=1)[0].split())
     if not words:
         return None
@@ -221,7 +235,7 @@ def labelled(response: str, key: dict[str, str] | None = None) -> Proposal | Non
         if status:
             return Proposal(status, response[m.start():m.end()].strip(), m.start(), m.end())
     # a response that opens with a tracker's word ("Completed. The backlog was cleared ...", "Under consideration. ...")
-    lead = re.match(r"\s*(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*[.;:]\s", response)
+    lead = re.match(r"\s*(?:(?:[A-Z][a-z]+ )?(?:response|update|position)\s*:\s*)?(?P<word>[A-Z][A-Za-z -]{1,30}?)\s*[.;:]\s", response)  # "Force response: Accepted - complete."
     if lead and len(lead.group("word").split()) <= 3:
         status = word_status(lead.group("word"), key)
         if status:
