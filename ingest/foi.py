@@ -214,8 +214,9 @@ def _numbered_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             out[-1].question = f"{out[-1].question} {line}"
         elif out and line and len(out) >= 2:
             break  # the list is over
-    if len(out) < 2:
-        return _bulleted_request(lines)
+    bulleted = _bulleted_request(lines)
+    if len(out) < 2 or bulleted and bulleted[0].start < out[0].start:  # a bulleted request above the response's numbered parts
+        return bulleted or _quoted_request(lines)
     out = [q for k, item in enumerate(out) for q in subs.get(k, [item])]
     for n, q in enumerate(out, start=1):  # lettered items (and the bullets under an item) are numbered in order
         q.n = n
@@ -234,10 +235,20 @@ def _bulleted_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
             continue
         if out:
             break
-        if _ANSWER_STARTS.match(line) or _A.match(line):
+        if _ANSWER_STARTS.match(line) and not re.match(r"dear\b", line, re.I) or _A.match(line):  # "Dear ..." opens a request as well as a reply
             return []
         intro = line.endswith(":") or bool(_ASKS_FOR.search(line))
     return out if len(out) >= 2 else []
+
+
+def _quoted_request(lines: list[tuple[int, str]]) -> list[FoiQuestion]:
+    """A request of one question, quoted back under the line that introduces it ("You asked for:" / '"copies of all ...'), or none."""
+    for k, (_, line) in enumerate(lines[:-1]):
+        if re.search(r"\b(?:you (?:asked|have asked) for|you requested|your request (?:was|reads|read))\s*:$", line, re.I):
+            nxt_pos, nxt = lines[k + 1]
+            if nxt[:1] in "\"\u201c" and len(nxt) >= 20:
+                return [FoiQuestion(n=1, question=nxt.strip("\"\u201c\u201d "), start=nxt_pos + 1)]
+    return []
 
 
 # a line that asks for information ("Under the Act, I would like some information about ..."): a request's lead-in
