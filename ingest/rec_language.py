@@ -23,7 +23,7 @@ _KIND_WORDS = [(re.compile(r"\bareas? for improvement\b|\bAFIs?\b", re.I), "area
                (re.compile(r"\bcauses? of concern\b|\bconcerns?\b", re.I), "cause_of_concern"),
                (re.compile(r"\brecommend", re.I), "recommendation")]
 _CONTEXT = re.compile(r"\brecommendations?\b|\bareas? for improvement\b|\bAFIs?\b|\bcauses? of concern\b", re.I)
-_BULLET = re.compile(r"^(?:[-•*▪◦–]\s+|(?P<ref>\d{1,3}(?:\.\d{1,2})?(?:\s?\([a-z]\)|[a-z])?)[.)]?\s+(?=\S)|\((?P<letter>[a-z])\)\s+)")
+_BULLET = re.compile(r"^(?:[-•*▪◦–]\s+(?:(?P<ref2>\d{1,2})[.)]\s+)?|(?P<ref>\d{1,3}(?:\.\d{1,2})?(?:\s?\([a-z]\)|[a-z])?)[.)]?\s+(?=\S)|\((?P<letter>[a-z])\)\s+)")
 _LABEL = re.compile(r"^(?P<type>recommendation|area for improvement|afi|cause of concern|concern)(?:\s+(?P<ref>[A-Z]{0,4}[-\s]?\d{1,3}[a-z]?|[A-Z]))?"
                     r"\s*(?:[:.\-\u2013]\s*(?P<text>\S.*)?)?$", re.I)
 _TRAILING_REF = re.compile(r"^(?P<text>.{20,}?)\s*\((?P<type>recommendation|area for improvement|afi)\s+(?P<ref>\d{1,3}[a-z]?)\)\.?$", re.I)
@@ -147,11 +147,9 @@ def _kind_from(words: str, default: str) -> str:
 def _is_context(line: _Line) -> str | None:
     """The kind of item a heading or lead-in announces ("Areas for improvement", "... set out three AFIs:"), or None."""
     t = line.text
-    if re.match(r"case stud(?:y|ies)\b", t, re.I):  # "Case study: area for improvement" tells one case, not the items
-        return None
     short = len(t.split()) <= 12 and not t.endswith(".")
     announces = t.endswith(":") or re.search(r"\b(?:below|as follows|following|listed)\b", t, re.I)
-    if _CONTEXT.search(t) and (line.heading or short or announces):
+    if _CONTEXT.search(t) and (line.heading or short or announces) and not re.match(r"case stud(?:y|ies)\b", t, re.I):  # one case's story
         return _kind_from(t, "recommendation")
     return None
 
@@ -213,11 +211,12 @@ class _Scan:
                 self.lead, self.lead_at, self.lead_text = (self.default_who, ctx), i, ""  # "... two causes of concern. We found that the force:" above the list
             elif _LEAD_IN.search(t) and not label:
                 # "The report also identifies the following areas for improvement. HMICFRS says the force should:" above the list
-                self.lead, self.lead_at, self.lead_text = (_who(_strip_lead(t.rsplit(". ", 1)[-1]), self.default_who), ctx), i, ""
+                asked = "recommendation" if ctx == "cause_of_concern" else ctx  # "To address this cause of concern, we recommended that ... should:"
+                self.lead, self.lead_at, self.lead_text = (_who(_strip_lead(t.rsplit(". ", 1)[-1]), self.default_who), asked), i, ""
             if not label or label.group("type").lower() in ("recommendation", "concern") and not label.group("ref") and not line.heading:
                 return i
         bullet = _BULLET.match(t)
-        ref = (bullet.group("ref") or bullet.group("letter") or "") if bullet else ""
+        ref = (bullet.group("ref") or bullet.group("ref2") or bullet.group("letter") or "") if bullet else ""
         body_start = line.start + (bullet.end() if bullet else 0)
         body = t[body_start - line.start:]
         label = _LABEL.match(body)

@@ -13,7 +13,7 @@ import re
 
 from ingest.records import Recommendation
 from ingest.sentences import sentences
-from ingest.status import PROGRESS, classify, labelled
+from ingest.status import PROGRESS, Proposal, classify, labelled, word_status
 
 _TYPE_WORDS = {
     "cause_of_concern": r"causes? of concern",
@@ -123,8 +123,11 @@ def _about(sentence: str, kind: str, recs: list[Recommendation]) -> list[Recomme
 
 # a tracker table flattened from a PDF: under a header naming its ref and status columns ("Ref  Recommendation  Owner ...
 # Status"), each row opens with its ref ("CoC 1 Calls for ...", "1a Answer ...") and ends with its status ("... Being progressed")
-_TABLE_HEAD = re.compile(r"^(?:ref(?:erence)?|no\.?|#)\b[^\n]{0,150}\b(?:status|rag)\b[^\n]{0,40}$", re.I | re.M)
-_ROW_START = re.compile(r"^(?P<ref>(?:CoC|AFI|Rec|R)?\s?\d{1,2}(?:\.\d{1,2})?[a-z]?|\d{1,2}\([a-z]\))\s+(?=[A-Z])", re.M)
+# (or an inspectorate's summary: "Recommendation  Our assessment" over "1. Engagement strategy Met - closed")
+_TABLE_HEAD = re.compile(r"^(?:(?:ref(?:erence)?|no\.?|#)\b[^\n]{0,150}\b(?:status|rag|assessment)|recommendations?\s+(?:our )?assessment)\b[^\n]{0,40}$", re.I | re.M)
+_ROW_START = re.compile(r"^(?P<ref>(?:CoC|AFI|Rec|R)?\s?\d{1,2}(?:\.\d{1,2})?[a-z]?|\d{1,2}\([a-z]\))\.?\s+(?=[A-Z])", re.M)
+# a row's status as its last words ("... Not met - remains open"), when nothing labels it
+_ROW_END = re.compile(r"\b(?P<word>(?:not |partially )?met|closed|open|complete[d]?|in progress|ongoing|not started)(?:\s*[-\u2013]\s*[a-z ]{2,20})?\s*$", re.I)
 _ROW_LABELS = {"cause_of_concern": ("CoC {r}", "CoC{r}"), "area_for_improvement": ("AFI {r}", "AFI{r}"), "recommendation": ("R{r}", "Rec {r}", "{r}")}
 
 
@@ -169,10 +172,18 @@ def apply_rows(text: str, recs: list[Recommendation], key: dict[str, str]) -> No
         if r.status != "unknown":
             continue
         row = next((rows[label] for label in _row_labels(r, number) if label in rows), None)
-        said = labelled(text[row[0]:row[1]].rstrip(), key) if row else None
+        said = (labelled(text[row[0]:row[1]].rstrip(), key) or _row_end(text, row[0], row[1], key)) if row else None
         if row and said and said.status != "unknown":
             r.status, r.status_quote, r.status_start, r.status_end = said.status, said.quote, row[0] + said.start, row[0] + said.end
 
+
+
+def _row_end(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
+    """The status a one-line row prints at its end ("1. Engagement strategy Met - closed"), or None."""
+    row = text[start:end].split("\n", 1)[0].rstrip()  # the row's own line (the table's last row runs on to what follows it)
+    m = _ROW_END.search(row)
+    status = word_status(m.group(0), key) if m else None
+    return Proposal(status, m.group(0).strip(), start + m.start(), start + m.end()) if m and status else None
 
 
 def cap_parents(recs: list[Recommendation]) -> None:

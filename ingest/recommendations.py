@@ -96,8 +96,8 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
     recs = _merge(recs, find_table_recommendations(text, meta, key))
     recs = _merge(recs, find_language_recommendations(text, blocks, meta, key))
     recs = [r for r in recs if not _NOT_AN_ITEM.match(r.text) and not (len(r.text.split()) <= 3 and word_status(r.text.strip(" ."), key))]
+    apply_rows(text, recs, key)  # a row keyed by the item's ref, before what running text says of an item it seems to mean
     apply_mentions(text, recs)
-    apply_rows(text, recs, key)
     cap_parents(recs)
     return recs
 

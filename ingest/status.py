@@ -152,7 +152,7 @@ def propose(response: str, parts: int = 0) -> tuple[Proposal, list[Proposal]]:
 TRACKER_WORDS: list[tuple[str, str]] = [
     ("not for the force", "not_applicable"), ("not a force recommendation", "not_applicable"), ("not applicable", "not_applicable"),
     ("n/a", "not_applicable"), ("not yet started", "not_started"), ("not started", "not_started"), ("not yet achieved", "not_started"),
-    ("not yet begun", "not_started"), ("not begun", "not_started"), ("partially achieved", "in_progress"), ("partially complete", "in_progress"),
+    ("not yet begun", "not_started"), ("not begun", "not_started"), ("partially achieved", "in_progress"), ("not met", "in_progress"), ("partially complete", "in_progress"),
     ("partially met", "in_progress"), ("substantially complete", "in_progress"), ("being-progressed", "in_progress"), ("being progressed", "in_progress"),
     ("awaiting-review", "in_progress"), ("awaiting review", "in_progress"), ("in progress", "in_progress"), ("ongoing", "in_progress"),
     ("proposed for closure", "in_progress"), ("submitted for closure", "in_progress"), ("delayed", "in_progress"), ("at risk", "in_progress"),

@@ -361,3 +361,19 @@ def extract_meta_of(text: str):  # type: ignore[no-untyped-def]
     from ingest.metadata import extract_meta
 
     return extract_meta(text, "letter.docx")
+
+
+def test_a_part_neither_confirmed_nor_denied_beside_figures_given_is_a_disclosure_in_part() -> None:
+    text = ("Dear West Midlands Police,\nUnder the Freedom of Information Act 2000 I would like the following information:\n"
+            "- How many times Tasers have been deployed on university campuses by the force.\n"
+            "- To know whether any disciplinary procedures have been taken against a named officer.\n"
+            "Yours faithfully,\nA requester\n"
+            "FREEDOM OF INFORMATION REQUEST REFERENCE NUMBER: 9518_15\n"
+            "1. Use of Taser on university campuses\nA search of Taser use forms found the following uses at university premises: 3.\n"
+            "2. Disciplinary procedures\nThe force can neither confirm nor deny that it holds any information relevant to this part of your request, "
+            "by virtue of Section 40(5) of the Act.\n")
+    r = parse_foi(text)
+    assert r.reference == "9518_15"
+    assert [q.question[:20] for q in r.questions] == ["How many times Taser", "To know whether any "]
+    assert r.outcome == "disclosed_in_part"
+    assert outcome_of("We can neither confirm nor deny whether any information is held, by virtue of section 23(5).", ["s23(5)"]) == "neither_confirm_nor_deny"

@@ -172,3 +172,25 @@ def test_a_requests_byline_and_a_letters_first_words_are_not_its_title() -> None
     letter = ("Leicestershire Police\nOur Ref: | 004436/13\nAddress Correspondence to: | Steven Morris, Information Management\n"
               "Date | 19 August 2013\n\nOperation Aeroscope review\nI write further to your request for information received on 16/08/2013.")
     assert extract_meta(letter, "l.docx").title == "Operation Aeroscope review"
+
+
+def test_letterhead_details_phone_lines_and_addressees_are_not_titles() -> None:
+    from ingest.metadata import find_title
+
+    assert find_title("SUSSEX POLICE\nOur Ref: FOI 0563/08\nContact Name: Tim Mahony\nTel. Extension: 44557\n"
+                      "Freedom of Information Request - communications with the council about a film screening\nI write in connection with your request.\n") \
+        == "Freedom of Information Request - communications with the council about a film screening"
+    assert find_title("Piccadilly Gate\nManchester\nM1 2WD\n\nT 0300 123 1231\nTextphone 0161 618 8524\n\n28 October 2016\n\n"
+                      "Ian Hopkins, Chief Constable of Greater Manchester police force\nSimon Westwood, Chair of Salford LSCB\n\n"
+                      "Dear local partnership\n\nJoint targeted area inspection of the response to abuse in Salford\n\n"
+                      "1. Between 12 and 16 September 2016 the inspectorates carried out a joint inspection.\n") \
+        == "Joint targeted area inspection of the response to abuse in Salford"
+
+
+def test_a_cover_month_and_a_labelled_response_date_date_the_document() -> None:
+    from ingest.metadata import extract_meta
+
+    assert extract_meta("PEEL 2023-2025\nAn inspection of Gloucestershire Constabulary\nMarch 2024\n\nContents\n").date == "2024-03-01"
+    meta = extract_meta("Commissioner's response to HMICFRS report\n\n| Published by HMICFRS | 8 March 2023 |\n| Date of response | 2 May 2023 |\n\n"
+                        "1. Police and Crime Commissioner's comments\n")
+    assert meta.date == "2023-05-02"

@@ -773,3 +773,42 @@ def test_an_intros_lettered_parts_each_take_the_update_beneath_them(tmp_path) ->
     assert recs["a"].status == "complete" and recs["a"].status_quote.startswith("This has been completed")
     assert recs["b"].status == "in_progress" and "under way" in recs["b"].status_quote  # its own update, not (a)'s
     assert recs["4"].status == "in_progress"  # one part done, one under way
+
+
+def test_revisit_letter_recommendations_under_a_cause_of_concern_take_the_summary_rows() -> None:
+    text = ("Dear Chief Constable,\n\nCause of concern\n\nThe force does not engage adequately with the communities it serves and "
+            "the public has little part in scrutinising it.\n\nRecommendations\n\n"
+            "To address this cause of concern, we recommended that within six months the force should:\n\n"
+            "• 1. put in place an engagement strategy, led at chief officer level, for all of its communities;\n"
+            "• 2. make sure that neighbourhood officers have enough time and training to engage with communities.\n\n"
+            "Our findings\n\nThe force has an engagement strategy. Officers are still taken away from their roles.\n\n"
+            "Summary of our assessment\n\nRecommendation Our assessment\n1. Engagement strategy Met - closed\n"
+            "2. Neighbourhood officers' time and training Not met - remains open\nConclusion\nThe cause of concern remains in place.\n")
+    recs = [r for r in recs_of(text) if r.type == "recommendation"]
+    assert [(r.ref, r.status) for r in recs] == [("1", "complete"), ("2", "in_progress")]
+    assert [r.status_quote for r in recs] == ["Met - closed", "Not met - remains open"]
+
+
+def test_a_status_key_of_compound_words_and_a_declined_recommendation() -> None:
+    text = ("Force response to the panel's report\n\n2. Status key\n\nStatus | Meaning\n"
+            "Accepted - complete | The Force has accepted the recommendation and the action is finished\n"
+            "Accepted - not yet started | The Force has accepted the recommendation; work will start on the date shown\n"
+            "Not accepted | The Force does not intend to act on the recommendation; reasons are given\n\n"
+            "3. Recommendations and Force response\n\nRecommendation 1\n\nThe Force should complete a use of force form for every officer involved.\n\n"
+            "Force response: Accepted - complete. A reminder was issued to all officers in October 2019.\n\n"
+            "Recommendation 2\n\nAll custody staff should be issued with Taser.\n\n"
+            "Force response: Not accepted. The Force does not consider the routine issue of Taser in custody necessary.\n")
+    recs = recs_of(text)
+    assert [(r.ref, r.status) for r in recs] == [("1", "complete"), ("2", "not_applicable")]
+
+
+def test_numbered_paragraphs_under_an_areas_for_improvement_heading_are_items() -> None:
+    text = ("Joint targeted area inspection of the response to domestic abuse\n\n"
+            "1. Between 12 and 16 September 2016 the inspectorates carried out a joint inspection of the area's services.\n\n"
+            "Areas for improvement\n\n"
+            "11. Agencies do not consistently identify all the risks to children who live with domestic abuse in the area.\n\n"
+            "12. The police do not always complete a good-quality risk assessment with the victim at the scene.\n\n"
+            "Case study: area for improvement\n\n"
+            "13. Inspectors saw the case of a child whose parents had separated after a serious assault, and what followed.\n")
+    recs = recs_of(text)
+    assert [(r.ref, r.type) for r in recs] == [("11", "area_for_improvement"), ("12", "area_for_improvement")]
