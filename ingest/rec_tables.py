@@ -29,7 +29,7 @@ class _Cell:
 
 
 _TEXT_COL = re.compile(r"^(?:recommendations?|recommendation\s*(?:/|or|and)\s*(?:afi|area for improvement)s?|areas? for improvement|afis?|"
-                       r"causes? of concern|recommendation text|hmicfrs recommendation|(?:hmicfrs |hmic |inspection )?findings?)$", re.I)
+                       r"causes? of concern|recommendation text|hmicfrs recommendation|(?:hmicfrs |hmic |inspection )?findings?|(?:action plan )?commitments?)$", re.I)
 _TEXT_COL_GENERIC = re.compile(r"^recommendations?\s*(?:/|or|and)", re.I)  # "Recommendation / AFI": either, row by row
 _FINDING_COL = re.compile(r"findings?$", re.I)  # a findings column holds items only where a cell is labelled or asks for something
 _ROLES = [

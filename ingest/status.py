@@ -162,10 +162,11 @@ TRACKER_WORDS: list[tuple[str, str]] = [
     ("closed", "complete"), ("discharged", "complete"), ("implemented", "complete"), ("blue", "complete"), ("met", "complete"),
 ]
 _LABEL = re.compile(r"^[\s*_-]*(?:current |overall |progress |rag |force |our |hmicfrs )?(?:status|rating|rag(?: rating| status)?|progress rating|action|assessment)[\s*_]*[:\-\u2013][\s*_]*(?P<label>\S.{0,120}?)[\s*_.]*$", re.I | re.M)
-_KEY_HEAD = re.compile(r"\b(?:status|rag|rating)\s+key\b|\bkey to (?:the )?(?:status|ratings?)\b|\bstandard status key\b|\bgiven one of the following (?:ratings|statuses)\b", re.I)
+_KEY_HEAD = re.compile(r"\b(?:status|rag|rating)\s+key\b|\bkey to (?:the )?(?:status|ratings?)\b|\bstandard status key\b|"
+                       r"\b(?:given|carries|has|shows) one of the following (?:ratings|statuses)\b", re.I)
 # a key's row: "Green | Complete ..." (a table's row: its first cell is the word, "Accepted - complete | The Force has ..."),
 # or "Green - Complete ..." / "Green: ..." on a line with no table
-_KEY_ROW = re.compile(r"^[-•|\s]*(?:(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*\||(?P<word2>[A-Za-z][A-Za-z /]{1,30}?)\s*[-\u2013:]\s(?![^\n]*\|[^\n]*\|))"
+_KEY_ROW = re.compile(r"^[-•|\s]*(?:(?P<word>[A-Za-z][A-Za-z /-]{1,30}?)\s*\||(?P<word2>[A-Za-z][A-Za-z ,/]{1,30}?)\s*[-\u2013:]\s(?![^\n]*\|[^\n]*\|))"
                       r"\s*(?P<meaning>[A-Za-z].{5,200}?)\s*\|?\s*$", re.M)
 _KEY_INLINE = re.compile(r"(?P<word>[A-Z][A-Za-z /-]{1,30}?)\s+[-\u2013]\s+(?P<meaning>[^.\n|]{5,200})\.")
 
@@ -184,7 +185,7 @@ def meaning_status(meaning: str) -> str | None:
                  # the force calls it done, the inspectorate has not yet said so: "complete ...; awaiting HMICFRS review"
                  r"\bawaiting\b|\bpending\b", m):
         return "in_progress"
-    if re.search(r"\bclosed\b|\bcomplete\b|\bcompleted\b|\bfinished\b|\bfully implemented\b|\bachieved\b|\bimplemented\b", m):
+    if re.search(r"\bclosed\b|\bcomplete\b|\bcompleted\b|\bfinished\b|\bfully implemented\b|\bachieved\b|\bimplemented\b|\b(?:has|have) been delivered\b", m):
         return "complete"
     if re.search(r"\bplanned\b|\bwill\b", m):
         return "planned"
@@ -212,10 +213,10 @@ def read_key(text: str) -> dict[str, str]:
 
 def word_status(label: str, key: dict[str, str] | None = None) -> str | None:
     """The status a printed status word means, through the document's key first ("Amber (behind target)": amber)."""
-    whole = " ".join(re.split(r"[(\[;,.]", label.lower(), maxsplit=1)[0].split())
+    whole = " ".join(re.split(r"[(\[;.]", label.lower(), maxsplit=1)[0].split())
     for known, status in (key or {}).items():
-        if " - " in known and (whole == known or whole.startswith(known + " ")):
-            return status  # a key's word with a dash of its own: "Accepted - complete"
+        if re.search(r" - |,", known) and (whole == known or whole.startswith(known + " ")):
+            return status  # a key's word with a dash or comma of its own: "Accepted - complete", "Closed, superseded"
     words = " ".join(re.split(r"[(\[\u2013;,.]| - ", label.lower(), maxsplit=1)[0].split())
     if not words:
         return None

@@ -812,3 +812,20 @@ def test_numbered_paragraphs_under_an_areas_for_improvement_heading_are_items() 
             "13. Inspectors saw the case of a child whose parents had separated after a serious assault, and what followed.\n")
     recs = recs_of(text)
     assert [(r.ref, r.type) for r in recs] == [("11", "area_for_improvement"), ("12", "area_for_improvement")]
+
+
+def test_a_tracker_legend_with_commas_and_a_commitments_column() -> None:
+    from ingest.status import read_key, word_status
+
+    legend = ("How to read this tracker\nEach line carries one of the following statuses:\n"
+              "- Delivered: the action is finished and what it set out to do is now in place.\n"
+              "- Delivered, continuing: the action has been delivered once and will be repeated as business as usual.\n"
+              "- Delayed: work has started but will not be finished by the target date.\n"
+              "- Closed, superseded: the action has been replaced by other work, which is named.\n")
+    key = read_key(legend)
+    assert [word_status(w, key) for w in ("Delivered", "Delivered, continuing", "Delayed", "Closed, superseded")] == \
+        ["complete", "complete", "in_progress", "superseded"]
+    text = (legend + "\nAction plan commitments\n| Ref | Commitment | Owner | Target date | Status | Update |\n|---|---|---|---|---|---|\n"
+            "| AP1 | Appoint a Neurodiversity Support Manager in every public sector prison. | HMPPS | March 2024 | Delivered | In post since May 2024. |\n"
+            "| AP2 | Commission a study of the prevalence of neurodivergence among people in prison. | MoJ | March 2025 | Delayed | Fieldwork began. |\n")
+    assert [(r.ref, r.status) for r in recs_of(text)] == [("AP1", "complete"), ("AP2", "in_progress")]
