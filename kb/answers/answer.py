@@ -30,7 +30,7 @@ UNKNOWN_WORDS = 3  # ... this many of them (budget, drones, a force or body it i
 # (the document's words, not the corpus's: as an archive grows almost every word is used somewhere, and a rule on
 # the corpus's words let more unanswerable questions through)
 SURE_ABOVE = 0.75  # a question naming a year no document mentions needs a best sentence above this
-MAX_SENTENCES = 3  # quoted sentences (each running on to the next of its paragraph), best first by the sentence model
+MAX_SENTENCES = 4  # quoted sentences (each running on to the next of its paragraph), best first by the sentence model (3 until 2026-12-04: see README)
 MAX_PER_PASSAGE = 2
 TOP_PASSAGES = 4  # the passages whose best sentence decides whether to abstain
 QUOTE_PASSAGES = 8  # the passages whose sentences may be quoted (6 until 2026-12-04: see README, "Answers on the development corpus")
