@@ -15,7 +15,8 @@ from ingest.clean import clean
 from ingest.foi import parse_foi
 from ingest.glossary import find_pairs
 from ingest.load import FORMATS, LoadError, load
-from ingest.metadata import extract_meta, find_marking
+from ingest.marking import find_marking
+from ingest.metadata import extract_meta
 from ingest.recommendations import find_recommendations
 from ingest.records import KINDS, Chunk, Meta, Recommendation, Source, Understood
 from ingest.structure import find_blocks

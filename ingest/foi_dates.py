@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from ingest.metadata import MONTHS, WEEKDAY, find_dates
+from ingest.web import HOLDING
 
 _RECEIVED = re.compile(r"\b(?:received|date received|request received|date of request|request date|date requested|date (?:logged|opened)|logged on|"
                        r"(?:request|email|letter|application)(?: for information)?,? dated|(?:you )?submitted(?: it)? on|first notified)\b[^\n]{0,30}", re.I)
@@ -76,7 +77,8 @@ def _thread_reply_date(text: str) -> str | None:
     if thread:
         body_asked = thread[0].lower()
         for when, sender, said in thread[1][1:]:
-            if sender.lower() == body_asked and not re.search(r"acknowledg", said, re.I) and not _ASKS_TO_CLARIFY.search(said) and _ANSWERING.search(said):
+            # from the body asked ("Freedom of Information, Nottinghamshire Police" is from Nottinghamshire Police), and no receipt, holding reply or request to clarify
+            if body_asked in sender.lower() and not HOLDING.search(said[:1500]) and not _ASKS_TO_CLARIFY.search(said) and _ANSWERING.search(said):
                 return when
     marks = list(_DATED_LINE.finditer(text))
     if len(marks) < 2:

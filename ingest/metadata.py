@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from ingest.kind import classify
+from ingest.marking import MARKING_LINE
 from ingest.records import Meta
 
 MONTHS = {m: i + 1 for i, m in enumerate(
@@ -91,7 +92,7 @@ def title_and_masthead(text: str) -> tuple[str, list[str]]:
     lines = [ln.strip() for ln in text.split("\n")]
     masthead: list[str] = []
     for i, line in enumerate(lines):
-        if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or _MARKING_LINE.match(line) or _DATED.match(line) \
+        if not line or len(line) < 4 or _is_date_line(line) or _PAPER_FURNITURE.match(line) or MARKING_LINE.match(line) or _DATED.match(line) \
                 or re.fullmatch(r"\[[^\]]{1,40}\]", line):  # a letter's "Date ..." / "Our ref ..." line, a redaction placeholder
             continue
         if _letterhead(line) or _MEETING.match(line) and _next_is_date_then_heading(lines, i):
@@ -151,7 +152,7 @@ _ORG_LINE = re.compile(
 _PERSON_LINE = re.compile(r"^(?i:(?:the )?rt\.? hon\.? |dear |mr\.? |mrs\.? |ms\.? |mx\.? |miss |dr\.? |sir )|\b(?:MP|QPM|OBE|MBE|CBE)$|^[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 _NAV_LINE = re.compile(r"(?:\[[^\]]*\]\([^)]*\).*){2,}|\bskip to (?:the )?(?:main )?content\b|\btext size\b|\bleave this site\b|\bquick(?:ly)? exit\b|"
                        r"\b(?:accept|reject) (?:all )?cookies\b|\bcookie (?:settings|preferences)\b|^(?:[^|·>]{1,25}(?:\s[|·>]\s)){1,}[^|·>]{1,40}$|^(?:\*\s+[^*]{1,30}){2,}$|"
-                       r"^(?:committee\(s\)|dated|our ref|your ref|author|copy to|cc)\s*:|^dear\b|^search\b.{0,20}$", re.I)
+                       r"^(?:committee\(s\)|dated|our ref|your ref|author|copy to|cc)\s*:|^dear\b|^search\b.{0,20}$|^(?:sign|log) (?:in|on)(?: or (?:sign|register) up)?$|^follow\s?\d+ followers?$", re.I)
 
 
 _ADDRESS_LINE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|^po box\b|^\d+[a-z]? [\w ]{2,30} (?:street|road|lane|avenue|way|place|square)\b|"
@@ -338,8 +339,19 @@ def _main_date(text: str, title: str, kind: str) -> tuple[str | None, str | None
 
 
 def first_title(text: str, name: str = "") -> str:
-    """The document's own title, or its file name made readable."""
-    return find_title(text) or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+    """The document's own title, or its file name made readable. A request thread whose first heading-like line is
+    a sentence (a site's banner: "WhatDoTheyKnow is run by a small charity ...") takes the line above its byline."""
+    title = find_title(text)
+    if not title or _sentence_like(title):
+        title = _thread_title(text) or title
+    return title or re.sub(r"[_-]+", " ", name.rsplit(".", 1)[0]).strip()
+
+
+def _thread_title(text: str) -> str | None:
+    """The request title of a WhatDoTheyKnow page: the line just above "... made this Freedom of Information request to ..."."""
+    m = _BYLINE.search(text[:4000])
+    above = [ln.strip(" #*") for ln in text[:text.rfind("\n", 0, m.start()) + 1].split("\n") if ln.strip()] if m else []
+    return above[-1] if above and 8 <= len(above[-1]) <= 200 and not _letterhead(above[-1]) and not _sentence_like(above[-1]) else None
 
 
 
@@ -366,34 +378,3 @@ def extract_meta(text: str, name: str = "") -> Meta:
         kind_confidence=verdict.confidence,
         kind_reasons=verdict.reasons,
     )
-
-
-# A protective marking printed on its own line (a page header or footer, or a cover label), with an
-# optional lead-in ("Protective marking:") and descriptor ("- PERSONAL"). Old GPMS markings above
-# OFFICIAL (PROTECT, RESTRICTED, CONFIDENTIAL, SECRET) are treated as OFFICIAL-SENSITIVE.
-_MARKING_LINE = re.compile(
-    r"^[\W_]*(?:(?:protective\s+marking|security\s+classification|classification|gpms(?:\s+marking)?|marking)\s*[:\-\u2013]\s*)?"
-    r"(?P<m>official[\s\-\u2013\u2014_:\[\]()]*sensitive|not\s+protectively\s+marked|official|protect|restricted|confidential|(?:top\s+)?secret)"
-    r"(?P<rest>[\s\-\u2013\u2014:\[(]+[a-z ()\[\]\-]{0,40})?[\W_]*$",
-    re.I,
-)
-
-
-def find_marking(text: str) -> str:
-    """The highest protective marking printed on a line of its own: OFFICIAL-SENSITIVE or OFFICIAL."""
-    found = "OFFICIAL"
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or len(line) > 80:
-            continue
-        m = _MARKING_LINE.match(line)
-        if not m:
-            continue
-        word = re.sub(r"[\s\-\u2013\u2014_:\[\]()]+", " ", m.group("m").lower())
-        if word in ("official", "not protectively marked"):
-            continue
-        # a bare title-case "Secret"/"Confidential" line is more likely a heading than a marking
-        if word in ("protect", "restricted", "confidential", "secret", "top secret") and not (m.group("m").isupper() or m.group(0) != m.group("m")):
-            continue
-        return "OFFICIAL-SENSITIVE"
-    return found

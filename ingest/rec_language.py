@@ -84,7 +84,7 @@ def logical_lines(text: str, blocks: list[Block]) -> list[_Line]:
 # "... recommended that chief constables should make sure that ..." inside a sentence, up to the sentence's end
 _RECOMMENDED_THAT = re.compile(r"\brecommend(?:ed|s)?\s+that\s+(?P<text>(?:the |all )?[A-Za-z][\w'’ -]{1,60}?\s+(?:should|must)\s+[^.]{20,}?\.)(?=\s|$)", re.I)
 # the inspectorate's formula met mid-line: "Within six months, chief constables should ...", "By 30 April 2023, forces must ..."
-_DEADLINE_ASK = re.compile(r"(?P<text>\b(?:Within (?:\w+ )?(?:days?|weeks?|months?|years?)|By \d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+ \d{4}),\s+(?:the |all )?"
+_DEADLINE_ASK = re.compile(r"(?P<text>\b(?:Within (?:\w+ )?(?:days?|weeks?|months?|years?)|By \d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+ \d{4}|Immediately),\s+(?:the |all )?"
                            r"[A-Za-z][\w'’ -]{1,60}?\s+(?:should|must)\s+[^.]{20,}?\.)(?=\s|$)")
 _THAT = re.compile(r"\b(?:is|was|are|were|found|concluded|said|identified)\s+that\s+", re.I)
 
@@ -303,7 +303,7 @@ class _Scan:
             for m in inside:
                 self.found.append(_Found(i, "recommendation", ref, body_start + m.start("text"), body_start + m.end("text")))
             return
-        asks = [m for m in _DEADLINE_ASK.finditer(body) if m.start() > 0]
+        asks = [m for m in _DEADLINE_ASK.finditer(body) if m.start() > 0 or not self.context]  # at a line's start, outside a part about items too
         if asks:
             # a card flattened into a line: "- Living in fear (report) Within six months, chief constables should ... Status: Superseded ..."
             for m in asks:

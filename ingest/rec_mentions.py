@@ -178,6 +178,23 @@ def apply_rows(text: str, recs: list[Recommendation], key: dict[str, str]) -> No
 
 
 
+# a register's dated history under each item: "[on]9th February 2017 [status]awaiting-review[/status][/on] ... [status]complete[/status]"
+_HISTORY_STATUS = re.compile(r"\[status\]\s*(?P<word>[^\[\]\n]{2,40}?)\s*\[/status\]", re.I)
+
+
+def apply_history(text: str, recs: list[Recommendation], key: dict[str, str]) -> None:
+    """An item followed by a register's dated history of statuses takes the latest of them (printed, so it
+    stands over what the wording of a comment suggests)."""
+    ordered = sorted(recs, key=lambda r: r.start)
+    for n, r in enumerate(ordered):
+        end = ordered[n + 1].start if n + 1 < len(ordered) else len(text)
+        marks = list(_HISTORY_STATUS.finditer(text, r.end, end))
+        status = word_status(marks[-1].group("word"), key) if marks else None
+        if status:
+            m = marks[-1]
+            r.status, r.status_quote, r.status_start, r.status_end = status, m.group("word"), m.start("word"), m.end("word")
+
+
 def _row_end(text: str, start: int, end: int, key: dict[str, str]) -> Proposal | None:
     """The status a one-line row prints at its end ("1. Engagement strategy Met - closed"), or None."""
     row = text[start:end].split("\n", 1)[0].rstrip()  # the row's own line (the table's last row runs on to what follows it)

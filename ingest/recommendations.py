@@ -19,7 +19,7 @@ from ingest.records import Block, Meta, Recommendation
 from ingest.sentences import wrapped
 from ingest.rec_fields import BY_DATE, addressee_of, deadline_of, strip_date_clause
 from ingest.rec_language import find_language_recommendations, names_topic
-from ingest.rec_mentions import apply_mentions, apply_rows, cap_parents
+from ingest.rec_mentions import apply_history, apply_mentions, apply_rows, cap_parents
 from ingest.rec_tables import find_table_recommendations
 from ingest.status import Proposal, labelled, propose, read_key, word_status
 from ingest.structure import _LEAD_IN, _NUMBERED_ITEM, _REC_LINE, _RESPONSE_HEADING, DIRECTIVE, STATUS_LINE
@@ -96,6 +96,7 @@ def find_recommendations(text: str, blocks: list[Block], meta: Meta) -> list[Rec
     recs = _merge(recs, find_table_recommendations(text, meta, key))
     recs = _merge(recs, find_language_recommendations(text, blocks, meta, key))
     recs = [r for r in recs if not _NOT_AN_ITEM.match(r.text) and not (len(r.text.split()) <= 3 and word_status(r.text.strip(" ."), key))]
+    apply_history(text, recs, key)
     apply_rows(text, recs, key)  # a row keyed by the item's ref, before what running text says of an item it seems to mean
     apply_mentions(text, recs)
     cap_parents(recs)

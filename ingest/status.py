@@ -178,7 +178,7 @@ def meaning_status(meaning: str) -> str | None:
         return "not_applicable"  # a recommendation the force declines: nothing will be done
     if re.search(r"\bnot (?:yet )?(?:started|begun)\b|\bhas not (?:yet )?(?:started|begun)\b|\bno (?:substantive |real )?work\b|\bawaiting allocation\b", m):
         return "not_started"
-    if re.search(r"\bsuperseded\b|\breplaced\b", m):
+    if re.search(r"\bsuperseded\b|\breplaced\b|\bovertaken\b", m):
         return "superseded"
     if re.search(r"\bnot (?:yet )?(?:finished|complete|completed|fully|in place)\b|\bin progress\b|\bon track\b|\bunder ?way\b|\bpartial|\bstarted\b|"
                  r"\bbegun\b|\bongoing\b|\bremains?\b|\bbut some\b|\bslippage\b|\bat risk\b|\bdelayed\b|\bbehind\b|"

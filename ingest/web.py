@@ -90,8 +90,9 @@ _META_LABEL = re.compile(r"^(?:date(?: of)?(?: request| response| responded| rec
 _MESSAGE = re.compile(r"""(?:class="[^"]*\b(?P<way>incoming|outgoing)_correspondence\b[^"]*"|\bid="(?P<way2>incoming|outgoing)-\d+")"""
                       r"""[\s\S]{0,1500}?<time[^>]*\bdatetime="(?P<iso>\d{4}-\d{2}-\d{2})""")
 # a body's message that answers nothing yet: an automatic receipt, a logged-and-will-reply, an apology for the delay
-_HOLDING = re.compile(r"\b(?:has been received|will receive attention|(?:has been|been) logged|acknowledg\w*|will now be considered|"
-                      r"(?:we|i) will (?:respond|reply)|will receive a response|has not been answered|as soon as (?:we|i) (?:are|am) able)\b", re.I)
+HOLDING = re.compile(r"\b(?:has been received|will receive attention|(?:has been|been) logged|acknowledg\w*|will now be considered|"
+                      r"(?:we|i) will (?:respond|reply)|will receive a response|has not been answered|as soon as (?:we|i) (?:are|am) able|"
+                      r"(?:could|can|would) you (?:please )?(?:clarify|specify|confirm)|section 1\(3\))", re.I)  # or a request to clarify
 
 
 def _correspondence_dates(html: str) -> list[str]:
@@ -106,7 +107,7 @@ def _correspondence_dates(html: str) -> list[str]:
     out = []
     asked = next((iso for way, iso, _ in sent if way == "outgoing"), None)
     received = [(iso, said) for way, iso, said in sent if way == "incoming" and (asked is None or iso > asked)]
-    answer = next((iso for iso, said in received if not _HOLDING.search(said[:1500])), received[-1][0] if received else None)
+    answer = next((iso for iso, said in received if not HOLDING.search(said[:1500])), received[-1][0] if received else None)
     for label, iso in (("Date of request", asked), ("Date responded", answer)):
         if iso:
             d = date.fromisoformat(iso)

@@ -377,3 +377,17 @@ def test_a_part_neither_confirmed_nor_denied_beside_figures_given_is_a_disclosur
     assert [q.question[:20] for q in r.questions] == ["How many times Taser", "To know whether any "]
     assert r.outcome == "disclosed_in_part"
     assert outcome_of("We can neither confirm nor deny whether any information is held, by virtue of section 23(5).", ["s23(5)"]) == "neither_confirm_nor_deny"
+
+
+def test_a_thread_is_answered_by_the_bodys_first_reply_that_is_not_a_receipt_or_a_request_to_clarify() -> None:
+    from ingest.foi_dates import disclosed_date
+
+    text = ("Use of drones\nDaniel Price made this Freedom of Information request to Nottinghamshire Police\n"
+            "Daniel Price\n5 June 2015\nDear Nottinghamshire Police,\nPlease provide the number of drones.\n"
+            "Freedom of Information, Nottinghamshire Police\n8 June 2015\nDear Mr Price\nYour request will now be considered. "
+            "You will receive a response within the statutory timescale.\n"
+            "Freedom of Information, Nottinghamshire Police\n1 July 2015\nDear Mr Price\nCould you please clarify the time period for question 7?\n"
+            "Daniel Price\n3 July 2015\nDear Freedom of Information Section,\nThe period is 2009 to 2015.\n"
+            "Freedom of Information, Nottinghamshire Police\n9 July 2015\nDear Mr Price\nPlease find attached the response to your request. "
+            "Nottinghamshire Police does not hold the information.\n")
+    assert disclosed_date(text) == "2015-07-09"

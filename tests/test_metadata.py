@@ -194,3 +194,13 @@ def test_a_cover_month_and_a_labelled_response_date_date_the_document() -> None:
     meta = extract_meta("Commissioner's response to HMICFRS report\n\n| Published by HMICFRS | 8 March 2023 |\n| Date of response | 2 May 2023 |\n\n"
                         "1. Police and Crime Commissioner's comments\n")
     assert meta.date == "2023-05-02"
+
+
+def test_a_request_thread_under_a_site_banner_takes_the_line_above_its_byline() -> None:
+    from ingest.metadata import extract_meta
+
+    text = ("- Make a request\n\n- Browse requests\n\nSign in or sign up\n\n"
+            "WhatDoTheyKnow is run by a small charity and depends on your support. Donate now to keep Freedom of Information working. Close\n\n"
+            "Use of unmanned aerial vehicles (UAVs)\n\nDaniel Price made this Freedom of Information request to Nottinghamshire Police\n\n"
+            "Dear Nottinghamshire Police,\n\nPlease provide the number of drones the force owns.\n")
+    assert extract_meta(text).title == "Use of unmanned aerial vehicles (UAVs)"

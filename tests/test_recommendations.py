@@ -829,3 +829,19 @@ def test_a_tracker_legend_with_commas_and_a_commitments_column() -> None:
             "| AP1 | Appoint a Neurodiversity Support Manager in every public sector prison. | HMPPS | March 2024 | Delivered | In post since May 2024. |\n"
             "| AP2 | Commission a study of the prevalence of neurodivergence among people in prison. | MoJ | March 2025 | Delayed | Fieldwork began. |\n")
     assert [(r.ref, r.status) for r in recs_of(text)] == [("AP1", "complete"), ("AP2", "in_progress")]
+
+
+def test_a_register_page_items_marked_by_their_deadline_take_the_latest_status_of_their_history() -> None:
+    text = ("Recommendations: Merseyside Police\n\nHow to read the register\n\nStatus key\n\n"
+            "- being-progressed – we have looked at the action taken; the work is not finished and the recommendation stays open.\n\n"
+            "- complete – we are satisfied that the terms of the recommendation have been met.\n\n"
+            "Crime data integrity inspection 2016 (7316)\n\n"
+            "Immediately, the force should make sure that reports of violent crime are recorded as crimes whenever the standard is met.\n\n"
+            "[on]9th February 2017 [status]awaiting-review[/status][/on][on]28th December 2017 [status]being-progressed[/status][/on]"
+            "[on]17th May 2018 [status]complete[/status][/on]\n\n"
+            "Crime data integrity inspection 2016 (7318)\n\n"
+            "Within six months, the force should make sure that reports of rape are recorded as crimes without delay.\n\n"
+            "[on]9th February 2017 [status]awaiting-review[/status][/on][on]17th May 2018 [status]being-progressed[/status][/on]\n")
+    recs = recs_of(text)
+    assert [(r.text[:12], r.status, r.status_quote) for r in recs] == [("Immediately,", "complete", "complete"),
+                                                                       ("Within six m", "in_progress", "being-progressed")]
