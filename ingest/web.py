@@ -140,6 +140,9 @@ def _metadata_lines(page_text: str, main: str) -> list[str]:
 # kept 0.61-1.0 of their words (the least: a WhatDoTheyKnow page, heavy with menus), and one page of monitoring
 # cards 0.13, losing nine of its ten recommendations
 KEEP_AT_LEAST = 0.4
+# ... and of the words of the page's own <main> element, when it has one (a page built of sibling <section>s lost all but one)
+KEEP_OF_MAIN = 0.8
+_MAIN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.S | re.I)
 
 
 PAGE_DATE_LABEL = "Page date:"
@@ -171,6 +174,10 @@ def main_content(html: str, whole: str | None = None) -> str | None:
     whole = whole if whole is not None else html_to_text(html)
     if len(text.split()) < KEEP_AT_LEAST * len(whole.split()):
         return None  # it kept too little (a page of repeated cards, each taken for furniture): read the whole page rather than lose text
+    mains = _MAIN.findall(html)
+    inside = html_to_text(mains[0]) if len(mains) == 1 else ""
+    if len(text.split()) < KEEP_OF_MAIN * len(inside.split()):
+        text = inside.strip()  # the page's own <main>, whole: the extractor kept one of its sibling <section>s and dropped the rest
     title = " ".join((getattr(doc, "title", None) or "").split())
     meta = _correspondence_dates(html) + _metadata_lines(whole, text)
     # the page's own date as the extractor reads it (a "date" element, the page's metadata), when no labelled date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,19 @@ def test_a_request_threads_dates_come_from_its_message_headers(tmp_path: Path) -
 
     record = parse_foi(clean(load(page)).text)
     assert record.received == "2024-11-04" and record.disclosed == "2024-12-02"
+
+
+def test_a_page_of_sibling_sections_inside_main_keeps_them_all(tmp_path: Path) -> None:
+    """The extractor kept only the biggest of a page's sibling <section>s (the areas for improvement), losing the cause of
+    concern and the status legend; the page's own <main> is then read whole. The page: the development corpus's Suffolk
+    tracker, its blocks made <section>s as the real site has them."""
+    page = (Path(__file__).resolve().parents[1] / "evals/dev/docs/accountabilityindex-hmicfrs-peel-2023-25-suffolk-constabulary.html").read_text(encoding="utf-8")
+    page = re.sub(r'<div class="(applicable|legend|findings causes|findings afis|related)">', r'<section class="\1">', page)
+    page = re.sub(r"^(\s*)</div>$", r"\1</section>", page, flags=re.M)
+    assert page.count("<section") == 5 and page.count("</section>") == 5
+    path = tmp_path / "suffolk.html"
+    path.write_text(page, encoding="utf-8")
+    text = load(path).text
+    assert "Open means the finding has not been closed" in text
+    assert "The constabulary needs to improve the time it takes to answer emergency" in text  # the cause of concern
+    assert "The constabulary needs to improve the time it takes to record crimes" in text
