@@ -29,10 +29,11 @@ CUES: list[tuple[str, float, re.Pattern[str], str]] = [
     # an inspectorate's own voice
     ("inspection_report", 0.5, re.compile(r"\bHMICF?R?S\b|\bhis majesty'?s inspectorate\b|\bher majesty'?s inspectorate\b|\bHM inspectorate\b|\bjoint inspection\b", _I), "head"),
     ("inspection_report", 2.0, re.compile(r"\b(?:we|our inspection) (?:found|inspected|judge|assessed|examined|reviewed|recommend)\b|\bour (?:findings|judgments?|inspection)\b|"
+                                          r"\brecommendations we (?:have )?made\b|"
                                           r"\bwe (?:are|were) (?:pleased|concerned|disappointed)\b", _I), "body"),
     ("inspection_report", 0.5, re.compile(r"\bcauses? of concern\b|\bareas? for improvement\b|\bgraded judgments?\b", _I), "body"),
     ("inspection_report", 2.0, re.compile(r"^\W*(?:an inspection of|peel \d{4}|inspection report|(?:a )?joint (?:thematic )?inspection)\b", _I), "head"),
-    ("inspection_report", 2.0, re.compile(r"^(?![\s\S]*\brespon)[\s\S]*(?:\binspection of\b|\bjoint (?:thematic )?inspection\b|\b(?:his|her) majesty'?s inspectorate\b|"
+    ("inspection_report", 2.0, re.compile(r"^(?![\s\S]*\brespon)[\s\S]*(?:\binspection (?:of|visit|into)\b|\b(?:joint|unannounced|thematic) (?:thematic )?inspection\b|\b(?:his|her) majesty'?s inspectorate\b|"
                                           r"^\W*recommendations and areas for improvement\b|\bmonitoring portal\b)", _I), "title"),
     ("inspection_report", 2.0, re.compile(r"\bHMIC(?:FRS)? recommends\b|^\W*(?:his|her) majesty'?s (?:chief )?inspector of (?:constabulary|probation|prisons)\W*$", _I), "body"),
     # a PCC, OPCC, Mayor's office or police authority answering
