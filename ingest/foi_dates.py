@@ -43,8 +43,6 @@ _DATED_LINE = re.compile(rf"^[^\S\n]*{WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za
 # and each message's date on a line of its own, below its sender's name
 _BYLINE = re.compile(r"\bmade this freedom of information request to (?P<to>[^\n]{3,80}?)\s*$", re.I | re.M)
 _DATE_ALONE = re.compile(rf"^[^\S\n]*{WEEKDAY}(\d{{1,2}}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})[^\S\n]*$", re.I | re.M)
-# a reply that asks the requester to narrow or explain the request: not the answer
-_ASKS_TO_CLARIFY = re.compile(r"\bsection 1\(3\)|\bnot obliged to deal with your request until\b|\b(?:could|can|would) you (?:please )?(?:tell us|clarify|specify)\b", re.I)
 
 
 def _messages(text: str) -> tuple[str, list[tuple[str, str, str]]] | None:
@@ -78,7 +76,7 @@ def _thread_reply_date(text: str) -> str | None:
         body_asked = thread[0].lower()
         for when, sender, said in thread[1][1:]:
             # from the body asked ("Freedom of Information, Nottinghamshire Police" is from Nottinghamshire Police), and no receipt, holding reply or request to clarify
-            if body_asked in sender.lower() and not HOLDING.search(said[:1500]) and not _ASKS_TO_CLARIFY.search(said) and _ANSWERING.search(said):
+            if body_asked in sender.lower() and not HOLDING.search(said[:1500]) and _ANSWERING.search(said):
                 return when
     marks = list(_DATED_LINE.finditer(text))
     if len(marks) < 2:

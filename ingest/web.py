@@ -89,10 +89,12 @@ _META_LABEL = re.compile(r"^(?:date(?: of)?(?: request| response| responded| rec
 # a message of a request thread (a WhatDoTheyKnow page marks each by its class, or by its id, "incoming-3352218") and its date
 _MESSAGE = re.compile(r"""(?:class="[^"]*\b(?P<way>incoming|outgoing)_correspondence\b[^"]*"|\bid="(?P<way2>incoming|outgoing)-\d+")"""
                       r"""[\s\S]{0,1500}?<time[^>]*\bdatetime="(?P<iso>\d{4}-\d{2}-\d{2})""")
-# a body's message that answers nothing yet: an automatic receipt, a logged-and-will-reply, an apology for the delay
+# a body's message that answers nothing yet: an automatic receipt, a logged-and-will-reply, an apology for the delay, a request
+# to clarify (section 1(3)); ingest.foi_dates reads threads in text by it too
 HOLDING = re.compile(r"\b(?:has been received|will receive attention|(?:has been|been) logged|acknowledg\w*|will now be considered|"
                       r"(?:we|i) will (?:respond|reply)|will receive a response|has not been answered|as soon as (?:we|i) (?:are|am) able|"
-                      r"(?:could|can|would) you (?:please )?(?:clarify|specify|confirm)|section 1\(3\))", re.I)  # or a request to clarify
+                      r"(?:could|can|would) you (?:please )?(?:clarify|specify|confirm|tell us)|section 1\(3\)|not obliged to deal with your request until)",
+                      re.I)
 
 
 def _correspondence_dates(html: str) -> list[str]:
